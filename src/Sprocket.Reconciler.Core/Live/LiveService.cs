@@ -1,0 +1,28 @@
+using Sprocket.Reconciler.Core.Images;
+
+namespace Sprocket.Reconciler.Core.Live;
+
+/// <summary>What the Swarm says about one service, reduced to what the decision needs.</summary>
+public sealed record LiveService(
+    string Id,
+    string Name,
+    ImageReference Image,
+    ImageReference? PreviousImage,
+    LiveUpdateStatus? UpdateStatus,
+    ulong VersionIndex,
+    int RunningTasks = 0,
+    int DesiredTasks = 0);
+
+/// <summary>Swarm's UpdateStatus. <see cref="Origin"/> is known for rollbacks: the observer remembers the
+/// message seen at <c>rollback_started</c>, because once complete both kinds read "rollback completed".</summary>
+public sealed record LiveUpdateStatus(
+    string State,
+    string? Message,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    RollbackOrigin Origin = RollbackOrigin.Unknown)
+{
+    public bool IsRollback => State.StartsWith("rollback_", StringComparison.Ordinal);
+}
+
+public enum RollbackOrigin { Unknown, Manual, AfterFailedUpdate }
