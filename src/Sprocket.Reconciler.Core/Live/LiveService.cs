@@ -23,6 +23,17 @@ public sealed record LiveUpdateStatus(
     RollbackOrigin Origin = RollbackOrigin.Unknown)
 {
     public bool IsRollback => State.StartsWith("rollback_", StringComparison.Ordinal);
+
+    /// <summary>Swarm's message while a rollback runs: the CLI's <c>--rollback</c> writes "manually requested
+    /// rollback"; the updater writes "update rolled back due to failure or early termination of task …".
+    /// Both end as "rollback completed", so the origin must be read while the rollback is in progress.</summary>
+    public static RollbackOrigin OriginFromMessage(string? message) => message switch
+    {
+        null => RollbackOrigin.Unknown,
+        _ when message.StartsWith("manually requested rollback", StringComparison.OrdinalIgnoreCase) => RollbackOrigin.Manual,
+        _ when message.StartsWith("update rolled back due to failure", StringComparison.OrdinalIgnoreCase) => RollbackOrigin.AfterFailedUpdate,
+        _ => RollbackOrigin.Unknown,
+    };
 }
 
 public enum RollbackOrigin { Unknown, Manual, AfterFailedUpdate }

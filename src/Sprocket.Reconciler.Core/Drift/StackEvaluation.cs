@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+
+namespace Sprocket.Reconciler.Core.Drift;
+
+/// <summary>The three-way verdict for one stack: what git wants, what was applied, what runs.</summary>
+public sealed record StackEvaluation(
+    string Stack,
+    string Status,
+    string Message,
+    string DesiredTag,
+    string? AppliedTag,
+    ImmutableArray<ServiceEvaluation> Services)
+{
+    public bool IsDrifted => Services.Any(s => s.Drift != DriftReason.None);
+}
+
+/// <summary>One live service (or one missing one) against its desired image.</summary>
+/// <param name="Name">The Swarm service name, or the match glob when the service is missing.</param>
+/// <param name="InSync">Runs exactly the desired image; false for out-of-sync services without drift.</param>
+/// <param name="ObserveOnly">Watched, never applied.</param>
+public sealed record ServiceEvaluation(
+    string Name,
+    string Repository,
+    string? ServiceId,
+    string? LiveImage,
+    string? LiveDigest,
+    string? LiveTag,
+    string ExpectedTag,
+    string? ExpectedDigest,
+    string Drift,
+    bool InSync,
+    string? UpdateState,
+    bool ObserveOnly = false);

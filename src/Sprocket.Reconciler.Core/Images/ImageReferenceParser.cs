@@ -1,0 +1,84 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
+
+namespace Sprocket.Reconciler.Core.Images;
+
+/// <summary>
+/// Parses the image strings Swarm stores in a service spec: <c>repo</c>, <c>repo:tag</c>,
+/// <c>repo@sha256:…</c> (as Pulumi's docker provider writes them) and <c>repo:tag@sha256:…</c>
+/// (as <c>docker service create</c> resolves them). The registry host stays part of the repository.
+/// </summary>
+public static partial class ImageReferenceParser
+{
+    // A path component per the distribution reference grammar; the first one may be a host[:port].
+    [GeneratedRegex(@"^(?:(?<host>[a-zA-Z0-9.-]+(?::[0-9]+)?|\[[0-9a-fA-F:]+\](?::[0-9]+)?)/)?(?<path>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)$")]
+    private static partial Regex RepositoryPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    private static partial Regex TagPattern();
+
+    [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
+    private static partial Regex DigestPattern();
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out ImageReference? reference)
+    {
+        reference = null;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+
+        var rest = text.Trim();
+        string? digest = null;
+        var at = rest.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            digest = rest[(at + 1)..];
+            rest = rest[..at];
+            if (!DigestPattern().IsMatch(digest)) return false;
+        }
+
+        string? tag = null;
+        // A colon after the last slash separates the tag; one before it belongs to host:port.
+        var colon = rest.LastIndexOf(':');
+        if (colon > rest.LastIndexOf('/'))
+        {
+            tag = rest[(colon + 1)..];
+            rest = rest[..colon];
+            if (!TagPattern().IsMatch(tag)) return false;
+        }
+
+        if (!IsRepository(rest)) return false;
+        reference = new ImageReference(rest, tag, digest);
+        return true;
+    }
+
+    public static ImageReference Parse(string text) =>
+        TryParse(text, out var reference) ? reference : throw new FormatException($"'{text}' is not an image reference");
+
+    /// <summary>True for a repository without tag or digest, such as <c>ghcr.io/sprocketbot/web</c>.</summary>
+    public static bool IsRepository(string text)
+    {
+        var match = RepositoryPattern().Match(text);
+        if (!match.Success) return false;
+        // A first component that is not a host ("SprocketBot/web") must obey the lowercase path rules.
+        var host = match.Groups["host"].Value;
+        return host.Length == 0 || LooksLikeHost(host) || host == host.ToLowerInvariant();
+    }
+
+    /// <summary>The repository as Docker resolves it, so that <c>web</c>, <c>library/web</c> and
+    /// <c>docker.io/library/web</c> compare equal.</summary>
+    public static string Normalize(string repository)
+    {
+        var slash = repository.IndexOf('/', StringComparison.Ordinal);
+        var first = slash < 0 ? "" : repository[..slash];
+        if (slash >= 0 && LooksLikeHost(first))
+        {
+            var host = first.ToLowerInvariant();
+            var path = repository[(slash + 1)..];
+            if (host is not ("docker.io" or "index.docker.io" or "registry-1.docker.io")) return host + "/" + path;
+            repository = path;
+        }
+        return repository.Contains('/', StringComparison.Ordinal) ? "docker.io/" + repository : "docker.io/library/" + repository;
+    }
+
+    private static bool LooksLikeHost(string first) =>
+        first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost";
+}
