@@ -1,0 +1,19 @@
+namespace Sprocket.Reconciler.Docker;
+
+/// <summary><c>Reconciler:Docker</c>. Host falls back to DOCKER_HOST, then the local socket, as the docker CLI does.</summary>
+public sealed class DockerOptions
+{
+    public const string Section = "Reconciler:Docker";
+    public const string LocalSocket = "unix:///var/run/docker.sock";
+
+    public string? Host { get; set; }
+
+    /// <summary>Longest wait between reconnect attempts when the engine has gone away.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public Uri ResolveEndpoint(Func<string, string?> environment)
+    {
+        var host = string.IsNullOrWhiteSpace(Host) ? environment("DOCKER_HOST") : Host;
+        return new Uri(string.IsNullOrWhiteSpace(host) ? LocalSocket : host);
+    }
+}

@@ -1,0 +1,85 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.Reconcile;
+
+namespace Sprocket.Reconciler.Docker;
+
+/// <summary>
+/// Follows the engine's service events and asks for an evaluation at once, so a rollback is seen in about a
+/// second instead of at the next poll. When the engine goes away it reconnects with backoff and asks for a
+/// full resync, because events sent while disconnected are lost.
+/// </summary>
+public sealed partial class SwarmEventWatcher(
+    IDockerClient docker,
+    EvaluationQueue queue,
+    IOptions<DockerOptions> options,
+    TimeProvider time,
+    ILogger<SwarmEventWatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = FirstReconnectDelay;
+        var connectedBefore = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var parameters = new ContainerEventsParameters
+                {
+                    Filters = new Dictionary<string, IDictionary<string, bool>> { ["type"] = new Dictionary<string, bool> { ["service"] = true } },
+                };
+                var watch = docker.System.MonitorEventsAsync(parameters, new ForwardToQueue(queue, logger), stoppingToken);
+                // The call only returns when the stream ends; a ping proves the subscription is live before we
+                // ask for the resync that covers what happened while we were away.
+                await docker.System.PingAsync(stoppingToken);
+                LogSubscribed(logger, connectedBefore);
+                if (connectedBefore) queue.Request(new EvaluationRequest(ReconcileTrigger.Resync));
+                connectedBefore = true;
+                delay = FirstReconnectDelay;
+                await watch;
+                LogStreamEnded(logger);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogStreamFailed(logger, delay, ex.Message);
+                connectedBefore = true;
+            }
+
+            await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxReconnectDelay.Ticks));
+        }
+    }
+
+    /// <summary>Forwards synchronously: <see cref="Progress{T}"/> would post to the thread pool and lose ordering.</summary>
+    private sealed class ForwardToQueue(EvaluationQueue queue, ILogger logger) : IProgress<Message>
+    {
+        public void Report(Message value)
+        {
+            LogServiceEvent(logger, value.Action ?? "", Attribute(value, "name") ?? value.Actor?.ID ?? "", Attribute(value, "updatestate.new") ?? "");
+            DateTimeOffset? eventTime = value.TimeNano is > 0 ? DateTimeOffset.UnixEpoch.AddTicks(value.TimeNano.Value / 100) : null;
+            queue.Request(new EvaluationRequest(ReconcileTrigger.Event, value.Actor?.ID, eventTime));
+        }
+    }
+
+    private static string? Attribute(Message message, string key) =>
+        message.Actor?.Attributes is { } attributes && attributes.TryGetValue(key, out var value) ? value : null;
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Following Swarm service events (reconnected: {Reconnected})")]
+    private static partial void LogSubscribed(ILogger logger, bool reconnected);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Swarm event stream ended; reconnecting")]
+    private static partial void LogStreamEnded(ILogger logger);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Swarm event stream failed; retrying in {Delay}: {Reason}")]
+    private static partial void LogStreamFailed(ILogger logger, TimeSpan delay, string reason);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "Swarm service event {Action} on {Service} (update state {UpdateState})")]
+    private static partial void LogServiceEvent(ILogger logger, string action, string service, string updateState);
+}

@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Drift;
+
+namespace Sprocket.Reconciler.Reconcile;
+
+/// <summary>
+/// One immutable picture of everything the daemon knows, swapped atomically after each evaluation so that
+/// the API, the page and the metrics always read a consistent whole.
+/// </summary>
+public sealed record ReconcilerStatus(
+    DesiredSnapshot? Desired,
+    DesiredStateProblem? DesiredProblem,
+    ImmutableArray<StackEvaluation> Stacks,
+    LastEvaluation? Last,
+    string? DockerProblem)
+{
+    public static ReconcilerStatus Empty { get; } = new(null, null, [], null, null);
+
+    public bool Ready => Desired is not null && DockerProblem is null && Last is not null;
+}
+
+/// <summary>Why the newest desired state is not in force: a fetch failure or a rejected file, with when.</summary>
+public sealed record DesiredStateProblem(string Kind, string Message, string? Revision, DateTimeOffset At)
+{
+    public const string FetchFailed = "fetch-failed";
+    public const string Invalid = "invalid";
+}
+
+/// <summary>The latest evaluation: when, what triggered it and what it concluded.</summary>
+public sealed record LastEvaluation(DateTimeOffset At, string Trigger, string Outcome, string Message);
+
+/// <summary>The contract values for <c>lastReconcile.trigger</c>.</summary>
+public static class ReconcileTrigger
+{
+    public const string Startup = "startup";
+    public const string Poll = "poll";
+    public const string Event = "event";
+    public const string Resync = "resync";
+    public const string Api = "api";
+    public const string Webhook = "webhook";
+}

@@ -1,0 +1,38 @@
+namespace Sprocket.Reconciler.Telemetry;
+
+/// <summary>
+/// Instrument names exactly as Prometheus scrapes them (DESIGN §5, a contract: dashboards and alert
+/// rules depend on them). The OpenTelemetry exporter keeps a name that already ends in its unit or
+/// <c>_total</c>, so these are also the names the meter creates.
+/// </summary>
+public static class MetricNames
+{
+    public const string MeterName = "Sprocket.Reconciler";
+
+    /// <summary>1 for the stack's current status, 0 for every other status value.</summary>
+    public const string StackStatus = "sprocket_reconciler_stack_status";
+
+    /// <summary>1 while a service is drifted, labelled with the drift reason.</summary>
+    public const string ServiceDrift = "sprocket_reconciler_service_drift";
+
+    /// <summary>Always 1; the labels carry desired tag, live tag and live digest per service.</summary>
+    public const string ServiceImageInfo = "sprocket_reconciler_service_image_info";
+
+    /// <summary>Manual Swarm rollbacks seen, per stack and service.</summary>
+    public const string EmergencyRollbacks = "sprocket_reconciler_emergency_rollbacks_total";
+
+    /// <summary>Seconds from the Swarm event to the drift being visible in status and metrics.</summary>
+    public const string DriftDetection = "sprocket_reconciler_drift_detection_seconds";
+
+    /// <summary>Always 1; labels name the desired-state repository, branch and revision in force.</summary>
+    public const string DesiredRevisionInfo = "sprocket_reconciler_desired_revision_info";
+
+    /// <summary>Failed fetches of the desired-state repository.</summary>
+    public const string DesiredStateFetchFailures = "sprocket_reconciler_desired_state_fetch_failures_total";
+
+    /// <summary>Desired-state files rejected by validation (the last good state stays in force).</summary>
+    public const string DesiredStateRejected = "sprocket_reconciler_desired_state_rejected_total";
+
+    /// <summary>1 on the instance that acts (the Swarm Raft leader's node).</summary>
+    public const string Leader = "sprocket_reconciler_leader";
+}

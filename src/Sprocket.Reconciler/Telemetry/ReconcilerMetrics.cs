@@ -1,0 +1,74 @@
+using System.Diagnostics.Metrics;
+using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Reconcile;
+
+namespace Sprocket.Reconciler.Telemetry;
+
+/// <summary>
+/// The daemon's instruments. Gauges are observed from the current <see cref="ReconcilerStatus"/> at scrape
+/// time, so they can never disagree with the JSON API; counters and histograms are fed by the loop.
+/// </summary>
+public sealed class ReconcilerMetrics
+{
+    private readonly Counter<long> _emergencyRollbacks;
+    private readonly Histogram<double> _driftDetection;
+    private readonly Counter<long> _desiredStateInvalid;
+
+    public ReconcilerMetrics(IMeterFactory meterFactory, StatusStore status, DesiredStateLocation location)
+    {
+        var meter = meterFactory.Create(MetricNames.MeterName);
+        _emergencyRollbacks = meter.CreateCounter<long>(MetricNames.EmergencyRollbacks,
+            description: "Manual Swarm rollbacks (docker service update --rollback) seen, per service.");
+        _driftDetection = meter.CreateHistogram<double>(MetricNames.DriftDetection, unit: "s",
+            description: "Seconds from a Swarm service event to the drift it caused being visible.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 5, 10, 30] });
+        _desiredStateInvalid = meter.CreateCounter<long>(MetricNames.DesiredStateRejected,
+            description: "Desired-state revisions rejected by validation; the last good state stayed in force.");
+
+        meter.CreateObservableGauge(MetricNames.StackStatus, () => StackStatuses(status.Current),
+            description: "1 for the stack's current status, 0 for the others.");
+        meter.CreateObservableGauge(MetricNames.ServiceDrift, () => ServiceDrifts(status.Current),
+            description: "1 while the service is drifted for the reason in the label.");
+        meter.CreateObservableGauge(MetricNames.ServiceImageInfo, () => ImageInfo(status.Current),
+            description: "Desired tag, live tag and live digest of each service; always 1.");
+        meter.CreateObservableGauge(MetricNames.DesiredRevisionInfo, () => RevisionInfo(status.Current, location),
+            description: "The desired-state revision in force; always 1.");
+    }
+
+    public void EmergencyRollbackSeen(string stack, string service) =>
+        _emergencyRollbacks.Add(1, new("stack", stack), new("service", service));
+
+    public void DriftDetected(TimeSpan sinceEvent) => _driftDetection.Record(Math.Max(0, sinceEvent.TotalSeconds));
+
+    public void DesiredStateRejected() => _desiredStateInvalid.Add(1);
+
+    private static IEnumerable<Measurement<int>> StackStatuses(ReconcilerStatus current)
+    {
+        foreach (var stack in current.Stacks)
+            foreach (var value in StackStatus.All)
+                yield return new(stack.Status == value ? 1 : 0, new("stack", stack.Stack), new("status", value));
+    }
+
+    private static IEnumerable<Measurement<int>> ServiceDrifts(ReconcilerStatus current)
+    {
+        foreach (var stack in current.Stacks)
+            foreach (var service in stack.Services)
+                foreach (var reason in DriftReason.All.Where(r => r != DriftReason.None))
+                    yield return new(service.Drift == reason ? 1 : 0,
+                        new("stack", stack.Stack), new("service", service.Name), new("reason", reason));
+    }
+
+    private static IEnumerable<Measurement<int>> ImageInfo(ReconcilerStatus current)
+    {
+        foreach (var stack in current.Stacks)
+            foreach (var service in stack.Services)
+                yield return new(1, new("stack", stack.Stack), new("service", service.Name),
+                    new("desired_tag", service.ExpectedTag), new("live_tag", service.LiveTag ?? ""), new("live_digest", service.LiveDigest ?? ""));
+    }
+
+    private static IEnumerable<Measurement<int>> RevisionInfo(ReconcilerStatus current, DesiredStateLocation location)
+    {
+        if (current.Desired is { } desired)
+            yield return new(1, new("repository", location.DisplayRepository), new("branch", location.Branch), new("revision", desired.Revision));
+    }
+}
