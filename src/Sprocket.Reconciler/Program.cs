@@ -1,1 +1,3 @@
-return 0;
+using Sprocket.Reconciler.Cli;
+
+return await ReconcilerCli.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Text.Json;
+using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Hosting;
+using Sprocket.Reconciler.Http;
+using Sprocket.Reconciler.Reconcile;
+
+namespace Sprocket.Reconciler.Cli;
+
+/// <summary>
+/// <c>diff</c>: one evaluation, printed. Desired comes from the configured git repository (or <c>--file</c>),
+/// live from the Swarm. Exit 0 when every stack is synced, 3 when any is drifted or out of sync, 2 when the
+/// input is invalid or a system is unreachable.
+/// </summary>
+public static class DiffCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the stack documents of GET /api/v1/stacks instead of a table." };
+        var file = new Option<FileInfo?>("--file")
+        {
+            Description = "Read the desired state from this local file instead of the configured git repository.",
+        };
+        var command = new Command("diff", "Compare desired (git), applied and live (Swarm) once and print each service. " +
+            "Exit 0 in sync, 3 drifted or out of sync, 2 invalid input or unreachable system.")
+        {
+            json,
+            file,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((result, cancellationToken) =>
+            RunAsync(result.GetValue(json), result.GetValue(file), result.UnmatchedTokens.ToArray(), Console.Out, Console.Error, cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(bool json, FileInfo? file, string[] configArgs, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(configArgs);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddReconcilerObservation(builder.Configuration);
+        using var host = builder.Build();
+        var store = host.Services.GetRequiredService<StatusStore>();
+
+        if (file is not null)
+        {
+            var parsed = DesiredStateParser.ParseBytes(file.ToString(), await File.ReadAllBytesAsync(file.FullName, cancellationToken));
+            if (!parsed.IsValid)
+            {
+                foreach (var error in parsed.Errors) await errors.WriteLineAsync(error.ToString());
+                return ExitCodes.InvalidOrUnreachable;
+            }
+            store.Update(s => s with { Desired = new DesiredSnapshot(parsed.State, "local-file", file.ToString()) });
+        }
+        else
+        {
+            await host.Services.GetRequiredService<DesiredStateTracker>().RefreshAsync(ReconcileTrigger.Api, cancellationToken);
+            if (store.Current.DesiredProblem is { } problem)
+            {
+                await errors.WriteLineAsync($"desired state {problem.Kind}: {problem.Message}");
+                return ExitCodes.InvalidOrUnreachable;
+            }
+        }
+
+        await host.Services.GetRequiredService<EvaluationLoop>().EvaluateAsync([new EvaluationRequest(ReconcileTrigger.Api)], cancellationToken);
+        var current = store.Current;
+        if (current.DockerProblem is { } docker)
+        {
+            await errors.WriteLineAsync(docker);
+            return ExitCodes.InvalidOrUnreachable;
+        }
+
+        var documents = current.Stacks.Select(s => StackDocument.From(s, current)).ToList();
+        if (json) await output.WriteLineAsync(JsonSerializer.Serialize<IReadOnlyList<StackDocument>>(documents, JsonContext.Default.IReadOnlyListStackDocument));
+        else await output.WriteAsync(DiffTable.Render(documents));
+
+        return documents.Any(d => d.Status == Core.Drift.StackStatus.Invalid) ? ExitCodes.InvalidOrUnreachable
+            : documents.All(d => d.Status == Core.Drift.StackStatus.Synced) ? ExitCodes.Ok
+            : ExitCodes.Drifted;
+    }
+}

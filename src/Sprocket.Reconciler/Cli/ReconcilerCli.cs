@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace Sprocket.Reconciler.Cli;
+
+/// <summary>
+/// <c>sprocket-reconciler [run] | diff | validate FILE</c>. Tokens the CLI does not know (<c>--urls</c>,
+/// <c>--Reconciler:DesiredState:Repository=…</c>) go to .NET configuration, as DESIGN §4 promises.
+/// </summary>
+public static class ReconcilerCli
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            "Sprocket.Reconciler: keeps a Docker Swarm equal to a desired-state file of pinned immutable image tags in git, " +
+            "and never fights the on-call engineer. Without a command it runs the daemon.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        var run = RunCommand.Create();
+        root.Subcommands.Add(run);
+        root.Subcommands.Add(DiffCommand.Create());
+        root.Subcommands.Add(ValidateCommand.Create());
+        root.SetAction((result, cancellationToken) => RunCommand.RunAsync(result.UnmatchedTokens.ToArray(), cancellationToken));
+        return root;
+    }
+}

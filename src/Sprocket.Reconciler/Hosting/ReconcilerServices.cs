@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using Quartz;
+using Sprocket.Reconciler.Docker;
+using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.Reconcile;
+using Sprocket.Reconciler.Telemetry;
+
+namespace Sprocket.Reconciler.Hosting;
+
+/// <summary>The composition root, shared by the daemon (<c>run</c>) and the one-shot commands.</summary>
+public static class ReconcilerServices
+{
+    /// <summary>Everything needed to observe once: sources, adapters, the status store and the metrics.</summary>
+    public static IServiceCollection AddReconcilerObservation(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddDesiredStateSource(configuration);
+        services.AddOptions<DockerOptions>().Bind(configuration.GetSection(DockerOptions.Section));
+        services.TryAddSingleton(sp => DockerClientFactory.Create(sp.GetRequiredService<IOptions<DockerOptions>>()));
+        services.TryAddSingleton<RollbackOriginMemory>();
+        services.TryAddSingleton<ISwarmObserver, SwarmObserver>();
+        services.TryAddSingleton<StatusStore>();
+        services.TryAddSingleton<EvaluationQueue>();
+        services.TryAddSingleton<ReconcilerMetrics>();
+        services.TryAddSingleton<DesiredStateTracker>();
+        services.TryAddSingleton<EvaluationLoop>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DesiredStateOptions>>().Value;
+            return new DesiredStateLocation(DesiredStateLocation.Scrub(options.Repository), options.Branch, options.Path);
+        });
+        return services;
+    }
+
+    /// <summary>The long-running parts: the poll schedule, the event watcher, the loop and the metrics exporter.</summary>
+    public static IServiceCollection AddReconcilerDaemon(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddReconcilerObservation(configuration);
+        services.AddHostedService(sp => sp.GetRequiredService<EvaluationLoop>());
+        services.AddHostedService<SwarmEventWatcher>();
+
+        var pollInterval = configuration.GetSection(DesiredStateOptions.SectionName).GetValue<TimeSpan?>(nameof(DesiredStateOptions.PollInterval))
+            ?? new DesiredStateOptions().PollInterval;
+        services.AddQuartz(quartz =>
+        {
+            quartz.AddJob<DesiredStatePollJob>(DesiredStatePollJob.Key);
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(DesiredStatePollJob.Key)
+                .StartNow()
+                .WithSimpleSchedule(schedule => schedule.WithInterval(pollInterval).RepeatForever()));
+        });
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(MetricNames.MeterName)
+            .AddPrometheusExporter());
+        return services;
+    }
+}
