@@ -170,7 +170,7 @@ internal static partial class YamlTreeReader
 
     private static void ReportTag(ReadState state, NodeEvent node, SourcePosition position, string shownPath)
     {
-        if (!node.Tag.IsEmpty && !node.Tag.IsNonSpecific && node.Tag.Value != StringTag)
+        if (!node.Tag.IsEmpty && !node.Tag.IsNonSpecific && !IsStringTag(node.Tag))
         {
             state.Errors.Add(position, shownPath, $"YAML tag '{node.Tag.Value}' is not allowed; only '!!str' may be used");
         }
@@ -179,7 +179,7 @@ internal static partial class YamlTreeReader
     /// <summary>YAML 1.2 core schema resolution, restricted to what the format uses.</summary>
     private static ScalarKind Classify(Scalar scalar)
     {
-        if (scalar.Style != ScalarStyle.Plain || scalar.Tag.Value == StringTag)
+        if (scalar.Style != ScalarStyle.Plain || IsStringTag(scalar.Tag))
         {
             return ScalarKind.Text;
         }
@@ -192,6 +192,8 @@ internal static partial class YamlTreeReader
             _ => ScalarKind.Text,
         };
     }
+
+    private static bool IsStringTag(TagName tag) => !tag.IsEmpty && !tag.IsNonSpecific && tag.Value == StringTag;
 
     private static SourcePosition ToPosition(Mark mark) => new((int)mark.Line, (int)mark.Column);
 
