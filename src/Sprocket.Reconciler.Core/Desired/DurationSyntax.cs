@@ -28,7 +28,8 @@ public static partial class DurationSyntax
         // duration without a unit is ambiguous. Requiring ':' or a unit removes the surprise.
         if (text.Contains(':'))
         {
-            return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+            // The shape check comes first because TimeSpan.Parse reads "24:00:00" as 24 days.
+            return ClockDuration().IsMatch(text) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
         }
 
         return text == "0" ? true : TryParseCompact(text, out value);
@@ -83,6 +84,10 @@ public static partial class DurationSyntax
         "ns" => TimeSpan.TicksPerMicrosecond / 1000m,
         _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "Unknown duration unit."),
     };
+
+    // [-][d.]hh:mm[:ss[.fffffff]] with hours 0-23 and minutes/seconds 0-59.
+    [GeneratedRegex(@"^-?(?:[0-9]+\.)?(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,7})?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ClockDuration();
 
     // Same grammar as Go's time.ParseDuration: a sign, then one or more decimal amounts each with a unit.
     [GeneratedRegex(@"^(?<sign>[-+]?)(?:(?<amount>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?<unit>ns|us|µs|μs|ms|s|m|h))+$", RegexOptions.CultureInvariant)]
