@@ -59,7 +59,7 @@ internal static partial class ServiceReader
 
     private static bool IsUsableGlob(string match)
     {
-        if (!MatchCharacters().IsMatch(match))
+        if (!MatchCharacters().IsMatch(match) || !HasBalancedBrackets(match))
         {
             return false;
         }
@@ -73,6 +73,38 @@ internal static partial class ServiceReader
         {
             return false;
         }
+    }
+
+    /// <summary>DotNet.Glob accepts an unclosed '[' silently, and such a glob would never match what was meant.</summary>
+    private static bool HasBalancedBrackets(string match)
+    {
+        var open = -1;
+        for (var i = 0; i < match.Length; i++)
+        {
+            switch (match[i])
+            {
+                case '[' when open >= 0:
+                    return false;
+                case '[':
+                    open = i;
+                    break;
+                case ']' when open < 0:
+                    return false;
+                case ']':
+                    var content = match[(open + 1)..i].TrimStart('!');
+                    if (content.Length == 0)
+                    {
+                        return false;
+                    }
+
+                    open = -1;
+                    break;
+                case '!' when open < 0:
+                    return false;
+            }
+        }
+
+        return open < 0;
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9_.*?\[\]!-]+$", RegexOptions.CultureInvariant)]
