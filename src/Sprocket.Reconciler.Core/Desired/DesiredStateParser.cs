@@ -1,0 +1,69 @@
+using System.Text;
+
+namespace Sprocket.Reconciler.Core.Desired;
+
+/// <summary>
+/// Parses and validates a desired-state file (DESIGN §3). Pure: text in, result out. The whole file
+/// is checked and every error collected; any error rejects the file as a unit, so the caller keeps
+/// the last good state in force. Never throws on bad input.
+/// </summary>
+public static class DesiredStateParser
+{
+    /// <summary>Files above 1 MiB are refused before decoding: no real desired state is that big.</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Parses raw file bytes (UTF-8, optional BOM), checking the size limit first.</summary>
+    public static DesiredStateParseResult ParseBytes(string fileName, ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > MaxFileBytes)
+        {
+            return WholeFileError(fileName, $"the file is {utf8.Length} bytes; the limit is {MaxFileBytes} bytes (1 MiB)");
+        }
+
+        if (utf8.StartsWith(Encoding.UTF8.Preamble))
+        {
+            utf8 = utf8[Encoding.UTF8.Preamble.Length..];
+        }
+
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(utf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            return WholeFileError(fileName, "the file is not valid UTF-8");
+        }
+
+        return ParseText(fileName, text);
+    }
+
+    /// <summary>Parses file text; the size limit applies to its UTF-8 length.</summary>
+    public static DesiredStateParseResult Parse(string fileName, string yamlText)
+    {
+        ArgumentNullException.ThrowIfNull(yamlText);
+        var byteCount = StrictUtf8.GetByteCount(yamlText);
+        return byteCount > MaxFileBytes
+            ? WholeFileError(fileName, $"the file is {byteCount} bytes; the limit is {MaxFileBytes} bytes (1 MiB)")
+            : ParseText(fileName, yamlText);
+    }
+
+    private static DesiredStateParseResult ParseText(string fileName, string yamlText)
+    {
+        var errors = new ErrorCollector(fileName);
+        var (root, interpretable) = YamlTreeReader.Read(yamlText, errors);
+
+        // Once the YAML itself is unusable (syntax, aliases, extra documents) the schema checks
+        // would only report noise about a document we refuse to interpret.
+        var state = interpretable ? DesiredStateReader.Read(root, errors) : null;
+
+        return state is not null && !errors.HasErrors
+            ? DesiredStateParseResult.Valid(state)
+            : DesiredStateParseResult.Invalid(errors.ToImmutable());
+    }
+
+    private static DesiredStateParseResult WholeFileError(string fileName, string message) =>
+        DesiredStateParseResult.Invalid([new DesiredStateError(fileName, 0, 0, FieldPath.Root, message)]);
+}

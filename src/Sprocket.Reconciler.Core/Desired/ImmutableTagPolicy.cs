@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+
+namespace Sprocket.Reconciler.Core.Desired;
+
+/// <summary>
+/// Decides whether an image tag is immutable enough to apply. <c>main</c>, <c>master</c> and
+/// <c>latest</c> are always mutable, whatever pattern a file sets: a permissive custom pattern must
+/// not let a branch tag through, because applying it would not pin anything.
+/// </summary>
+public static partial class ImmutableTagPolicy
+{
+    public static IReadOnlySet<string> AlwaysMutableTags { get; } =
+        new HashSet<string>(["main", "master", "latest"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Bounds a pathological pattern's backtracking: a tag check must never hang the daemon.</summary>
+    public static TimeSpan MatchTimeout { get; } = TimeSpan.FromMilliseconds(250);
+
+    public const string TagExpected =
+        "letters, digits, '_', '.' and '-', starting with a letter, digit or '_', at most 128 characters";
+
+    /// <summary>Docker's tag grammar.</summary>
+    public static bool IsValidTagSyntax(string tag) => DockerTag().IsMatch(tag);
+
+    /// <summary>Null when <paramref name="pattern"/> compiles, else the reason it does not.</summary>
+    public static string? PatternProblem(string pattern)
+    {
+        if (pattern.Length == 0)
+        {
+            return "must not be empty";
+        }
+
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return $"'{pattern}' is not a valid regular expression: {ex.Message}";
+        }
+    }
+
+    /// <summary>True when the tag may be applied: not always-mutable and matched by the pattern.</summary>
+    /// <exception cref="RegexMatchTimeoutException">When the pattern backtracks pathologically.</exception>
+    public static bool IsImmutable(string tag, string pattern) =>
+        !AlwaysMutableTags.Contains(tag)
+        && Regex.IsMatch(tag, pattern, RegexOptions.CultureInvariant, MatchTimeout);
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DockerTag();
+}
