@@ -27,7 +27,12 @@ public static class RegistryServiceCollectionExtensions
             http.DefaultRequestHeaders.UserAgent.ParseAdd("sprocket-reconciler");
             // Manifests are capped at 4 MiB by Distribution; anything far larger is not a manifest.
             http.MaxResponseContentBufferSize = 8 * 1024 * 1024;
-        });
+        })
+        // The factory's own request logging is removed, not just redacted: RedactLoggedHeaders only
+        // masks the rendered message, while the structured state of its Trace "Request Headers" entry
+        // still carries the raw Authorization value (Basic credentials, Bearer token), which a JSON or
+        // OpenTelemetry log exporter would ship. Log.cs says what happened instead.
+        .RemoveAllLoggers();
         services.TryAddSingleton<RegistryTokenCache>();
         services.TryAddSingleton<IRegistryClient, RegistryClient>();
         services.TryAddSingleton<ITagResolver, CachingTagResolver>();
