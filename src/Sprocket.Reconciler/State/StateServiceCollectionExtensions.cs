@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Sprocket.Reconciler.State;
+
+public static class StateServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the <see cref="StateDatabase"/> (opened and migrated on first use) and the stores
+    /// kept in it. Safe to call more than once: features that need state call it themselves.
+    /// </summary>
+    public static IServiceCollection AddStateDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(StateDatabase)))
+        {
+            return services;
+        }
+
+        services.AddOptions<StateOptions>()
+            .Bind(configuration.GetSection(StateOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Reconciler:DataDirectory must name a folder.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => StateDatabase.Open(
+            sp.GetRequiredService<IOptions<StateOptions>>().Value.DataDirectory,
+            StateMigrations.All,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<StateDatabase>()));
+        services.AddSingleton(sp => new DigestLedger(
+            sp.GetRequiredService<StateDatabase>(),
+            sp.GetRequiredService<ILogger<DigestLedger>>()));
+        return services;
+    }
+}
