@@ -5,6 +5,7 @@ using Quartz;
 using Sprocket.Reconciler.Docker;
 using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.Reconcile;
+using Sprocket.Reconciler.Registry;
 using Sprocket.Reconciler.Telemetry;
 
 namespace Sprocket.Reconciler.Hosting;
@@ -18,6 +19,8 @@ public static class ReconcilerServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddDesiredStateSource(configuration);
+        services.AddRegistry(configuration);
+        services.TryAddSingleton<IImageFactsSource, RegistryImageFactsSource>();
         services.AddOptions<DockerOptions>().Bind(configuration.GetSection(DockerOptions.Section));
         services.TryAddSingleton(sp => DockerClientFactory.Create(sp.GetRequiredService<IOptions<DockerOptions>>()));
         services.TryAddSingleton<RollbackOriginMemory>();
