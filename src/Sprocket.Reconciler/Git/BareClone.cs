@@ -10,8 +10,7 @@ namespace Sprocket.Reconciler.Git;
 /// <para>
 /// The clone is only ever replaced whole: a first clone (or a repair) is built in a staging directory and
 /// moved into place once its fetch succeeded, so a failure at any point leaves the previous clone usable.
-/// Fetches never name a remote stored in the repository's config: the URL comes from the options on every
-/// call and the token only through the credentials callback, so neither is written to disk.
+/// The token reaches libgit2 only through the credentials callback, so it is never written to disk.
 /// </para>
 /// </summary>
 internal static class BareClone
@@ -26,7 +25,7 @@ internal static class BareClone
             var tip = RemoteBranchTip(request);
             if (tip is null)
                 return Failed(request, DesiredFetchFailureReason.BranchMissing,
-                    $"Desired-state repository {request.Location.DisplayName} has no branch '{request.Branch}'.");
+                    $"Desired-state repository {request.Location.Url} has no branch '{request.Branch}'.");
             cancellationToken.ThrowIfCancellationRequested();
 
             var cloneDirectory = request.Location.CloneDirectory;
@@ -39,12 +38,12 @@ internal static class BareClone
                 catch (Exception problem) when (IsRepairable(problem))
                 {
                     // The remote answered a moment ago, so a clone that cannot take its commit is presumed broken.
-                    Log.RepairingClone(logger, cloneDirectory, SecretScrubber.Scrub(problem.Message, request.Token));
+                    Log.RepairingClone(logger, cloneDirectory, SecretScrubber.Scrub(problem.Message, request.Secrets));
                 }
             }
             else
             {
-                Log.Cloning(logger, request.Location.DisplayName, request.Branch, cloneDirectory);
+                Log.Cloning(logger, request.Location.Url, request.Branch, cloneDirectory);
             }
 
             return CloneAfresh(request, tip, cancellationToken);
@@ -56,7 +55,7 @@ internal static class BareClone
         catch (Exception problem) when (problem is LibGit2SharpException or IOException or UnauthorizedAccessException)
         {
             return Failed(request, DesiredFetchFailureReason.Storage,
-                $"The local clone of {request.Location.DisplayName} in {request.Location.CloneDirectory} is unusable: {problem.Message}");
+                $"The local clone of {request.Location.Url} in {request.Location.CloneDirectory} is unusable: {problem.Message}");
         }
     }
 
@@ -99,9 +98,10 @@ internal static class BareClone
     {
         try
         {
-            var advertised = Repository.ListRemoteReferences(request.Location.FetchUrl, GitCredentials.ForToken(request.Token));
+            var advertised = Repository.ListRemoteReferences(request.Location.Url, GitCredentials.For(request));
+            // Only the id is known for an advertised ref: its target object is not in any local repository yet.
             return advertised.FirstOrDefault(reference => reference.CanonicalName == request.BranchRef) is DirectReference head
-                ? head.Target.Id
+                ? new ObjectId(head.TargetIdentifier)
                 : null;
         }
         catch (LibGit2SharpException problem)
@@ -114,7 +114,7 @@ internal static class BareClone
     {
         var options = new FetchOptions
         {
-            CredentialsProvider = GitCredentials.ForToken(request.Token),
+            CredentialsProvider = GitCredentials.For(request),
             TagFetchMode = TagFetchMode.None,
             Prune = false,
             // The only hook libgit2 offers to abandon a transfer part-way.
@@ -122,7 +122,8 @@ internal static class BareClone
         };
         try
         {
-            Commands.Fetch(repository, request.Location.FetchUrl, [$"+{request.BranchRef}:{request.TrackingRef}"], options,
+            PointRemoteAtUrl(repository, request);
+            Commands.Fetch(repository, FetchRequest.RemoteName, [$"+{request.BranchRef}:{request.TrackingRef}"], options,
                 logMessage: "sprocket-reconciler: fetch desired state");
         }
         catch (UserCancelledException) when (cancellationToken.IsCancellationRequested)
@@ -133,6 +134,17 @@ internal static class BareClone
         {
             throw TransportFailure(request, problem);
         }
+    }
+
+    // LibGit2Sharp 0.32 cannot fetch from a bare URL (its anonymous-remote path trips over libgit2's remote-name
+    // check), so the clone names one remote. Its URL carries no userinfo; credentials only pass through callbacks.
+    private static void PointRemoteAtUrl(Repository repository, FetchRequest request)
+    {
+        using var remote = repository.Network.Remotes[FetchRequest.RemoteName];
+        if (remote is null)
+            repository.Network.Remotes.Add(FetchRequest.RemoteName, request.Location.Url).Dispose();
+        else if (remote.Url != request.Location.Url)
+            repository.Network.Remotes.Update(FetchRequest.RemoteName, updater => updater.Url = request.Location.Url);
     }
 
     // Pinned to what the remote advertised rather than whatever the fetch left, so the revision returned is
@@ -151,12 +163,12 @@ internal static class BareClone
         var entry = commit[request.Path];
         if (entry is null || entry.TargetType != TreeEntryTargetType.Blob || entry.Mode == Mode.SymbolicLink)
             return Failed(request, DesiredFetchFailureReason.FileMissing,
-                $"Branch '{request.Branch}' of {request.Location.DisplayName} has no file '{request.Path}' at revision {tip.Sha}.");
+                $"Branch '{request.Branch}' of {request.Location.Url} has no file '{request.Path}' at revision {tip.Sha}.");
 
         using var content = ((Blob)entry.Target).GetContentStream();
         using var buffer = new MemoryStream();
         content.CopyTo(buffer);
-        return new DesiredFetchResult.Fetched(request.Location.DisplayName, request.Branch, tip.Sha, request.Path, buffer.ToArray());
+        return new DesiredFetchResult.Fetched(request.Location.Url, request.Branch, tip.Sha, request.Path, buffer.ToArray());
     }
 
     private static void MoveIntoPlace(string staging, string cloneDirectory)
@@ -210,13 +222,13 @@ internal static class BareClone
     {
         var reason = GitFailureClassifier.ClassifyTransport(problem);
         var message = reason == DesiredFetchFailureReason.Authentication
-            ? $"Desired-state repository {request.Location.DisplayName} refused access"
-              + (string.IsNullOrEmpty(request.Token) ? " (no Reconciler:GitHub:Token is configured)" : " with the configured Reconciler:GitHub:Token")
+            ? $"Desired-state repository {request.Location.Url} refused access"
+              + (GitCredentials.For(request) is null ? " (no Reconciler:GitHub:Token is configured)" : " with the configured credentials")
               + $": {problem.Message}"
-            : $"Cannot fetch desired-state repository {request.Location.DisplayName}: {problem.Message}";
+            : $"Cannot fetch desired-state repository {request.Location.Url}: {problem.Message}";
         return new FetchFailure(reason, message);
     }
 
     private static DesiredFetchResult.Failed Failed(FetchRequest request, DesiredFetchFailureReason reason, string message) =>
-        new(request.Location.DisplayName, request.Branch, reason, SecretScrubber.Scrub(message, request.Token));
+        new(request.Location.Url, request.Branch, reason, SecretScrubber.Scrub(message, request.Secrets));
 }

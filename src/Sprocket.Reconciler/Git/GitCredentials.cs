@@ -9,11 +9,19 @@ internal static class GitCredentials
     public const string GitHubTokenUserName = "x-access-token";
 
     /// <summary>
-    /// Null without a token, so that libgit2 reports "authentication required" instead of us answering a
-    /// challenge with empty credentials.
+    /// Credentials written into the URL win (the operator named them for this very repository); otherwise the
+    /// GitHub token. Null when there are neither, so that libgit2 reports "authentication required" instead of
+    /// us answering a challenge with empty credentials.
     /// </summary>
-    public static CredentialsHandler? ForToken(string? token) =>
-        string.IsNullOrEmpty(token)
-            ? null
-            : (_, _, _) => new UsernamePasswordCredentials { Username = GitHubTokenUserName, Password = token };
+    public static CredentialsHandler? For(FetchRequest request)
+    {
+        if (request.Location.UrlCredentials is { } fromUrl)
+            return (_, _, _) => new UsernamePasswordCredentials { Username = fromUrl.UserName, Password = fromUrl.Password };
+        if (!string.IsNullOrEmpty(request.Token))
+        {
+            var token = request.Token;
+            return (_, _, _) => new UsernamePasswordCredentials { Username = GitHubTokenUserName, Password = token };
+        }
+        return null;
+    }
 }

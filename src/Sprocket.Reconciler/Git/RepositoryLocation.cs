@@ -4,20 +4,22 @@ using System.Text;
 namespace Sprocket.Reconciler.Git;
 
 /// <summary>
-/// The configured repository resolved for use: what libgit2 fetches from, the name safe to show anywhere
-/// (no userinfo), and the clone directory, which depends only on that safe name so that rotating a
-/// credential embedded in the URL never orphans the clone.
+/// The configured repository resolved for use. <see cref="Url"/> never carries userinfo: it is what libgit2
+/// is given, what the clone's config stores, what logs and tags show, and what the clone directory is
+/// hashed from (so rotating a credential never orphans the clone). Credentials written into the configured
+/// URL are kept apart in <see cref="UrlCredentials"/> and offered only through the credentials callback.
 /// </summary>
-internal sealed record RepositoryLocation(string FetchUrl, string DisplayName, string CloneDirectory)
+internal sealed record RepositoryLocation(string Url, UrlCredentials? UrlCredentials, string CloneDirectory)
 {
     private static readonly string[] SupportedSchemes = ["http", "https", "file", "git"];
 
     public static RepositoryLocation Resolve(string repository, string dataDirectory)
     {
-        var fetchUrl = IsUrl(repository) ? repository.Trim() : Path.TrimEndingDirectorySeparator(Path.GetFullPath(repository.Trim()));
-        var displayName = SecretScrubber.RemoveUrlUserInfo(fetchUrl);
-        var cloneDirectory = Path.Combine(Path.GetFullPath(dataDirectory), "desired", StableHash(displayName));
-        return new RepositoryLocation(fetchUrl, displayName, cloneDirectory);
+        var value = repository.Trim();
+        var isUrl = IsUrl(value);
+        var url = isUrl ? SecretScrubber.RemoveUrlUserInfo(value) : Path.TrimEndingDirectorySeparator(Path.GetFullPath(value));
+        var cloneDirectory = Path.Combine(Path.GetFullPath(dataDirectory), "desired", StableHash(url));
+        return new RepositoryLocation(url, isUrl ? UrlCredentials.FromUserInfo(value) : null, cloneDirectory);
     }
 
     /// <summary>Why the value cannot be fetched with LibGit2Sharp, or null when it can.</summary>

@@ -13,14 +13,12 @@ internal static partial class SecretScrubber
 
     public static string RemoveUrlUserInfo(string text) => UrlUserInfo().Replace(text, "${scheme}");
 
-    public static string Scrub(string text, string? secret)
+    public static string Scrub(string text, IEnumerable<string> secrets)
     {
         var scrubbed = RemoveUrlUserInfo(text);
-        if (string.IsNullOrEmpty(secret))
-            return scrubbed;
-
-        foreach (var form in SecretForms(secret))
-            scrubbed = scrubbed.Replace(form, Mask, StringComparison.Ordinal);
+        foreach (var secret in secrets.Where(secret => secret.Length > 0))
+            foreach (var form in SecretForms(secret))
+                scrubbed = scrubbed.Replace(form, Mask, StringComparison.Ordinal);
         return scrubbed;
     }
 
