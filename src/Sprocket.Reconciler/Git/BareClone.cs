@@ -96,9 +96,15 @@ internal static class BareClone
 
     private static ObjectId? RemoteBranchTip(FetchRequest request)
     {
+        // libgit2 calls a missing local path an "unsupported URL protocol"; say what is actually wrong.
+        if (request.Location.IsLocalPath && !Directory.Exists(request.Location.Url))
+            throw new FetchFailure(DesiredFetchFailureReason.Unreachable,
+                $"Cannot fetch desired-state repository {request.Location.Url}: no such directory.");
+
+        var credentials = GitCredentials.For(request);
         try
         {
-            var advertised = Repository.ListRemoteReferences(request.Location.Url, GitCredentials.For(request));
+            var advertised = Repository.ListRemoteReferences(request.Location.Url, credentials.Handler);
             // Only the id is known for an advertised ref: its target object is not in any local repository yet.
             return advertised.FirstOrDefault(reference => reference.CanonicalName == request.BranchRef) is DirectReference head
                 ? new ObjectId(head.TargetIdentifier)
@@ -106,15 +112,16 @@ internal static class BareClone
         }
         catch (LibGit2SharpException problem)
         {
-            throw TransportFailure(request, problem);
+            throw TransportFailure(request, credentials, problem);
         }
     }
 
     private static void FetchBranch(Repository repository, FetchRequest request, CancellationToken cancellationToken)
     {
+        var credentials = GitCredentials.For(request);
         var options = new FetchOptions
         {
-            CredentialsProvider = GitCredentials.For(request),
+            CredentialsProvider = credentials.Handler,
             TagFetchMode = TagFetchMode.None,
             Prune = false,
             // The only hook libgit2 offers to abandon a transfer part-way.
@@ -132,7 +139,7 @@ internal static class BareClone
         }
         catch (LibGit2SharpException problem)
         {
-            throw TransportFailure(request, problem);
+            throw TransportFailure(request, credentials, problem);
         }
     }
 
@@ -218,15 +225,18 @@ internal static class BareClone
         _ => false,
     };
 
-    private static FetchFailure TransportFailure(FetchRequest request, LibGit2SharpException problem)
+    private static FetchFailure TransportFailure(FetchRequest request, GitCredentials credentials, LibGit2SharpException problem)
     {
-        var reason = GitFailureClassifier.ClassifyTransport(problem);
-        var message = reason == DesiredFetchFailureReason.Authentication
-            ? $"Desired-state repository {request.Location.Url} refused access"
-              + (GitCredentials.For(request) is null ? " (no Reconciler:GitHub:Token is configured)" : " with the configured credentials")
-              + $": {problem.Message}"
-            : $"Cannot fetch desired-state repository {request.Location.Url}: {problem.Message}";
-        return new FetchFailure(reason, message);
+        if (credentials.WereRefused)
+            return new FetchFailure(DesiredFetchFailureReason.Authentication,
+                $"Desired-state repository {request.Location.Url} refused {credentials.Origin}.");
+        if (GitFailureClassifier.ClassifyTransport(problem) == DesiredFetchFailureReason.Authentication)
+            return new FetchFailure(DesiredFetchFailureReason.Authentication,
+                $"Desired-state repository {request.Location.Url} refused access"
+                + (credentials.AreConfigured ? "" : " (no Reconciler:GitHub:Token is configured)")
+                + $": {problem.Message}");
+        return new FetchFailure(DesiredFetchFailureReason.Unreachable,
+            $"Cannot fetch desired-state repository {request.Location.Url}: {problem.Message}");
     }
 
     private static DesiredFetchResult.Failed Failed(FetchRequest request, DesiredFetchFailureReason reason, string message) =>

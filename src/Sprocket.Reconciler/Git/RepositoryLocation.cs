@@ -13,6 +13,8 @@ internal sealed record RepositoryLocation(string Url, UrlCredentials? UrlCredent
 {
     private static readonly string[] SupportedSchemes = ["http", "https", "file", "git"];
 
+    public bool IsLocalPath => !IsUrl(Url);
+
     public static RepositoryLocation Resolve(string repository, string dataDirectory)
     {
         var value = repository.Trim();
