@@ -54,11 +54,11 @@ internal sealed class GitDesiredStateSource(
         {
             case DesiredFetchResult.Fetched fetched:
                 var head = $"{fetched.Repository}\n{fetched.Branch}\n{fetched.Revision}";
-                if (head == lastReportedHead)
+                // Fetches of different repositories (after a reconfiguration) hold different gates.
+                if (Interlocked.Exchange(ref lastReportedHead, head) == head)
                     Log.RevisionUnchanged(logger, fetched.Repository, fetched.Branch, fetched.Revision);
                 else
                     Log.RevisionChanged(logger, fetched.Repository, fetched.Branch, fetched.Revision);
-                lastReportedHead = head;
                 break;
             case DesiredFetchResult.Failed failed:
                 metrics.RecordFailure(failed.Repository, failed.Reason);
