@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Sprocket.Reconciler.Git;
+
+/// <summary>
+/// The desired-state source backed by a bare clone in <c>&lt;DataDirectory&gt;/desired/&lt;hash-of-url&gt;</c>.
+/// Owns: cloning, fetching the configured branch, reading the file, counting and logging failures.
+/// Never: keeps a snapshot (the caller holds the last good one), logs or returns the token, or leaves a
+/// half-written clone behind. Options are read at the start of every fetch, so a changed branch or path
+/// takes effect on the next poll; a configuration reloaded into an invalid state surfaces here as
+/// <see cref="OptionsValidationException"/>.
+/// </summary>
+internal sealed class GitDesiredStateSource(
+    IOptionsMonitor<DesiredStateOptions> desiredStateOptions,
+    IOptionsMonitor<ReconcilerPathsOptions> pathsOptions,
+    IOptionsMonitor<GitHubCredentialOptions> credentialOptions,
+    DesiredStateMetrics metrics,
+    ILogger<GitDesiredStateSource> logger) : IDesiredStateSource
+{
+    private string? lastReportedHead;
+
+    public async Task<DesiredFetchResult> FetchAsync(CancellationToken cancellationToken)
+    {
+        var options = desiredStateOptions.CurrentValue;
+        var request = new FetchRequest(
+            RepositoryLocation.Resolve(options.Repository, pathsOptions.CurrentValue.DataDirectory),
+            options.Branch,
+            options.Path,
+            credentialOptions.CurrentValue.Token);
+
+        var gate = CloneDirectoryGates.For(request.Location.CloneDirectory);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // LibGit2Sharp blocks for the whole network round trip: keep it off pool threads serving requests.
+            var result = await Task.Factory.StartNew(
+                () => BareClone.Fetch(request, logger, cancellationToken),
+                cancellationToken,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).ConfigureAwait(false);
+            Report(result);
+            return result;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private void Report(DesiredFetchResult result)
+    {
+        switch (result)
+        {
+            case DesiredFetchResult.Fetched fetched:
+                var head = $"{fetched.Repository}\n{fetched.Branch}\n{fetched.Revision}";
+                // Fetches of different repositories (after a reconfiguration) hold different gates.
+                if (Interlocked.Exchange(ref lastReportedHead, head) == head)
+                    Log.RevisionUnchanged(logger, fetched.Repository, fetched.Branch, fetched.Revision);
+                else
+                    Log.RevisionChanged(logger, fetched.Repository, fetched.Branch, fetched.Revision);
+                break;
+            case DesiredFetchResult.Failed failed:
+                metrics.RecordFailure(failed.Repository, failed.Reason);
+                Log.FetchFailed(logger, failed.Repository, failed.Branch, failed.Reason.ToTagValue(), failed.Message);
+                break;
+        }
+    }
+}

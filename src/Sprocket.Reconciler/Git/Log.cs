@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Sprocket.Reconciler.Git;
+
+/// <summary>Git/ events, ids 2100–2199. Repository values are always scrubbed; no token ever reaches a template.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Information,
+        Message = "Cloning desired-state repository {Repository} (branch {Branch}) into {CloneDirectory}")]
+    public static partial void Cloning(ILogger logger, string repository, string branch, string cloneDirectory);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information,
+        Message = "Desired state {Repository} {Branch} is at revision {Revision}")]
+    public static partial void RevisionChanged(ILogger logger, string repository, string branch, string revision);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Debug,
+        Message = "Desired state {Repository} {Branch} unchanged at revision {Revision}")]
+    public static partial void RevisionUnchanged(ILogger logger, string repository, string branch, string revision);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning,
+        Message = "Fetching desired state from {Repository} {Branch} failed ({Reason}): {FailureMessage}")]
+    public static partial void FetchFailed(ILogger logger, string repository, string branch, string reason, string failureMessage);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning,
+        Message = "The desired-state clone {CloneDirectory} is unusable ({Problem}); cloning it afresh")]
+    public static partial void RepairingClone(ILogger logger, string cloneDirectory, string problem);
+}

@@ -1,0 +1,171 @@
+using System.Text;
+using Sprocket.Reconciler.Git;
+using Xunit;
+
+namespace Sprocket.Reconciler.IntegrationTests.Git;
+
+/// <summary>
+/// https-style token auth against the real smart-HTTP server (<c>git http-backend</c>) on loopback: the fetch
+/// works with the token, fails typed without it, and the token shows nowhere — not in results, logs, metric
+/// tags, nor the files of the clone.
+/// </summary>
+public sealed class GitHttpTokenAuthTests : IAsyncLifetime
+{
+    private readonly string token = "ghs_" + Guid.NewGuid().ToString("N");
+    private readonly ScratchDirectory scratch = new();
+    private WorkRepository work = null!;
+    private GitHttpBackendServer server = null!;
+    private string bare = null!;
+    private string firstRevision = null!;
+
+    private string DataDirectory => scratch.Combine("data");
+
+    private string RepositoryUrl => new Uri(server.BaseAddress, "desired.git").AbsoluteUri;
+
+    public async Task InitializeAsync()
+    {
+        work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        firstRevision = await work.CommitFileAsync("desired-state.yaml", "version: 1\nstacks: []\n");
+        Directory.CreateDirectory(scratch.Combine("served"));
+        bare = await work.CloneBareAsync(scratch.Combine("served", "desired.git"));
+        server = await GitHttpBackendServer.StartAsync(scratch.Combine("served"), token);
+    }
+
+    [Fact]
+    public async Task Fetch_WithTheToken_ClonesThenFetchesNewCommitsOverHttp()
+    {
+        using var sut = SourceUnderTest.Create(RepositoryUrl, DataDirectory, token: token);
+
+        var first = FetchAssert.Fetched(await sut.FetchAsync());
+        var secondRevision = await work.CommitFileAsync("desired-state.yaml", "version: 1\nstacks: []\n# two\n");
+        await work.RunAsync("push", "--quiet", bare, "main");
+        var second = FetchAssert.Fetched(await sut.FetchAsync());
+
+        Assert.Equal(firstRevision, first.Revision);
+        Assert.Equal(secondRevision, second.Revision);
+        Assert.Equal("version: 1\nstacks: []\n# two\n", Encoding.UTF8.GetString(second.Content.Span));
+        Assert.Equal(RepositoryUrl, second.Repository);
+        Assert.True(server.ServedRequests > 0, "the backend served nothing");
+        Assert.True(server.RejectedRequests > 0, "libgit2 never met the Basic challenge, so the token path was not exercised");
+        AssertNeverShown(sut, token);
+    }
+
+    [Fact]
+    public async Task Fetch_WithoutAToken_FailsAuthenticationAndCountsIt()
+    {
+        using var sut = SourceUnderTest.Create(RepositoryUrl, DataDirectory);
+
+        var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Authentication);
+
+        Assert.Contains("no Reconciler:GitHub:Token is configured", failed.Message);
+        Assert.Equal(0, server.ServedRequests);
+        Assert.True(server.RejectedRequests > 0);
+        Assert.Empty(sut.CloneDirectories());
+        var measurement = Assert.Single(sut.Failures.GetMeasurementSnapshot());
+        Assert.Equal(("auth", RepositoryUrl), (measurement.Tags["reason"], measurement.Tags["repository"]));
+    }
+
+    [Fact]
+    public async Task Fetch_WithAWrongToken_FailsAuthenticationAndNeverShowsThatToken()
+    {
+        var wrong = "ghs_" + Guid.NewGuid().ToString("N");
+        using var sut = SourceUnderTest.Create(RepositoryUrl, DataDirectory, token: wrong);
+
+        var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Authentication);
+
+        Assert.Contains("refused Reconciler:GitHub:Token", failed.Message);
+        Assert.Equal(0, server.ServedRequests);
+        // One anonymous request meets the challenge, one carries the token; libgit2 would replay it 15 more times.
+        Assert.True(server.RejectedRequests <= 2, $"refused credentials were replayed: {server.RejectedRequests} requests");
+        Assert.DoesNotContain(wrong, failed.Message);
+        AssertNeverShown(sut, wrong);
+    }
+
+    [Fact]
+    public async Task Fetch_AfterTheTokenIsRevoked_FailsAuthenticationAndKeepsTheClone()
+    {
+        using var sut = SourceUnderTest.Create(RepositoryUrl, DataDirectory, token: token);
+        FetchAssert.Fetched(await sut.FetchAsync());
+        var clone = Assert.Single(sut.CloneDirectories());
+
+        var revoked = "ghs_" + Guid.NewGuid().ToString("N");
+        sut.Reconfigure("Reconciler:GitHub:Token", revoked);
+        var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Authentication);
+        sut.Reconfigure("Reconciler:GitHub:Token", token);
+        var recovered = FetchAssert.Fetched(await sut.FetchAsync());
+
+        Assert.Contains(RepositoryUrl, failed.Message);
+        Assert.Equal(firstRevision, recovered.Revision);
+        Assert.Equal(clone, Assert.Single(sut.CloneDirectories()));
+        Assert.DoesNotContain(sut.Logs.GetSnapshot(), log => log.Id.Id == 2104);
+        AssertNeverShown(sut, token);
+        AssertNeverShown(sut, revoked);
+    }
+
+    [Fact]
+    public async Task Fetch_WithCredentialsWrittenIntoTheUrl_UsesThemButShowsAndStoresTheUrlWithout()
+    {
+        var withUserInfo = RepositoryUrl.Replace("http://", $"http://{GitHttpBackendServer.UserName}:{token}@", StringComparison.Ordinal);
+        using var sut = SourceUnderTest.Create(withUserInfo, DataDirectory);
+
+        var fetched = FetchAssert.Fetched(await sut.FetchAsync());
+
+        Assert.Equal(firstRevision, fetched.Revision);
+        Assert.Equal(RepositoryUrl, fetched.Repository);
+        AssertNeverShown(sut, token);
+    }
+
+    [Fact]
+    public async Task Fetch_FromAnUnreachableUrlWithUserInfo_FailsUnreachableWithTheUrlScrubbed()
+    {
+        var secret = "ghs_" + Guid.NewGuid().ToString("N");
+        var port = FreeLoopbackPort();
+        using var sut = SourceUnderTest.Create($"http://{GitHttpBackendServer.UserName}:{secret}@127.0.0.1:{port}/desired.git", DataDirectory, token: secret);
+
+        var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Unreachable);
+
+        Assert.Contains($"http://127.0.0.1:{port}/desired.git", failed.Message);
+        AssertNeverShown(sut, secret);
+    }
+
+    // Bound then released at once: nothing listens there while the test runs.
+    private static int FreeLoopbackPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private void AssertNeverShown(SourceUnderTest sut, string secret)
+    {
+        var logs = sut.Logs.GetSnapshot();
+        Assert.NotEmpty(logs);
+        foreach (var log in logs)
+        {
+            Assert.DoesNotContain(secret, log.Message);
+            Assert.DoesNotContain(secret, log.Exception?.ToString() ?? "");
+            Assert.DoesNotContain(secret, string.Join("\n", log.StructuredState?.Select(pair => $"{pair.Key}={pair.Value}") ?? []));
+        }
+
+        foreach (var measurement in sut.Failures.GetMeasurementSnapshot())
+            Assert.DoesNotContain(secret, string.Join("\n", measurement.Tags.Select(tag => $"{tag.Key}={tag.Value}")));
+
+        // Everything the clone keeps outside its (compressed) object store is text: config, refs, logs, FETCH_HEAD.
+        if (!Directory.Exists(sut.CloneRoot))
+            return;
+        foreach (var file in Directory.EnumerateFiles(sut.CloneRoot, "*", SearchOption.AllDirectories))
+        {
+            if (file.Contains($"{Path.DirectorySeparatorChar}objects{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                continue;
+            Assert.False(File.ReadAllText(file).Contains(secret, StringComparison.Ordinal), $"{file} holds the secret");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+        scratch.Dispose();
+    }
+}
