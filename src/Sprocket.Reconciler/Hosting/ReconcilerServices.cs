@@ -49,7 +49,7 @@ public static class ReconcilerServices
             ?? new DesiredStateOptions().PollInterval;
         services.AddQuartz(quartz =>
         {
-            quartz.AddJob<DesiredStatePollJob>(DesiredStatePollJob.Key);
+            quartz.AddJob<DesiredStatePollJob>(job => job.WithIdentity(DesiredStatePollJob.Key));
             quartz.AddTrigger(trigger => trigger
                 .ForJob(DesiredStatePollJob.Key)
                 .StartNow()

@@ -8,6 +8,6 @@ public sealed class DesiredStatePollJob(DesiredStateTracker tracker) : IJob
 {
     public static readonly JobKey Key = new("desired-state-poll");
 
-    public Task Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        tracker.RefreshAsync(ReconcileTrigger.Poll, cancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await tracker.RefreshAsync(ReconcileTrigger.Poll, cancellationToken);
 }

@@ -8,7 +8,7 @@ internal static class GitCli
 {
     public static async Task<string> RunAsync(string workingDirectory, params string[] arguments)
     {
-        var result = await Cli.Wrap("git")
+        var result = await global::CliWrap.Cli.Wrap("git")
             .WithArguments([
                 "-c", "user.name=Sprocket Test", "-c", "user.email=test@sprocket.invalid",
                 "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", .. arguments])

@@ -79,7 +79,7 @@ public sealed class DistributionRegistry : IAsyncDisposable
             """).Append('\n');
         if (basic is { } credentials)
         {
-            var htpasswd = await Cli.Wrap("htpasswd").WithArguments(["-Bbn", credentials.User, credentials.Password]).ExecuteBufferedAsync();
+            var htpasswd = await global::CliWrap.Cli.Wrap("htpasswd").WithArguments(["-Bbn", credentials.User, credentials.Password]).ExecuteBufferedAsync();
             await File.WriteAllTextAsync(Path.Combine(root, "htpasswd"), htpasswd.StandardOutput.Trim() + "\n");
             config.Append($"""
                 auth:
