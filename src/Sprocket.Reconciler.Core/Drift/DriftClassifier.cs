@@ -39,7 +39,8 @@ public static class DriftClassifier
         foreach (var service in matched)
         {
             var image = service.Image;
-            var liveTag = image.Tag ?? (image.Digest is null ? null : facts.TagOf(repository, image.Digest));
+            // The digest is what runs: Swarm stores "repo:tag@digest" as given without checking that they agree.
+            var liveTag = (image.Digest is null ? null : facts.TagOf(repository, image.Digest)) ?? image.Tag;
             var (drift, inSync) = Classify(repository, expectedTag, appliedTag, service, liveTag, expected, observeOnly);
             yield return new ServiceEvaluation(service.Name, repository, service.Id, image.ToString(), image.Digest, liveTag,
                 expectedTag, expected?.Digest, drift, inSync, service.UpdateStatus?.State, observeOnly);
@@ -59,7 +60,9 @@ public static class DriftClassifier
         }
 
         if (service.UpdateStatus is { IsRollback: true } status)
-            return (status.Origin == RollbackOrigin.AfterFailedUpdate ? DriftReason.FailedUpdateRollback : DriftReason.EmergencyRollback, false);
+            return RollbackOrigin(status, service) == Live.RollbackOrigin.AfterFailedUpdate
+                ? (DriftReason.FailedUpdateRollback, false)
+                : (DriftReason.EmergencyRollback, false);
 
         if (observeOnly) return (DriftReason.ManualChange, false);
 
@@ -77,6 +80,15 @@ public static class DriftClassifier
             ? (DriftReason.ManualChange, false)
             : (DriftReason.None, false);
     }
+
+    /// <summary>
+    /// When the message seen during the rollback was missed, the spec still tells: Swarm's own rollback after a
+    /// failed update clears PreviousSpec, while <c>docker service update --rollback</c> keeps the rolled-away spec there.
+    /// </summary>
+    private static RollbackOrigin RollbackOrigin(LiveUpdateStatus status, LiveService service) =>
+        status.Origin != Live.RollbackOrigin.Unknown ? status.Origin
+        : service.PreviousImage is null ? Live.RollbackOrigin.AfterFailedUpdate
+        : Live.RollbackOrigin.Manual;
 
     private static (string Status, string Message) Summarize(StackSpec stack, ImmutableArray<ServiceEvaluation> services, IImageFacts facts)
     {
