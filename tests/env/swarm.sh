@@ -5,6 +5,7 @@
 #   tests/env/swarm.sh up     install what is missing, start everything, seed images (idempotent)
 #   tests/env/swarm.sh down   stop only what `up` started (by pid files)
 #   tests/env/swarm.sh env    print exports: eval "$(tests/env/swarm.sh env)"
+#   tests/env/swarm.sh status exit 0 when everything is up
 #
 # State lives in ${SPROCKET_ENV_DIR:-/tmp/sprocket-env}: keep the path short, because the engine's
 # unix socket path must fit in sun_path (108 bytes).
@@ -241,6 +242,16 @@ stop_pid() {
   rm -f "$pidfile"
 }
 
+# dockerd bind-mounts its data root onto itself (to make it private) and leaves that mount, and
+# any network namespace it failed to clean, behind when it exits; without this `rm -rf $D` fails.
+release_engine_mounts() {
+  local target
+  live_pid "$D/dockerd.pid" dockerd >/dev/null && return 0
+  for target in "$D"/exec/netns/* "$D/data"; do
+    while [[ -e $target ]] && mountpoint -q "$target"; do umount "$target" || break; done
+  done
+}
+
 down() {
   stop_pid "$D/registry-open/registry.pid" docker-registry
   stop_pid "$D/registry-auth/registry.pid" docker-registry
@@ -248,6 +259,7 @@ down() {
     dock swarm leave --force >/dev/null 2>&1 || true
   fi
   stop_pid "$D/dockerd.pid" dockerd
+  release_engine_mounts
   log "down"
 }
 
@@ -260,9 +272,19 @@ print_env() {
   printf 'export SPROCKET_TEST_AUTH_REGISTRY_PASSWORD=%q\n' "$(cat "$D/auth-registry.password")"
 }
 
+# Exit 0 only when everything `up` starts is running and answering (tests/run.sh uses it to
+# decide whether it owns the environment).
+status() {
+  live_pid "$D/dockerd.pid" dockerd >/dev/null &&
+    live_pid "$D/registry-open/registry.pid" docker-registry >/dev/null &&
+    live_pid "$D/registry-auth/registry.pid" docker-registry >/dev/null &&
+    dock version >/dev/null 2>&1
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
   env) print_env ;;
-  *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|env|status" >&2; exit 2 ;;
 esac
