@@ -94,9 +94,16 @@ start_dockerd() {
     # pid can be a zombie, and dockerd would wait for a socket nobody serves.
     live_pid "$D/exec/containerd/containerd.pid" containerd >/dev/null || true
     mkdir -p "$D/data" "$D/exec"
+    local shared_containerd=()
+    # With a system containerd running (e.g. started by docker.io's install on a systemd
+    # machine), dockerd uses it instead of a private one; own namespaces keep our containers
+    # apart from the system engine's.
+    if [[ -S /run/containerd/containerd.sock ]]; then
+      shared_containerd=(--containerd-namespace sprocket-test --containerd-plugins-namespace sprocket-test-plugins)
+    fi
     log "starting dockerd on $SOCK"
     setsid dockerd --data-root "$D/data" --exec-root "$D/exec" -H "unix://$SOCK" \
-      --pidfile "$D/dockerd.pid" --iptables=false --bridge=none \
+      --pidfile "$D/dockerd.pid" --iptables=false --bridge=none "${shared_containerd[@]}" \
       >>"$D/dockerd.log" 2>&1 </dev/null &
   fi
   wait_until dockerd 60 dock version || die "dockerd did not answer within 60 s; see $D/dockerd.log"
