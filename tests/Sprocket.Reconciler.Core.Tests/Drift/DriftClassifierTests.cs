@@ -71,6 +71,26 @@ public class DriftClassifierTests
         Assert.Equal(state, Single(evaluation).UpdateState);
     }
 
+    [Theory]
+    [InlineData(true, DriftReason.EmergencyRollback)]
+    [InlineData(false, DriftReason.FailedUpdateRollback)]
+    public void Missed_rollback_message_falls_back_to_whether_swarm_kept_the_previous_spec(bool previousKept, string expected)
+    {
+        // docker service update --rollback keeps the rolled-away spec; Swarm's own rollback clears it.
+        var rolledBack = Service("prod-web-1", Web + ":" + Aaa, previous: previousKept ? Web + ":" + Bbb : null,
+            Status("rollback_completed", "rollback completed"));
+        Assert.Equal(expected, Single(Evaluate(Stack(Bbb), Facts, null, rolledBack)).Drift);
+    }
+
+    [Fact]
+    public void Tag_at_digest_whose_digest_belongs_to_another_tag_is_named_by_the_digest()
+    {
+        // Swarm stores "repo:tag@digest" unchecked; the digest is what runs.
+        var evaluation = Evaluate(Stack(Bbb), Facts, null, Service("prod-web-1", $"{Web}:{Bbb}@{DigestOf(Aaa)}"));
+        Assert.Equal(Aaa, Single(evaluation).LiveTag);
+        Assert.NotEqual(StackStatus.Synced, evaluation.Status);
+    }
+
     [Fact]
     public void Rollback_that_lands_on_the_desired_image_is_not_drift()
     {

@@ -26,7 +26,7 @@ public sealed class DockerCli(string dockerHost)
     public async Task<string> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default)
     {
         var argumentList = arguments.ToList();
-        var result = await Cli.Wrap("docker")
+        var result = await global::CliWrap.Cli.Wrap("docker")
             .WithArguments(argumentList)
             .WithEnvironmentVariables(variables => variables.Set("DOCKER_HOST", DockerHost))
             .WithValidation(CommandResultValidation.None)
