@@ -27,7 +27,8 @@ public static class MetricNames
     /// <summary>Always 1; labels name the desired-state repository, branch and revision in force.</summary>
     public const string DesiredRevisionInfo = "sprocket_reconciler_desired_revision_info";
 
-    /// <summary>Failed fetches of the desired-state repository.</summary>
+    /// <summary>Fetches of the desired-state repository that returned no file; labels <c>repository</c> (no
+    /// credentials) and <c>reason</c> (unreachable, auth, branch-missing, file-missing, storage).</summary>
     public const string DesiredStateFetchFailures = "sprocket_reconciler_desired_state_fetch_failures_total";
 
     /// <summary>Desired-state files rejected by validation (the last good state stays in force).</summary>

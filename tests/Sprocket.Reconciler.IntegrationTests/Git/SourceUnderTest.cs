@@ -24,8 +24,8 @@ internal sealed class SourceUnderTest : IDisposable
         Logs = services.GetFakeLogCollector();
         Failures = new MetricCollector<long>(
             services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            DesiredStateMetrics.MeterName,
-            DesiredStateMetrics.FetchFailuresTotal);
+            Sprocket.Reconciler.Telemetry.MetricNames.MeterName,
+            Sprocket.Reconciler.Telemetry.MetricNames.DesiredStateFetchFailures);
     }
 
     public IConfigurationRoot Configuration { get; }
