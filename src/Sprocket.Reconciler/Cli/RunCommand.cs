@@ -30,6 +30,7 @@ public static class RunCommand
         await using var app = builder.Build();
         app.MapReconcilerApi();
         app.MapStatusPage();
+        app.MapGitHubWebhook();
         app.MapPrometheusScrapingEndpoint("/metrics");
         await app.RunAsync(cancellationToken);
         return ExitCodes.Ok;

@@ -24,8 +24,8 @@ public static class DesiredStateServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerPathsOptions>, ReconcilerPathsOptionsValidator>());
 
-        services.AddOptions<GitHubCredentialOptions>()
-            .Bind(configuration.GetSection(GitHubCredentialOptions.SectionName));
+        services.AddOptions<GitHubOptions>()
+            .Bind(configuration.GetSection(GitHubOptions.SectionName));
 
         services.AddMetrics();
         services.TryAddSingleton<DesiredStateMetrics>();

@@ -14,7 +14,7 @@ namespace Sprocket.Reconciler.Git;
 internal sealed class GitDesiredStateSource(
     IOptionsMonitor<DesiredStateOptions> desiredStateOptions,
     IOptionsMonitor<ReconcilerPathsOptions> pathsOptions,
-    IOptionsMonitor<GitHubCredentialOptions> credentialOptions,
+    IOptionsMonitor<GitHubOptions> credentialOptions,
     DesiredStateMetrics metrics,
     ILogger<GitDesiredStateSource> logger) : IDesiredStateSource
 {
