@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Sprocket.Reconciler.Core.Images;
 
 namespace Sprocket.Reconciler.Core.Desired;
 
@@ -7,7 +7,7 @@ namespace Sprocket.Reconciler.Core.Desired;
 /// grammar for the name (an optional <c>host[:port]</c>, then lowercase path components), with no
 /// tag and no digest — the tag comes from <c>imageTag</c>, and a digest would pin past it.
 /// </summary>
-internal static partial class ImageRepositoryName
+internal static class ImageRepositoryName
 {
     public const string Expected =
         "lowercase path components (letters, digits, separated by '.', '_', '__' or '-') joined by '/', optionally preceded by a registry host[:port], e.g. ghcr.io/sprocketbot/sprocket-web";
@@ -22,7 +22,7 @@ internal static partial class ImageRepositoryName
             return $"'{repository}' includes a digest; give the repository only (the tag comes from imageTag or tag), no '@sha256:…'";
         }
 
-        var (host, path) = SplitHost(repository);
+        var (host, path) = RepositoryName.SplitHost(repository);
         if (path.Contains(':'))
         {
             return $"'{repository}' includes a tag; give the repository only, the tag comes from imageTag (or tag for observeOnly)";
@@ -33,37 +33,16 @@ internal static partial class ImageRepositoryName
             return $"'{repository}' is longer than {MaxNameLength} characters";
         }
 
-        if (host is not null && !Host().IsMatch(host))
+        if (host is not null && !RepositoryName.IsValidHost(host))
         {
             return $"'{repository}' has an invalid registry host '{host}'; expected {Expected}";
         }
 
-        if (path.Length == 0 || !path.Split('/').All(component => PathComponent().IsMatch(component)))
+        if (!RepositoryName.IsValidPath(path))
         {
             return $"'{repository}' is not a valid image repository; expected {Expected}";
         }
 
         return null;
     }
-
-    /// <summary>Docker's rule: the first component is a registry host when it has a '.' or ':' or is localhost.</summary>
-    private static (string? Host, string Path) SplitHost(string repository)
-    {
-        var slash = repository.IndexOf('/');
-        if (slash < 0)
-        {
-            return (null, repository);
-        }
-
-        var first = repository[..slash];
-        return first.Contains('.') || first.Contains(':') || first == "localhost"
-            ? (first, repository[(slash + 1)..])
-            : (null, repository);
-    }
-
-    [GeneratedRegex(@"^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]{1,5})?$", RegexOptions.CultureInvariant)]
-    private static partial Regex Host();
-
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex PathComponent();
 }

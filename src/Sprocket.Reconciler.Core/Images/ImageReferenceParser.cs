@@ -10,10 +10,6 @@ namespace Sprocket.Reconciler.Core.Images;
 /// </summary>
 public static partial class ImageReferenceParser
 {
-    // A path component per the distribution reference grammar; the first one may be a host[:port].
-    [GeneratedRegex(@"^(?:(?<host>[a-zA-Z0-9.-]+(?::[0-9]+)?|\[[0-9a-fA-F:]+\](?::[0-9]+)?)/)?(?<path>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)$")]
-    private static partial Regex RepositoryPattern();
-
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex TagPattern();
 
@@ -54,31 +50,8 @@ public static partial class ImageReferenceParser
         TryParse(text, out var reference) ? reference : throw new FormatException($"'{text}' is not an image reference");
 
     /// <summary>True for a repository without tag or digest, such as <c>ghcr.io/sprocketbot/web</c>.</summary>
-    public static bool IsRepository(string text)
-    {
-        var match = RepositoryPattern().Match(text);
-        if (!match.Success) return false;
-        // A first component that is not a host ("SprocketBot/web") must obey the lowercase path rules.
-        var host = match.Groups["host"].Value;
-        return host.Length == 0 || LooksLikeHost(host) || host == host.ToLowerInvariant();
-    }
+    public static bool IsRepository(string text) => RepositoryName.IsValid(text);
 
-    /// <summary>The repository as Docker resolves it, so that <c>web</c>, <c>library/web</c> and
-    /// <c>docker.io/library/web</c> compare equal.</summary>
-    public static string Normalize(string repository)
-    {
-        var slash = repository.IndexOf('/', StringComparison.Ordinal);
-        var first = slash < 0 ? "" : repository[..slash];
-        if (slash >= 0 && LooksLikeHost(first))
-        {
-            var host = first.ToLowerInvariant();
-            var path = repository[(slash + 1)..];
-            if (host is not ("docker.io" or "index.docker.io" or "registry-1.docker.io")) return host + "/" + path;
-            repository = path;
-        }
-        return repository.Contains('/', StringComparison.Ordinal) ? "docker.io/" + repository : "docker.io/library/" + repository;
-    }
-
-    private static bool LooksLikeHost(string first) =>
-        first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost";
+    /// <inheritdoc cref="RepositoryName.Normalize"/>
+    public static string Normalize(string repository) => RepositoryName.Normalize(repository);
 }

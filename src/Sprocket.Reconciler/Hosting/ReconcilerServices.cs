@@ -21,7 +21,8 @@ public static class ReconcilerServices
         services.AddDesiredStateSource(configuration);
         services.AddRegistry(configuration);
         services.TryAddSingleton<IImageFactsSource, RegistryImageFactsSource>();
-        services.AddOptions<DockerOptions>().Bind(configuration.GetSection(DockerOptions.Section));
+        services.AddOptions<DockerOptions>().Bind(configuration.GetSection(DockerOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DockerOptions>, DockerOptionsValidator>());
         services.TryAddSingleton(sp => DockerClientFactory.Create(sp.GetRequiredService<IOptions<DockerOptions>>()));
         services.TryAddSingleton<RollbackOriginMemory>();
         services.TryAddSingleton<ISwarmObserver, SwarmObserver>();

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.RegularExpressions;
+using Sprocket.Reconciler.Core.Images;
 
 namespace Sprocket.Reconciler.Registry;
 
@@ -10,7 +10,7 @@ namespace Sprocket.Reconciler.Registry;
 /// </summary>
 /// <param name="Host">Registry host with optional port, as used in URLs (<c>ghcr.io</c>, <c>127.0.0.1:5000</c>).</param>
 /// <param name="Name">The repository name inside the registry (<c>sprocketbot/web</c>).</param>
-public sealed partial record RegistryRepository(string Host, string Name)
+public sealed record RegistryRepository(string Host, string Name)
 {
     public const string DockerHubHost = "registry-1.docker.io";
 
@@ -22,31 +22,14 @@ public sealed partial record RegistryRepository(string Host, string Name)
             return false;
         }
 
-        var slash = repository.IndexOf('/', StringComparison.Ordinal);
-        var first = slash < 0 ? null : repository[..slash];
-        string host;
-        string name;
-        if (first is not null && (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost"))
-        {
-            host = first;
-            name = repository[(slash + 1)..];
-        }
-        else
-        {
-            host = DockerHubHost;
-            name = repository;
-        }
-
-        if (host is "docker.io" or "index.docker.io")
-        {
-            host = DockerHubHost;
-        }
+        var (givenHost, name) = RepositoryName.SplitHost(repository);
+        var host = givenHost is null or "docker.io" or "index.docker.io" ? DockerHubHost : givenHost;
         if (host == DockerHubHost && !name.Contains('/', StringComparison.Ordinal))
         {
             name = "library/" + name;
         }
 
-        if (!NamePattern().IsMatch(name))
+        if (!RepositoryName.IsValidPath(name))
         {
             return false;
         }
@@ -55,8 +38,4 @@ public sealed partial record RegistryRepository(string Host, string Name)
     }
 
     public override string ToString() => Host + "/" + Name;
-
-    // Distribution's path-component grammar (reference/regexp.go), lower case only.
-    [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
 }
