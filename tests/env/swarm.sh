@@ -55,7 +55,7 @@ ensure_packages() {
   log "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -q "${missing[@]}" >/dev/null
 }
 
 is_static() { ! LC_ALL=C ldd "$1" >/dev/null 2>&1; }
