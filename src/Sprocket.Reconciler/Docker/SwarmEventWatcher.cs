@@ -19,24 +19,31 @@ public sealed partial class SwarmEventWatcher(
 {
     private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromSeconds(1);
 
+    // Asking the engine to replay from a little before the last event we saw closes the gap between a
+    // subscription being requested and being in place; a duplicate event costs one cheap evaluation.
+    private static readonly TimeSpan ReplayMargin = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = FirstReconnectDelay;
         var connectedBefore = false;
+        var forward = new ForwardToQueue(queue, logger, time.GetUtcNow());
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                var since = forward.LastEventTime - ReplayMargin;
                 var parameters = new ContainerEventsParameters
                 {
+                    Since = (since.ToUnixTimeMilliseconds() / 1000.0).ToString("F3", System.Globalization.CultureInfo.InvariantCulture),
                     Filters = new Dictionary<string, IDictionary<string, bool>> { ["type"] = new Dictionary<string, bool> { ["service"] = true } },
                 };
-                var watch = docker.System.MonitorEventsAsync(parameters, new ForwardToQueue(queue, logger), stoppingToken);
-                // The call only returns when the stream ends; a ping proves the subscription is live before we
-                // ask for the resync that covers what happened while we were away.
+                var watch = docker.System.MonitorEventsAsync(parameters, forward, stoppingToken);
+                // The call only returns when the stream ends; a ping proves the engine answers before we ask for
+                // the evaluation that covers whatever happened before (or while) we were not subscribed.
                 await docker.System.PingAsync(stoppingToken);
                 LogSubscribed(logger, connectedBefore);
-                if (connectedBefore) queue.Request(new EvaluationRequest(ReconcileTrigger.Resync));
+                queue.Request(new EvaluationRequest(connectedBefore ? ReconcileTrigger.Resync : ReconcileTrigger.Startup));
                 connectedBefore = true;
                 delay = FirstReconnectDelay;
                 await watch;
@@ -58,12 +65,15 @@ public sealed partial class SwarmEventWatcher(
     }
 
     /// <summary>Forwards synchronously: <see cref="Progress{T}"/> would post to the thread pool and lose ordering.</summary>
-    private sealed class ForwardToQueue(EvaluationQueue queue, ILogger logger) : IProgress<Message>
+    private sealed class ForwardToQueue(EvaluationQueue queue, ILogger logger, DateTimeOffset startedAt) : IProgress<Message>
     {
+        public DateTimeOffset LastEventTime { get; private set; } = startedAt;
+
         public void Report(Message value)
         {
             LogServiceEvent(logger, value.Action ?? "", Attribute(value, "name") ?? value.Actor?.ID ?? "", Attribute(value, "updatestate.new") ?? "");
             DateTimeOffset? eventTime = value.TimeNano is > 0 ? DateTimeOffset.UnixEpoch.AddTicks(value.TimeNano.Value / 100) : null;
+            if (eventTime > LastEventTime) LastEventTime = eventTime.Value;
             queue.Request(new EvaluationRequest(ReconcileTrigger.Event, value.Actor?.ID, eventTime));
         }
     }
