@@ -53,6 +53,10 @@ daemon_pid() {
 }
 
 publish() {
+  if daemon_pid >/dev/null; then
+    log "daemon running: keeping its build (tests/env/demo.sh reset republishes after source changes)"
+    return
+  fi
   # Republish only when a source file is newer than the binary: `up` stays quick when run again.
   if [[ -x $BIN ]] && [[ -z $(find "$root/src" "$root/Directory.Build.props" -newer "$BIN" -type f \
       ! -path '*/bin/*' ! -path '*/obj/*' -print -quit) ]]; then
@@ -122,12 +126,14 @@ ensure_service() {
 start_daemon() {
   local pid
   if pid="$(daemon_pid)"; then
-    log "daemon already running (pid $pid)"
+    PORT="$(cat "$DIR/daemon.port" 2>/dev/null || echo "$PORT")"
+    log "daemon already running (pid $pid, port $PORT)"
   else
     if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
       die "something else answers on 127.0.0.1:$PORT; choose another port with DEMO_PORT=..."
     fi
     log "starting the daemon on http://127.0.0.1:$PORT (log: $DIR/daemon.log)"
+    echo "$PORT" >"$DIR/daemon.port"
     # Its own session, so it outlives this shell; the inner shell writes its pid and becomes the daemon.
     setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' daemon "$DIR/daemon.pid" \
       "$BIN" run --urls "http://127.0.0.1:$PORT" \
