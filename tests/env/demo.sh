@@ -4,7 +4,8 @@
 #
 #   tests/env/demo.sh [up]   set everything up (idempotent: what exists and runs is left alone)
 #   tests/env/demo.sh reset  remove the demo services and repo, then `up` again (a fresh start)
-#   tests/env/demo.sh down   stop the daemon, remove the demo services, then `swarm.sh down`
+#   tests/env/demo.sh stop   stop the daemon and remove the demo services; the test environment stays up
+#   tests/env/demo.sh down   `stop`, then `swarm.sh down`
 #
 # Environment: DEMO_PORT (8080), DEMO_DIR (/tmp/sprocket-demo), SPROCKET_ENV_DIR (swarm.sh's, /tmp/sprocket-env).
 # Needs root, the .NET SDK and git; swarm.sh installs the rest from Debian (docker.io, docker-registry,
@@ -191,7 +192,7 @@ Try, in another shell:
   $q_bin diff; echo "exit \$?"
   $q_bin validate $q_dir/desired-state.yaml --resolve
 
-Start over: tests/env/demo.sh reset    Tear down: tests/env/demo.sh down
+Start over: tests/env/demo.sh reset    Stop the demo: tests/env/demo.sh stop    Tear everything down: tests/env/demo.sh down
 EOF
 }
 
@@ -243,10 +244,14 @@ case "${1:-up}" in
     rm -rf "$DESIRED" "$DIR/data" "$DIR/cli-data"
     up
     ;;
+  stop)
+    stop_daemon
+    remove_services
+    ;;
   down)
     stop_daemon
     remove_services
     "$swarm" down
     ;;
-  *) echo "usage: $0 [up|reset|down]" >&2; exit 2 ;;
+  *) echo "usage: $0 [up|reset|stop|down]" >&2; exit 2 ;;
 esac
