@@ -49,7 +49,7 @@ daemon_pid() {
   if [[ $pid =~ ^[0-9]+$ ]] && [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$(readlink -f "$BIN")" ]]; then
     echo "$pid"; return 0
   fi
-  rm -f "$DIR/daemon.pid"
+  rm -f "$DIR/daemon.pid" "$DIR/daemon.port"
   return 1
 }
 
@@ -220,7 +220,7 @@ stop_daemon() {
     log "daemon ($pid) ignored TERM for 30 s; sending KILL"
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  rm -f "$DIR/daemon.pid"
+  rm -f "$DIR/daemon.pid" "$DIR/daemon.port"
 }
 
 remove_services() {
