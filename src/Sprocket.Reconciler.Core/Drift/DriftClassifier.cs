@@ -56,7 +56,7 @@ public static class DriftClassifier
             if (observeOnly) return (DriftReason.None, true);
             var moved = expected?.Moved == true
                 || (service.Image.Digest is not null && expected?.Digest is not null && service.Image.Digest != expected.Digest);
-            return moved ? (DriftReason.TagMoved, false) : (DriftReason.None, true);
+            return moved ? (DriftReason.TagMoved, false) : (DriftReason.None, Converged(service));
         }
 
         if (service.UpdateStatus is { IsRollback: true } status)
@@ -80,6 +80,12 @@ public static class DriftClassifier
             ? (DriftReason.ManualChange, false)
             : (DriftReason.None, false);
     }
+
+    /// <summary>The spec names the desired image, but it only runs once Swarm finished rolling it out:
+    /// no update in progress or paused on failure, and every desired task running.</summary>
+    private static bool Converged(LiveService service) =>
+        service.UpdateStatus?.State is not ("updating" or "paused")
+        && service.RunningTasks >= service.DesiredTasks;
 
     /// <summary>
     /// When the message seen during the rollback was missed, the spec still tells: Swarm's own rollback after a
@@ -105,10 +111,13 @@ public static class DriftClassifier
 
         var behind = services.Where(s => !s.InSync && !s.ObserveOnly).ToList();
         if (behind.Count > 0)
-            return (StackStatus.OutOfSync, $"git names {stack.ImageTag}; live: " + string.Join(", ", behind.Select(s => $"{s.Name} {s.LiveTag ?? s.LiveImage}")));
+            return (StackStatus.OutOfSync, $"git names {stack.ImageTag}; not yet running it: " + string.Join(", ", behind.Select(Behind)));
 
         return (StackStatus.Synced, $"all {services.Length} services run {stack.ImageTag}");
     }
+
+    private static string Behind(ServiceEvaluation s) =>
+        s.LiveTag == s.ExpectedTag ? $"{s.Name} rolling out ({s.UpdateState ?? "tasks starting"})" : $"{s.Name} runs {s.LiveTag ?? s.LiveImage}";
 
     private static string Describe(ServiceEvaluation s) => s.Drift switch
     {

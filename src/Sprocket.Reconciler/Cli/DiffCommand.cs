@@ -36,7 +36,7 @@ public static class DiffCommand
     public static async Task<int> RunAsync(bool json, FileInfo? file, string[] configArgs, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(configArgs);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.QuietForCommandLine();
         builder.Services.AddReconcilerObservation(builder.Configuration);
         using var host = builder.Build();
         var store = host.Services.GetRequiredService<StatusStore>();

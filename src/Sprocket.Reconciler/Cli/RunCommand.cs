@@ -32,7 +32,15 @@ public static class RunCommand
         app.MapStatusPage();
         app.MapGitHubWebhook();
         app.MapPrometheusScrapingEndpoint("/metrics");
-        await app.RunAsync(cancellationToken);
+        try
+        {
+            await app.RunAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ConfigurationProblem.Describe(ex) is { } problem)
+        {
+            await Console.Error.WriteLineAsync("sprocket-reconciler: configuration error: " + problem);
+            return ExitCodes.InvalidOrUnreachable;
+        }
         return ExitCodes.Ok;
     }
 }

@@ -12,7 +12,7 @@ public static class TagResolutionCheck
     public static async Task<bool> RunAsync(DesiredState desired, string[] configArgs, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(configArgs);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.QuietForCommandLine();
         builder.Services.AddRegistry(builder.Configuration);
         using var host = builder.Build();
         var registry = host.Services.GetRequiredService<IRegistryClient>();

@@ -46,8 +46,12 @@ public static class ReconcilerServices
         services.AddHostedService(sp => sp.GetRequiredService<EvaluationLoop>());
         services.AddHostedService<SwarmEventWatcher>();
 
-        var pollInterval = configuration.GetSection(DesiredStateOptions.SectionName).GetValue<TimeSpan?>(nameof(DesiredStateOptions.PollInterval))
-            ?? new DesiredStateOptions().PollInterval;
+        // A malformed value is reported by options validation at start-up, naming the key; the schedule
+        // must not be the thing that crashes first.
+        var configuredInterval = configuration[$"{DesiredStateOptions.SectionName}:{nameof(DesiredStateOptions.PollInterval)}"];
+        var pollInterval = TimeSpan.TryParse(configuredInterval, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
+            ? parsed
+            : new DesiredStateOptions().PollInterval;
         services.AddQuartz(quartz =>
         {
             quartz.AddJob<DesiredStatePollJob>(job => job.WithIdentity(DesiredStatePollJob.Key));

@@ -31,7 +31,7 @@ public static class ApiEndpoints
             var current = store.Current;
             var stack = current.Stacks.FirstOrDefault(s => s.Stack == name);
             return stack is null
-                ? Results.Json(new ErrorDocument($"no stack named '{name}'"), JsonContext.Default.ErrorDocument, statusCode: 404)
+                ? Results.Json(new ErrorDocument($"no stack named {name}"), JsonContext.Default.ErrorDocument, statusCode: 404)
                 : Results.Json(StackDocument.From(stack, current), JsonContext.Default.StackDocument);
         });
         return app;

@@ -84,6 +84,7 @@ public sealed partial class EvaluationLoop(
         var stacks = desired.State.Stacks.Select(stack => DriftClassifier.Evaluate(stack, null, index, facts)).ToImmutableArray();
         var now = time.GetUtcNow();
         var summary = Summary(stacks);
+        var before = store.Current.Stacks;
         store.Update(s => s with
         {
             Stacks = stacks,
@@ -91,12 +92,21 @@ public sealed partial class EvaluationLoop(
             Last = new LastEvaluation(now, trigger, "observed", summary),
         });
 
-        RecordRollbacksAndLatency(stacks, live, batch, now);
+        RecordRollbacksAndLatency(before, stacks, live, batch, now);
         LogEvaluated(logger, trigger, stacks.Length, summary);
     }
 
-    private void RecordRollbacksAndLatency(ImmutableArray<StackEvaluation> stacks, IReadOnlyList<LiveService> live, IReadOnlyList<EvaluationRequest> batch, DateTimeOffset now)
+    /// <summary>
+    /// Counts each manual rollback once, and measures detection latency only when a service's drift is new:
+    /// later events on an already drifted service (rollback_completed after rollback_started) detect nothing.
+    /// </summary>
+    private void RecordRollbacksAndLatency(
+        ImmutableArray<StackEvaluation> before, ImmutableArray<StackEvaluation> stacks, IReadOnlyList<LiveService> live,
+        IReadOnlyList<EvaluationRequest> batch, DateTimeOffset now)
     {
+        var previousDrift = before
+            .SelectMany(stack => stack.Services.Where(s => s.ServiceId is not null).Select(s => ((stack.Stack, s.ServiceId!), s.Drift)))
+            .ToDictionary(x => x.Item1, x => x.Drift);
         var byId = live.ToDictionary(s => s.Id);
         foreach (var stack in stacks)
         {
@@ -107,8 +117,9 @@ public sealed partial class EvaluationLoop(
                     && _countedRollbacks.Add((liveService.Id, liveService.UpdateStatus?.StartedAt)))
                     metrics.EmergencyRollbackSeen(stack.Stack, service.Name);
 
-                foreach (var request in batch.Where(r => r.ServiceId == service.ServiceId && r.EventTime is not null))
-                    metrics.DriftDetected(now - request.EventTime!.Value);
+                if (previousDrift.GetValueOrDefault((stack.Stack, service.ServiceId!)) == service.Drift) continue;
+                var firstEvent = batch.Where(r => r.ServiceId == service.ServiceId && r.EventTime is not null).Min(r => r.EventTime);
+                if (firstEvent is { } eventTime) metrics.DriftDetected(now - eventTime);
             }
         }
     }

@@ -28,6 +28,21 @@ public class DriftClassifierTests
         Assert.Equal(DigestOf(Bbb), service.ExpectedDigest);
     }
 
+    [Theory]
+    [InlineData("updating", 1, 1)]
+    [InlineData("paused", 1, 1)]
+    [InlineData("completed", 0, 1)]
+    [InlineData(null, 1, 2)]
+    public void Desired_spec_still_rolling_out_is_out_of_sync_not_synced(string? state, int running, int desired)
+    {
+        var service = Service("prod-web-1", Web + ":" + Bbb, previous: Web + ":" + Aaa, state is null ? null : Status(state))
+            with { RunningTasks = running, DesiredTasks = desired };
+        var evaluation = Evaluate(Stack(Bbb), Facts, null, service);
+        Assert.Equal(StackStatus.OutOfSync, evaluation.Status);
+        Assert.Equal(DriftReason.None, Single(evaluation).Drift);
+        Assert.Contains("rolling out", evaluation.Message);
+    }
+
     [Fact]
     public void Digest_only_spec_is_named_by_its_tag_through_the_ledger()
     {
