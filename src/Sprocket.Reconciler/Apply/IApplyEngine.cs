@@ -1,0 +1,76 @@
+using Sprocket.Reconciler.Core.Desired;
+
+namespace Sprocket.Reconciler.Apply;
+
+/// <summary>
+/// Puts a stack's pinned images into the Swarm: directly (<c>engine: swarm</c>) or through <c>pulumi up</c>
+/// (<c>engine: pulumi</c>). An engine never decides whether to apply — the policy does — and never throws for
+/// an outside failure: it returns an <see cref="ApplyResult"/> the loop records and schedules from.
+/// </summary>
+public interface IApplyEngine
+{
+    /// <summary>"swarm" or "pulumi", as in the desired-state file and the <c>engine</c> metric label.</summary>
+    string Engine { get; }
+
+    Task<ApplyResult> ApplyAsync(ApplyRequest request, IProgress<ApplyProgress>? progress, CancellationToken cancellationToken);
+
+    /// <summary>The tag the engine last applied for the stack (pulumi: the config key of the last succeeded
+    /// update in <c>stack history</c>), or null when unknown.</summary>
+    Task<string?> ReadAppliedTagAsync(StackSpec stack, CancellationToken cancellationToken);
+}
+
+/// <summary>Deploy puts the tag in place; Align records a tag that already runs (after an emergency rollback:
+/// pulumi <c>config set</c> + <c>up --refresh</c> so Pulumi state matches what runs; swarm: nothing to change).</summary>
+public enum ApplyMode { Deploy, Align }
+
+/// <summary>What to apply. Every image is already resolved: <see cref="PinnedImage.Digest"/> is what must run.</summary>
+public sealed record ApplyRequest(
+    StackSpec Stack,
+    string Tag,
+    IReadOnlyList<PinnedImage> Images,
+    ApplyMode Mode,
+    string Revision,
+    string Trigger);
+
+/// <summary>One managed service of the stack with its resolved image.</summary>
+/// <param name="ServiceName">The live Swarm service name (Pulumi auto-names them; matched by glob and repository).</param>
+public sealed record PinnedImage(string ServiceName, string ServiceId, string Repository, string Tag, string Digest)
+{
+    /// <summary>The reference written into the spec: <c>repository:tag@digest</c>, so the digest is what runs
+    /// and the tag stays readable.</summary>
+    public string Reference => $"{Repository}:{Tag}@{Digest}";
+}
+
+public enum ApplyOutcome
+{
+    /// <summary>Every service runs the pinned digest and converged.</summary>
+    Succeeded,
+    /// <summary>Failed for a reason worth retrying with backoff (engine error, timeout, mid-update failure).</summary>
+    Failed,
+    /// <summary>Swarm rolled our update back (a task failed): hold, never retry this tag until git names another.</summary>
+    RolledBack,
+    /// <summary>Someone else holds the stack (a Pulumi lock): retry later, not a failure of ours.</summary>
+    Locked,
+    /// <summary>Cannot work until a human changes something (stack not found, auth, bad program): no retry loop.</summary>
+    Misconfigured,
+    /// <summary>Stopped because the daemon is shutting down.</summary>
+    Cancelled,
+}
+
+public sealed record ApplyResult(
+    ApplyOutcome Outcome,
+    string Message,
+    IReadOnlyList<ServiceChange> Changes,
+    PreviewSummary? Preview = null)
+{
+    public bool Succeeded => Outcome == ApplyOutcome.Succeeded;
+}
+
+/// <summary>One service's image before and after, for the apply record (the deployment BOM).</summary>
+public sealed record ServiceChange(string ServiceName, string? ImageBefore, string? ImageAfter);
+
+/// <summary>What <c>pulumi preview --json</c> said would change, kept with the apply record.</summary>
+public sealed record PreviewSummary(IReadOnlyDictionary<string, int> ChangeSummary, IReadOnlyList<string> Steps, IReadOnlyList<string> Diagnostics);
+
+/// <summary>A line of progress while an apply runs (event-log entries, convergence), for logs and the record.</summary>
+public sealed record ApplyProgress(DateTimeOffset At, string Message);
