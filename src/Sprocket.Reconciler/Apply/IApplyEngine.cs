@@ -41,22 +41,6 @@ public sealed record PinnedImage(string ServiceName, string ServiceId, string Re
     public string Reference => $"{Repository}:{Tag}@{Digest}";
 }
 
-public enum ApplyOutcome
-{
-    /// <summary>Every service runs the pinned digest and converged.</summary>
-    Succeeded,
-    /// <summary>Failed for a reason worth retrying with backoff (engine error, timeout, mid-update failure).</summary>
-    Failed,
-    /// <summary>Swarm rolled our update back (a task failed): hold, never retry this tag until git names another.</summary>
-    RolledBack,
-    /// <summary>Someone else holds the stack (a Pulumi lock): retry later, not a failure of ours.</summary>
-    Locked,
-    /// <summary>Cannot work until a human changes something (stack not found, auth, bad program): no retry loop.</summary>
-    Misconfigured,
-    /// <summary>Stopped because the daemon is shutting down.</summary>
-    Cancelled,
-}
-
 public sealed record ApplyResult(
     ApplyOutcome Outcome,
     string Message,

@@ -1,0 +1,134 @@
+using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Drift;
+
+namespace Sprocket.Reconciler.Core.Policy;
+
+/// <summary>
+/// DESIGN §2 as a pure function: given the three-way verdict, the stack's policy and what we remember, decide
+/// whether to apply, wait or leave alone — and never fight the on-call engineer. Safety stops come first:
+/// an invalid or refused tag is never applied, a held stack stays held, and failures back off then open the circuit.
+/// </summary>
+public static class ReconcilePolicy
+{
+    /// <summary>How long to wait before trying again after another process held the stack's lock.</summary>
+    public static readonly TimeSpan LockRetry = TimeSpan.FromSeconds(15);
+
+    public static ReconcileDecision Decide(ReconcileContext context)
+    {
+        var stack = context.Stack;
+        var evaluation = context.Evaluation;
+        var state = ForgetOnNewTag(context.State, stack.ImageTag);
+
+        if (evaluation.Status == StackStatus.Invalid)
+            return new(ReconcileAction.None, StackStatus.Invalid, evaluation.Message + " — nothing applied", state);
+
+        if (state.Hold is { Manual: true } manual)
+            return Held(state, manual);
+
+        var managed = evaluation.Services.Where(s => !s.ObserveOnly).ToList();
+        var drift = managed.Where(s => s.Drift != DriftReason.None).Select(s => s.Drift).ToHashSet();
+
+        if (drift.Contains(DriftReason.EmergencyRollback) && stack.Policy.OnEmergencyRollback != EmergencyRollbackPolicy.Revert)
+            return Held(state, HoldReason.EmergencyRollback, context.Now,
+                $"held: on-call rolled back ({evaluation.Message}); {stack.ImageTag} is not re-applied until git names another tag");
+
+        if (drift.Contains(DriftReason.FailedUpdateRollback) || state.RefusedTag == stack.ImageTag)
+        {
+            state = state with { RefusedTag = stack.ImageTag };
+            var message = $"Swarm rolled back {stack.ImageTag} after a failed update; not retried until git names another tag";
+            return stack.Policy.OnFailedUpdateRollback == FailedUpdateRollbackPolicy.Hold
+                ? Held(state, HoldReason.FailedUpdateRollback, context.Now, "held: " + message)
+                : new(ReconcileAction.None, StackStatus.Drifted, message, state);
+        }
+
+        if (drift.Contains(DriftReason.TagMoved))
+        {
+            // Which digest is right is a human question: re-pinning either could deploy something nobody built.
+            var message = $"{stack.ImageTag} now resolves to another digest than first recorded; never applied automatically";
+            return stack.Policy.OnDrift == DriftPolicy.Hold
+                ? Held(state, HoldReason.Drift, context.Now, "held: " + message)
+                : new(ReconcileAction.None, StackStatus.Drifted, message, state);
+        }
+
+        var otherDrift = drift.Where(d => d != DriftReason.EmergencyRollback).ToList();
+        if (otherDrift.Count > 0 && stack.Policy.OnDrift != DriftPolicy.Revert)
+            return stack.Policy.OnDrift == DriftPolicy.Hold
+                ? Held(state, HoldReason.Drift, context.Now, $"held on drift: {evaluation.Message}")
+                : new(ReconcileAction.None, StackStatus.Drifted, $"drift left alone (onDrift: alert): {evaluation.Message}", state);
+
+        if (drift.Contains(DriftReason.Missing) && !context.EngineRecreatesMissing)
+            return new(ReconcileAction.None, StackStatus.Drifted, $"{evaluation.Message}; a direct Swarm update cannot recreate a removed service", state);
+
+        // Only services that run another image need an apply; one still rolling out the desired image does not.
+        var needsApply = managed.Any(s => s.Drift != DriftReason.None || (!s.InSync && s.LiveTag != s.ExpectedTag));
+        if (!needsApply)
+        {
+            if (evaluation.Status == StackStatus.Synced)
+                state = state with { Hold = null, ConsecutiveFailures = 0, NotBefore = null, LastFailure = null };
+            return state.Hold is { } hold ? Held(state, hold) : new(ReconcileAction.None, evaluation.Status, evaluation.Message, state);
+        }
+
+        return ApplyUnlessBlocked(context, state);
+    }
+
+    /// <summary>The state to remember after an apply, from its outcome.</summary>
+    public static StackRuntimeState AfterApply(StackRuntimeState state, StackSpec stack, ApplyOutcome outcome, string message, DateTimeOffset now) =>
+        outcome switch
+        {
+            ApplyOutcome.Succeeded => state with { Hold = state.Hold is { Manual: true } ? state.Hold : null, ConsecutiveFailures = 0, NotBefore = null, LastFailure = null },
+            ApplyOutcome.Failed => Failed(state, message, now),
+            ApplyOutcome.RolledBack => state with
+            {
+                RefusedTag = stack.ImageTag,
+                LastFailure = message,
+                Hold = stack.Policy.OnFailedUpdateRollback == FailedUpdateRollbackPolicy.Hold
+                    ? new StackHold(HoldReason.FailedUpdateRollback, message, now)
+                    : state.Hold,
+            },
+            ApplyOutcome.Locked => state with { NotBefore = now + LockRetry, LastFailure = message },
+            // Terminal until a human changes something: open the circuit at once instead of retrying.
+            ApplyOutcome.Misconfigured => state with { ConsecutiveFailures = Math.Max(state.ConsecutiveFailures + 1, stack.Policy.MaxConsecutiveFailures), LastFailure = message, NotBefore = null },
+            _ => state,
+        };
+
+    private static StackRuntimeState Failed(StackRuntimeState state, string message, DateTimeOffset now)
+    {
+        var failures = state.ConsecutiveFailures + 1;
+        return state with { ConsecutiveFailures = failures, NotBefore = now + Backoff.After(failures), LastFailure = message };
+    }
+
+    private static ReconcileDecision ApplyUnlessBlocked(ReconcileContext context, StackRuntimeState state)
+    {
+        var stack = context.Stack;
+        var status = context.Evaluation.Status;
+        if (!context.Leader)
+            return new(ReconcileAction.None, status, context.Evaluation.Message + " (standby: observing only)", state);
+        if (!stack.Policy.AutoSync && !context.Manual)
+            return new(ReconcileAction.None, status, context.Evaluation.Message + " (autoSync off: apply through the API)", state);
+        if (state.CircuitOpen(stack.Policy.MaxConsecutiveFailures) && !context.Manual)
+            return new(ReconcileAction.None, StackStatus.Failed,
+                $"circuit open after {state.ConsecutiveFailures} failed applies (last: {state.LastFailure}); a new tag in git or an API reconcile retries", state);
+        if (state.NotBefore is { } notBefore && notBefore > context.Now && !context.Manual)
+            return new(ReconcileAction.Wait, state.ConsecutiveFailures > 0 ? StackStatus.Failed : status,
+                $"retrying at {notBefore:u} (last: {state.LastFailure})", state, notBefore);
+        if (!context.InSyncWindow && !context.Manual)
+            return new(ReconcileAction.Wait, status, $"outside the sync window; applies when it opens{(context.NextWindowOpens is { } at ? $" at {at:u}" : "")}",
+                state, context.NextWindowOpens);
+        return new(ReconcileAction.Apply, StackStatus.Applying, $"applying {stack.ImageTag}", state);
+    }
+
+    /// <summary>A new commit naming a different tag always ends holds, refusals and the circuit: humans decide through git.</summary>
+    private static StackRuntimeState ForgetOnNewTag(StackRuntimeState state, string desiredTag) =>
+        state.DesiredTagSeen is not null && state.DesiredTagSeen != desiredTag
+            ? StackRuntimeState.Initial with { DesiredTagSeen = desiredTag }
+            : state with { DesiredTagSeen = desiredTag };
+
+    private static ReconcileDecision Held(StackRuntimeState state, string reason, DateTimeOffset now, string message)
+    {
+        var hold = state.Hold is { } existing && existing.Reason == reason ? existing with { Message = message } : new StackHold(reason, message, now);
+        return Held(state with { Hold = hold }, hold);
+    }
+
+    private static ReconcileDecision Held(StackRuntimeState state, StackHold hold) =>
+        new(ReconcileAction.None, StackStatus.Held, $"{hold.Message} (held since {hold.Since:u})", state);
+}
