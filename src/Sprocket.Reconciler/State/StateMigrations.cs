@@ -11,5 +11,7 @@ public static class StateMigrations
     public static IReadOnlyList<StateMigration> All { get; } =
     [
         M0001DigestLedger.Migration,
+        M0002StackState.Migration,
+        M0003ApplyHistory.Migration,
     ];
 }
