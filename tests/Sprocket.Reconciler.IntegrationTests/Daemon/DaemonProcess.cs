@@ -17,7 +17,7 @@ namespace Sprocket.Reconciler.IntegrationTests.Daemon;
 public sealed partial class DaemonProcess : IAsyncDisposable
 {
     /// <summary>Short, so a commit is picked up within about a second; the daemon's default is 30 s.</summary>
-    public const string PollInterval = "00:00:01";
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
 
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
@@ -30,8 +30,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _commits = new(1, 1);
 
-    private DaemonProcess(Process process, WorkRepository repository, string root, ProcessOutput output, Uri baseAddress)
+    private DaemonProcess(Process process, WorkRepository repository, string root, ProcessOutput output, Uri baseAddress, string initialRevision)
     {
+        InitialRevision = initialRevision;
         _process = process;
         _repository = repository;
         _root = root;
@@ -48,6 +49,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public ProcessOutput Output { get; }
 
+    /// <summary>The commit of the desired state the daemon started with.</summary>
+    public string InitialRevision { get; }
+
     /// <summary>The built daemon next to the test assembly.</summary>
     public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "sprocket-reconciler.dll");
 
@@ -58,14 +62,16 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>
     /// Commits <paramref name="initialDesiredState"/> to a fresh repository, starts the daemon on it and waits
     /// until <c>/healthz</c> answers. <paramref name="extraArguments"/> go to .NET configuration
-    /// (e.g. <c>--Reconciler:Registry:TagRecheckInterval=00:00:01</c>).
+    /// (e.g. <c>--Reconciler:Registry:TagRecheckInterval=00:00:01</c>). A long <paramref name="pollInterval"/> leaves
+    /// the Swarm event stream as the only trigger after the first poll at start.
     /// </summary>
-    public static async Task<DaemonProcess> StartAsync(string initialDesiredState, IEnumerable<string>? extraArguments = null)
+    public static async Task<DaemonProcess> StartAsync(
+        string initialDesiredState, IEnumerable<string>? extraArguments = null, TimeSpan? pollInterval = null)
     {
         var environment = TestEnvironment.Current;
         var root = Directory.CreateTempSubdirectory("sprocket-daemon-").FullName;
         var repository = await WorkRepository.InitAsync(Path.Combine(root, "desired"));
-        await repository.CommitFileAsync(DesiredStateYaml.FileName, initialDesiredState, "initial desired state");
+        var initialRevision = await repository.CommitFileAsync(DesiredStateYaml.FileName, initialDesiredState, "initial desired state");
 
         var start = new ProcessStartInfo(DotnetHost)
         {
@@ -82,7 +88,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             "--urls", "http://127.0.0.1:0",
             $"--Reconciler:DesiredState:Repository={repository.Directory}",
             $"--Reconciler:DataDirectory={Path.Combine(root, "data")}",
-            $"--Reconciler:DesiredState:PollInterval={PollInterval}",
+            $"--Reconciler:DesiredState:PollInterval={(pollInterval ?? DefaultPollInterval):c}",
             $"--Reconciler:Docker:Host={environment.DockerHost}",
             .. extraArguments ?? [],
         ];
@@ -108,7 +114,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         try
         {
             var address = await listening.Task.WaitAsync(StartDeadline);
-            daemon = new DaemonProcess(process, repository, root, output, address);
+            daemon = new DaemonProcess(process, repository, root, output, address, initialRevision);
             await Eventually.Until(daemon.IsHealthyAsync, StartDeadline, "the daemon's /healthz");
             return daemon;
         }
