@@ -154,5 +154,37 @@ public sealed class StackStatusTests(SharedDaemon shared) : IClassFixture<Shared
         AssertImageInfo(metrics, name, web, SeededImages.GitBbb, SeededImages.GitBbb, digest);
     }
 
+    [Fact]
+    public async Task Metrics_agree_with_the_API_as_soon_as_it_shows_a_change()
+    {
+        await using var scope = SwarmServiceScope.Create();
+        var web = await scope.CreateServiceAsync("web-service-1a2b3c4", _environment.Image(SeededImages.Web, SeededImages.GitAaa));
+        var name = scope.Prefix + "agree";
+        var stack = new DesiredStack(name, SeededImages.GitAaa, new DesiredService(WebRepository, scope.Prefix + "web-service*"));
+        var first = await shared.PutStackAsync(stack);
+        await Daemon.WaitForRevisionAsync(name, first, s => s.Status == "synced");
+
+        // Read the API and then /metrics back to back, with no pause, until the API shows the new commit evaluated:
+        // the scrape that follows must show it too. A scrape served from a response cache would still show the old
+        // state (the OpenTelemetry exporter caches for 300 ms unless told not to).
+        var second = await shared.PutStackAsync(stack.WithTag(SeededImages.GitBbb));
+        var started = TimeProvider.System.GetTimestamp();
+        while (true)
+        {
+            var view = await Daemon.GetStackAsync(name);
+            var metrics = await Daemon.GetMetricsAsync();
+            if (view is { Status: "out-of-sync" } && view.Desired == new DesiredView(SeededImages.GitBbb, second))
+            {
+                AssertDesiredRevision(metrics, Daemon.RepositoryPath, second);
+                AssertStackStatus(metrics, name, "out-of-sync");
+                AssertImageInfo(metrics, name, web, SeededImages.GitBbb, SeededImages.GitAaa, view.OnlyService.LiveDigest!);
+                return;
+            }
+
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < DaemonProcess.DefaultWait,
+                $"the daemon did not evaluate {second}; last document: {view}\n{Daemon.Output.Tail()}");
+        }
+    }
+
     public void Dispose() => _registry.Dispose();
 }
