@@ -49,6 +49,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public ProcessOutput Output { get; }
 
+    /// <summary>The daemon's exit code once disposed; null while it runs.</summary>
+    public int? ExitCode { get; private set; }
+
     /// <summary>The commit of the desired state the daemon started with.</summary>
     public string InitialRevision { get; }
 
@@ -194,7 +197,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        await StopAsync(_process);
+        ExitCode = await StopAsync(_process);
         _commits.Dispose();
         try
         {
@@ -221,11 +224,11 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM first, as systemd or Swarm would stop it, so the host shuts down in order; then kill.</summary>
-    private static async Task StopAsync(Process process)
+    private static async Task<int> StopAsync(Process process)
     {
         using (process)
         {
-            if (process.HasExited) return;
+            if (process.HasExited) return process.ExitCode;
             _ = Kill(process.Id, SigTerm);
             using var deadline = new CancellationTokenSource(StopDeadline);
             try
@@ -237,6 +240,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
                 process.Kill(entireProcessTree: true);
                 await process.WaitForExitAsync();
             }
+
+            return process.ExitCode;
         }
     }
 
