@@ -62,9 +62,11 @@ public static class ReconcilerServices
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
 
+        // No scrape response cache (the exporter's default is 300 ms): the gauges are read from the status store at
+        // scrape time, and a cached scrape would disagree with the JSON API right after a change.
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MetricNames.MeterName)
-            .AddPrometheusExporter());
+            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 }

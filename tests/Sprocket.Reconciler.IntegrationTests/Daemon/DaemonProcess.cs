@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using Sprocket.Reconciler.IntegrationTests.Git;
+using Sprocket.Reconciler.IntegrationTests.TestEnv;
+
+namespace Sprocket.Reconciler.IntegrationTests.Daemon;
+
+/// <summary>
+/// The real daemon as a child process: <c>dotnet sprocket-reconciler.dll run</c> from the test output folder
+/// (the test project references the host project, so the built daemon sits next to the tests), on a loopback
+/// port the kernel picks, with its own temporary DataDirectory and desired-state git repository, against the
+/// test Swarm. Stopped with SIGTERM (the host's graceful shutdown), killed if it does not stop in time.
+/// </summary>
+public sealed partial class DaemonProcess : IAsyncDisposable
+{
+    /// <summary>Short, so a commit is picked up within about a second; the daemon's default is 30 s.</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(15);
+    private const int SigTerm = 15;
+
+    private readonly Process _process;
+    private readonly WorkRepository _repository;
+    private readonly string _root;
+    private readonly HttpClient _http;
+    private readonly SemaphoreSlim _commits = new(1, 1);
+
+    private DaemonProcess(Process process, WorkRepository repository, string root, ProcessOutput output, Uri baseAddress, string initialRevision)
+    {
+        InitialRevision = initialRevision;
+        _process = process;
+        _repository = repository;
+        _root = root;
+        Output = output;
+        BaseAddress = baseAddress;
+        _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
+    }
+
+    /// <summary>The daemon's HTTP root, <c>http://127.0.0.1:PORT/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The desired-state repository (a local path, which is what <c>DesiredState:Repository</c> gets).</summary>
+    public string RepositoryPath => _repository.Directory;
+
+    public ProcessOutput Output { get; }
+
+    /// <summary>The daemon's exit code once disposed; null while it runs.</summary>
+    public int? ExitCode { get; private set; }
+
+    /// <summary>The commit of the desired state the daemon started with.</summary>
+    public string InitialRevision { get; }
+
+    /// <summary>The built daemon next to the test assembly.</summary>
+    public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "sprocket-reconciler.dll");
+
+    /// <summary>The <c>dotnet</c> host that runs the tests (the SDK exports its path to test runs).</summary>
+    public static string DotnetHost =>
+        System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+
+    /// <summary>
+    /// Commits <paramref name="initialDesiredState"/> to a fresh repository, starts the daemon on it and waits
+    /// until <c>/healthz</c> answers. <paramref name="extraArguments"/> go to .NET configuration
+    /// (e.g. <c>--Reconciler:Registry:TagRecheckInterval=00:00:01</c>). A long <paramref name="pollInterval"/> leaves
+    /// the Swarm event stream as the only trigger after the first poll at start.
+    /// </summary>
+    public static async Task<DaemonProcess> StartAsync(
+        string initialDesiredState, IEnumerable<string>? extraArguments = null, TimeSpan? pollInterval = null)
+    {
+        var environment = TestEnvironment.Current;
+        var root = Directory.CreateTempSubdirectory("sprocket-daemon-").FullName;
+        var repository = await WorkRepository.InitAsync(Path.Combine(root, "desired"));
+        var initialRevision = await repository.CommitFileAsync(DesiredStateYaml.FileName, initialDesiredState, "initial desired state");
+
+        var start = new ProcessStartInfo(DotnetHost)
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        string[] arguments =
+        [
+            DaemonDll, "run",
+            // Port 0: the kernel picks a free port and Kestrel logs it; no race with other tests for a port.
+            "--urls", "http://127.0.0.1:0",
+            $"--Reconciler:DesiredState:Repository={repository.Directory}",
+            $"--Reconciler:DataDirectory={Path.Combine(root, "data")}",
+            $"--Reconciler:DesiredState:PollInterval={(pollInterval ?? DefaultPollInterval):c}",
+            $"--Reconciler:Docker:Host={environment.DockerHost}",
+            .. extraArguments ?? [],
+        ];
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["DOCKER_HOST"] = environment.DockerHost;
+        start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        start.Environment["Logging__LogLevel__Quartz"] = "Warning";
+
+        var output = new ProcessOutput();
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("the daemon exited during start-up"));
+        if (!process.Start()) throw new InvalidOperationException($"could not start {DotnetHost} {DaemonDll}");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        DaemonProcess? daemon = null;
+        try
+        {
+            var address = await listening.Task.WaitAsync(StartDeadline);
+            daemon = new DaemonProcess(process, repository, root, output, address, initialRevision);
+            await Eventually.Until(daemon.IsHealthyAsync, StartDeadline, "the daemon's /healthz");
+            return daemon;
+        }
+        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
+        {
+            var message = $"The daemon did not start: {exception.Message}\n--- daemon output ---\n{output.Tail()}";
+            if (daemon is not null) await daemon.DisposeAsync();
+            else await StopAsync(process);
+            throw new InvalidOperationException(message, exception);
+        }
+
+        void OnLine(string? line)
+        {
+            if (line is null) return;
+            output.Add(line);
+            if (ListeningLine().Match(line) is { Success: true } match) listening.TrySetResult(new Uri(match.Groups[1].Value + "/"));
+        }
+    }
+
+    /// <summary>Commits a whole new desired-state file; returns the commit's full sha.</summary>
+    public async Task<string> CommitDesiredStateAsync(string yaml, string message = "update desired state")
+    {
+        await _commits.WaitAsync();
+        try
+        {
+            return await _repository.CommitFileAsync(DesiredStateYaml.FileName, yaml, message);
+        }
+        finally
+        {
+            _commits.Release();
+        }
+    }
+
+    /// <summary><c>GET /api/v1/stacks/{name}</c>, read strictly against the contract; null on 404 (not in force yet).</summary>
+    public async Task<StackView?> GetStackAsync(string name)
+    {
+        using var response = await _http.GetAsync($"api/v1/stacks/{Uri.EscapeDataString(name)}");
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<StackView>(StackView.ContractOptions)
+            ?? throw new InvalidOperationException($"GET stack {name} returned null");
+    }
+
+    /// <summary><c>GET /metrics</c>, parsed.</summary>
+    public async Task<MetricsScrape> GetMetricsAsync()
+    {
+        var text = await _http.GetStringAsync("metrics");
+        return PrometheusText.Parse(text);
+    }
+
+    public async Task<HttpResponseMessage> GetAsync(string relativePath) => await _http.GetAsync(relativePath);
+
+    /// <summary>
+    /// Polls the stack document until <paramref name="done"/> holds and returns it. A timeout names
+    /// <paramref name="what"/>, shows the last document and the tail of the daemon's log.
+    /// </summary>
+    public async Task<StackView> WaitForStackAsync(string name, Func<StackView, bool> done, string what, TimeSpan? timeout = null)
+    {
+        try
+        {
+            var stack = await Eventually.UntilValue(() => GetStackAsync(name), s => s is not null && done(s), timeout ?? DefaultWait, what);
+            return stack!;
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"{exception.Message}\n--- daemon output (tail) ---\n{Output.Tail()}", exception);
+        }
+    }
+
+    /// <summary>Waits until the stack is evaluated against <paramref name="revision"/> of the desired state.</summary>
+    public Task<StackView> WaitForRevisionAsync(string name, string revision, Func<StackView, bool>? also = null, string? what = null) =>
+        WaitForStackAsync(
+            name,
+            s => s.Desired.Revision == revision && (also is null || also(s)),
+            what ?? $"stack {name} at desired revision {revision}");
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        ExitCode = await StopAsync(_process);
+        _commits.Dispose();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; failing the test over it is not.
+        }
+    }
+
+    private async Task<bool> IsHealthyAsync()
+    {
+        if (_process.HasExited) throw new InvalidOperationException($"the daemon exited with code {_process.ExitCode}");
+        try
+        {
+            using var response = await _http.GetAsync("healthz");
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>SIGTERM first, as systemd or Swarm would stop it, so the host shuts down in order; then kill.</summary>
+    private static async Task<int> StopAsync(Process process)
+    {
+        using (process)
+        {
+            if (process.HasExited) return process.ExitCode;
+            _ = Kill(process.Id, SigTerm);
+            using var deadline = new CancellationTokenSource(StopDeadline);
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            return process.ExitCode;
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+
+    // .NET has no API to send SIGTERM (Process.Kill sends SIGKILL on Unix).
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}

@@ -1,0 +1,28 @@
+namespace Sprocket.Reconciler.IntegrationTests.Daemon;
+
+/// <summary>
+/// The last lines a child process wrote (stdout and stderr interleaved), kept for failure messages.
+/// Bounded because the daemon logs every evaluation, and other tests' Swarm events trigger evaluations too.
+/// </summary>
+public sealed class ProcessOutput(int capacity = 2000)
+{
+    private readonly Queue<string> _lines = new();
+    private readonly Lock _gate = new();
+
+    public void Add(string line)
+    {
+        lock (_gate)
+        {
+            _lines.Enqueue(line);
+            while (_lines.Count > capacity) _lines.Dequeue();
+        }
+    }
+
+    public string Tail(int lines = 150)
+    {
+        lock (_gate)
+        {
+            return string.Join('\n', _lines.Skip(Math.Max(0, _lines.Count - lines)));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Sprocket.Reconciler.IntegrationTests.Daemon;
+
+// The stack JSON of DESIGN §5, written down independently of the daemon's own types: reading it with
+// strict options (every field required, no unknown field) turns a renamed or dropped field into a failure.
+
+/// <summary><c>GET /api/v1/stacks/{name}</c>.</summary>
+public sealed record StackView(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("engine")] string Engine,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("desired")] DesiredView Desired,
+    [property: JsonPropertyName("applied")] AppliedView Applied,
+    [property: JsonPropertyName("services")] IReadOnlyList<ServiceView> Services,
+    [property: JsonPropertyName("lastReconcile")] LastReconcileView? LastReconcile)
+{
+    public static readonly JsonSerializerOptions ContractOptions = new()
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    /// <summary>The single service (most scenarios have one); fails with the document when there are more.</summary>
+    public ServiceView OnlyService =>
+        Services.Count == 1 ? Services[0] : throw new InvalidOperationException($"expected one service in {this}");
+
+    public override string ToString() => JsonSerializer.Serialize(this, ContractOptions);
+}
+
+public sealed record DesiredView(
+    [property: JsonPropertyName("imageTag")] string ImageTag,
+    [property: JsonPropertyName("revision")] string? Revision);
+
+public sealed record AppliedView([property: JsonPropertyName("imageTag")] string? ImageTag);
+
+public sealed record ServiceView(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("repository")] string Repository,
+    [property: JsonPropertyName("liveImage")] string? LiveImage,
+    [property: JsonPropertyName("liveDigest")] string? LiveDigest,
+    [property: JsonPropertyName("liveTag")] string? LiveTag,
+    [property: JsonPropertyName("expectedDigest")] string? ExpectedDigest,
+    [property: JsonPropertyName("drift")] string Drift,
+    [property: JsonPropertyName("updateState")] string? UpdateState,
+    // Written only when true (observeOnly services); optional in the contract's reading.
+    [property: JsonPropertyName("observeOnly")] bool ObserveOnly = false);
+
+public sealed record LastReconcileView(
+    [property: JsonPropertyName("at")] DateTimeOffset At,
+    [property: JsonPropertyName("trigger")] string Trigger,
+    [property: JsonPropertyName("outcome")] string Outcome,
+    [property: JsonPropertyName("message")] string Message);
