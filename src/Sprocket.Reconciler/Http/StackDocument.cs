@@ -18,7 +18,8 @@ public sealed record StackDocument(
 {
     public static StackDocument From(StackEvaluation evaluation, ReconcilerStatus status)
     {
-        var spec = status.Desired?.State.FindStack(evaluation.Stack);
+        var evaluated = status.Evaluated ?? status.Desired;
+        var spec = evaluated?.State.FindStack(evaluation.Stack);
         var message = status.DesiredProblem is { } problem
             ? $"{evaluation.Message} | desired state {problem.Kind}: {problem.Message} (revision {Short(status.Desired?.Revision)} stays in force)"
             : evaluation.Message;
@@ -27,7 +28,7 @@ public sealed record StackDocument(
             spec?.Engine == StackEngine.Pulumi ? "pulumi" : "swarm",
             evaluation.Status,
             message,
-            new DesiredDocument(evaluation.DesiredTag, status.Desired?.Revision),
+            new DesiredDocument(evaluation.DesiredTag, evaluated?.Revision),
             new AppliedDocument(evaluation.AppliedTag),
             evaluation.Services.Select(ServiceDocument.From).ToList(),
             status.Last is { } last ? new LastReconcileDocument(last.At, last.Trigger, last.Outcome, last.Message) : null);

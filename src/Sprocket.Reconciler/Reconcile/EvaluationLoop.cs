@@ -88,6 +88,7 @@ public sealed partial class EvaluationLoop(
         store.Update(s => s with
         {
             Stacks = stacks,
+            Evaluated = desired,
             DockerProblem = null,
             Last = new LastEvaluation(now, trigger, "observed", summary),
         });

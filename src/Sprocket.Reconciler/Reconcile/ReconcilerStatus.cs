@@ -8,12 +8,16 @@ namespace Sprocket.Reconciler.Reconcile;
 /// One immutable picture of everything the daemon knows, swapped atomically after each evaluation so that
 /// the API, the page and the metrics always read a consistent whole.
 /// </summary>
+/// <param name="Desired">The desired state in force: the newest valid revision.</param>
+/// <param name="Evaluated">The desired state <see cref="Stacks"/> were computed from. It lags <see cref="Desired"/>
+/// while a new revision is being evaluated; a stack document must never mix the two.</param>
 public sealed record ReconcilerStatus(
     DesiredSnapshot? Desired,
     DesiredStateProblem? DesiredProblem,
     ImmutableArray<StackEvaluation> Stacks,
     LastEvaluation? Last,
-    string? DockerProblem)
+    string? DockerProblem,
+    DesiredSnapshot? Evaluated = null)
 {
     public static ReconcilerStatus Empty { get; } = new(null, null, [], null, null);
 

@@ -6,14 +6,10 @@ using Sprocket.Reconciler.Reconcile;
 namespace Sprocket.Reconciler.IntegrationTests.Daemon;
 
 /// <summary>
-/// KNOWN BUG (found by the daemon tests, see the report of wip/daemontests): the stack document takes
-/// <c>desired.revision</c> from the newest fetched snapshot but <c>desired.imageTag</c>, <c>status</c> and
-/// <c>services</c> from the last evaluation. Between the tracker putting a new revision in force and the loop
-/// evaluating it (a Docker listing and registry lookups; seconds when the registry is slow) the API therefore
-/// says "revision X, synced" while X names a tag that is not live: a deploy check waiting for
-/// "revision == X and status == synced" gets a false yes. Observed on the running daemon.
+/// Between the tracker putting a new revision in force and the loop evaluating it (a Docker listing and registry
+/// lookups), the stack document must keep showing the revision its status was computed from: a deploy check
+/// waiting for "revision == X and status == synced" must never get a false yes.
 /// </summary>
-[Trait("Category", "KnownBug")]
 public sealed class StackDocumentRevisionTests
 {
     [Fact]
@@ -24,7 +20,7 @@ public sealed class StackDocumentRevisionTests
         var evaluatedBefore = new StackEvaluation("web", StackStatus.Synced, "all 1 services run git-aaa1111", "git-aaa1111", null, []);
 
         // What the store holds right after DesiredStateTracker put `after` in force, before EvaluationLoop ran.
-        var status = new ReconcilerStatus(after, null, [evaluatedBefore], null, null);
+        var status = new ReconcilerStatus(after, null, [evaluatedBefore], null, null, Evaluated: before);
         var document = StackDocument.From(evaluatedBefore, status);
 
         Assert.True(
