@@ -81,7 +81,7 @@ public sealed class StackLock : IDisposable
             var content = JsonNode.Parse(File.ReadAllText(file));
             var timestamp = DateTimeOffset.TryParse(content?["timestamp"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.None, out var parsed)
-                ? parsed.ToString("yyyy-MM-ddTHH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture)
+                ? parsed.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
                 : "";
             return $"{backend.Url}/{relative}: created by {content?["username"]}@{content?["hostname"]} (pid {content?["pid"]}) at {timestamp}";
         }

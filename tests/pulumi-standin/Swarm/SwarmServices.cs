@@ -93,9 +93,13 @@ public sealed class SwarmServices(IDockerClient docker, TimeProvider clock) : ID
                         return Convergence.Done;
                 }
             }
-            else if (created && (ulong)await RunningTasksAsync(serviceId, image) >= replicas)
+            else if (created)
             {
-                return Convergence.Done;
+                if ((ulong)await RunningTasksAsync(serviceId, image) >= replicas) return Convergence.Done;
+                if (await FailedTaskErrorAsync(serviceId, image) is { } error)
+                {
+                    return Convergence.Failed($"service {service.Spec.Name} failed to start: task: {error}");
+                }
             }
 
             await Task.Delay(PollInterval, clock);
@@ -117,6 +121,18 @@ public sealed class SwarmServices(IDockerClient docker, TimeProvider clock) : ID
             },
         });
         return tasks.Count(task => task.Status?.State == TaskState.Running && task.Spec?.ContainerSpec?.Image == image);
+    }
+
+    /// <summary>A new service whose task already failed will not converge: say why instead of waiting for the timeout.</summary>
+    private async Task<string?> FailedTaskErrorAsync(string serviceId, string image)
+    {
+        var tasks = await docker.Tasks.ListAsync(new TasksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [serviceId] = true } },
+        });
+        return tasks.Where(task => task.Spec?.ContainerSpec?.Image == image && task.Status?.State is TaskState.Failed or TaskState.Rejected)
+            .Select(task => task.Status!.Err ?? task.Status.Message)
+            .FirstOrDefault();
     }
 
     private static void ApplyUpdateConfig(ServiceSpec spec, DesiredService desired)
