@@ -71,12 +71,6 @@ public sealed class SwarmServices(IDockerClient docker, TimeProvider clock) : ID
             var service = await FindAsync(serviceId, CancellationToken.None);
             if (service is null) return Convergence.Failed($"service {serviceId} was removed while it was being updated");
 
-            if (service.Spec?.TaskTemplate?.ContainerSpec?.Image != image)
-            {
-                return Convergence.Failed(
-                    $"service {service.Spec?.Name} no longer runs {image}: {Describe(service.UpdateStatus) ?? "its spec was changed"}");
-            }
-
             var status = service.UpdateStatus;
             var ourUpdate = !created && status is not null && status.StartedAt != previousUpdateStart;
             if (ourUpdate)
@@ -84,21 +78,33 @@ public sealed class SwarmServices(IDockerClient docker, TimeProvider clock) : ID
                 last = Describe(status)!;
                 switch (status!.State)
                 {
-                    case "paused":
                     case "rollback_started":
                     case "rollback_paused":
                     case "rollback_completed":
-                        return Convergence.Failed($"service {service.Spec.Name} update failed: {last}");
-                    case "completed" when (ulong)await RunningTasksAsync(serviceId, image) >= replicas:
-                        return Convergence.Done;
+                        return Convergence.Failed($"service {service.Spec?.Name} update was rolled back by Swarm ({last})");
+                    case "paused":
+                        return Convergence.Failed($"service {service.Spec?.Name} update failed and was paused by Swarm ({last})");
                 }
             }
-            else if (created)
+
+            // Swarm swaps the spec back a moment before it reports rollback_started: give it the next poll.
+            var rollbackUnderWay = ourUpdate && status!.State == "updating";
+            if (service.Spec?.TaskTemplate?.ContainerSpec?.Image != image && !rollbackUnderWay)
+            {
+                return Convergence.Failed(
+                    $"service {service.Spec?.Name} no longer runs {image}: its spec now says {service.Spec?.TaskTemplate?.ContainerSpec?.Image}");
+            }
+
+            if (ourUpdate && status!.State == "completed" && (ulong)await RunningTasksAsync(serviceId, image) >= replicas)
+            {
+                return Convergence.Done;
+            }
+            if (created)
             {
                 if ((ulong)await RunningTasksAsync(serviceId, image) >= replicas) return Convergence.Done;
                 if (await FailedTaskErrorAsync(serviceId, image) is { } error)
                 {
-                    return Convergence.Failed($"service {service.Spec.Name} failed to start: task: {error}");
+                    return Convergence.Failed($"service {service.Spec?.Name} failed to start: task: {error}");
                 }
             }
 
