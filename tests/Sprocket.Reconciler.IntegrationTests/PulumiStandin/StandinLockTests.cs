@@ -1,0 +1,78 @@
+using Sprocket.Reconciler.IntegrationTests.TestEnv;
+
+namespace Sprocket.Reconciler.IntegrationTests.PulumiStandin;
+
+/// <summary>The stack lock: held during up, conflicts reported with the file backend's text, left behind by a crash.</summary>
+public sealed class StandinLockTests : IAsyncLifetime
+{
+    private const string LockConflict =
+        "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.";
+
+    private StandinWorkspace workspace = null!;
+
+    public async Task InitializeAsync()
+    {
+        workspace = await StandinWorkspace.CreateAsync();
+        workspace.WriteProgram(new StandinService("web", workspace.Scope.NameFor("web"), SeededImages.Web));
+        await workspace.InitStackAsync(SeededImages.GitAaa);
+    }
+
+    public async Task DisposeAsync() => await workspace.DisposeAsync();
+
+    [Fact]
+    public async Task A_second_up_fails_while_a_slow_up_holds_the_lock_and_sigint_cancels_the_first_gracefully()
+    {
+        var slow = workspace.Start(
+            ["up", "--yes", "--skip-preview", "--event-log", workspace.EventLogPath("slow"), "--stack", "prod", "--non-interactive"],
+            new Dictionary<string, string?> { ["SPROCKET_STANDIN_SLOW_UP"] = "60" });
+        await Eventually.Until(() => Task.FromResult(workspace.LockFiles().Length == 1), TimeSpan.FromSeconds(20), "the slow up to take the lock");
+
+        var second = await workspace.UpAsync("second");
+
+        Assert.Equal(255, second.ExitCode);
+        Assert.StartsWith(LockConflict, second.StandardError, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFileName(workspace.LockFiles().Single()), second.StandardError, StringComparison.Ordinal);
+
+        // What Ctrl-C (or the Automation API's cancellation) sends: SIGINT, to this process id only.
+        await global::CliWrap.Cli.Wrap("kill").WithArguments(["-INT", slow.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExecuteAsync();
+        var result = await slow;
+        var first = new StandinResult(result.ExitCode, result.StandardOutput, result.StandardError);
+        Assert.Equal(255, first.ExitCode);
+        Assert.Contains("error: update canceled", first.StandardError, StringComparison.Ordinal);
+        Assert.Contains("^C received; cancelling.", first.StandardOutput, StringComparison.Ordinal);
+        var log = EventLog.ReadValid(workspace.EventLogPath("slow"));
+        Assert.DoesNotContain(log.Payloads("resOutputsEvent"), e => e["metadata"]!["type"]!.ToString() == "docker:index/service:Service");
+        Assert.Empty(workspace.LockFiles());
+        Assert.Empty(await workspace.Scope.Docker.ListServiceNamesAsync(workspace.Scope.Prefix));
+    }
+
+    [Fact]
+    public async Task The_locked_switch_fails_up_as_if_another_process_held_the_lock()
+    {
+        var up = await workspace.UpAsync("locked", environment: new Dictionary<string, string?> { ["SPROCKET_STANDIN_LOCKED"] = "1" });
+
+        Assert.Equal(255, up.ExitCode);
+        Assert.StartsWith(LockConflict, up.StandardError, StringComparison.Ordinal);
+        Assert.Empty(workspace.LockFiles());
+        Assert.Empty(File.ReadAllText(workspace.EventLogPath("locked")));
+    }
+
+    [Fact]
+    public async Task A_crash_leaves_the_lock_behind_until_pulumi_cancel_removes_it()
+    {
+        var crashed = await workspace.UpAsync("crash", environment: new Dictionary<string, string?> { ["SPROCKET_STANDIN_CRASH"] = "1" });
+
+        Assert.NotEqual(0, crashed.ExitCode);
+        Assert.Single(workspace.LockFiles());
+        var partial = EventLog.ReadValid(workspace.EventLogPath("crash"), complete: false);
+        Assert.Empty(partial.Payloads("summaryEvent"));
+        Assert.Empty(partial.Payloads("cancelEvent"));
+
+        var blocked = await workspace.UpAsync("blocked");
+        Assert.StartsWith(LockConflict, blocked.StandardError, StringComparison.Ordinal);
+
+        StandinWorkspace.AssertSucceeded(await workspace.RunAsync(["cancel", "--yes", "--stack", "prod", "--non-interactive"]));
+        Assert.Empty(workspace.LockFiles());
+        StandinWorkspace.AssertSucceeded(await workspace.UpAsync("after"));
+    }
+}

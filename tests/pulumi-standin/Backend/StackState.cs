@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+
+namespace Sprocket.PulumiStandin.Backend;
+
+/// <summary>
+/// The resources of a stack's latest deployment (apitype DeploymentV3): the root <c>pulumi:pulumi:Stack</c>,
+/// the default docker provider, then one <c>docker:index/service:Service</c> per service, each a ResourceV3
+/// object {urn, custom, id, type, inputs, outputs, parent, provider}.
+/// </summary>
+public sealed class StackState
+{
+    public const string ServiceType = "docker:index/service:Service";
+    private const string ProviderVersion = "4.5.0";
+
+    private readonly List<JsonObject> resources;
+
+    private StackState(string project, string stack, List<JsonObject> resources, string? salt)
+    {
+        Project = project;
+        Stack = stack;
+        this.resources = resources;
+        Salt = salt;
+    }
+
+    public string Project { get; }
+
+    public string Stack { get; }
+
+    public string? Salt { get; set; }
+
+    public bool HasDeployment => resources.Count > 0;
+
+    public string StackUrn => $"urn:pulumi:{Stack}::{Project}::pulumi:pulumi:Stack::{Project}-{Stack}";
+
+    public string ProviderUrn => $"urn:pulumi:{Stack}::{Project}::pulumi:providers:docker::default_{ProviderVersion.Replace('.', '_')}";
+
+    public string ServiceUrn(string logicalName) => $"urn:pulumi:{Stack}::{Project}::{ServiceType}::{logicalName}";
+
+    /// <summary>The provider reference resources carry: provider URN :: provider id.</summary>
+    public string ProviderReference => ProviderUrn + "::" + (Find(ProviderUrn)?["id"]?.ToString() ?? "04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+
+    public IEnumerable<JsonObject> Services => resources.Where(resource => resource["type"]?.ToString() == ServiceType);
+
+    public JsonObject? Find(string urn) => resources.FirstOrDefault(resource => resource["urn"]?.ToString() == urn);
+
+    public static StackState FromDeployment(string project, string stack, JsonObject? deployment)
+    {
+        var list = (deployment?["resources"] as JsonArray ?? []).OfType<JsonObject>().Select(resource => resource.DeepClone().AsObject()).ToList();
+        var salt = deployment?["secrets_providers"]?["state"]?["salt"]?.ToString();
+        return new StackState(project, stack, list, salt);
+    }
+
+    /// <summary>Adds the root stack and the default provider if this is the first deployment.</summary>
+    public void EnsureRootResources(TimeProvider clock)
+    {
+        var now = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        if (Find(StackUrn) is null)
+        {
+            resources.Insert(0, new JsonObject
+            {
+                ["urn"] = StackUrn, ["custom"] = false, ["type"] = "pulumi:pulumi:Stack",
+                ["created"] = now, ["modified"] = now,
+            });
+        }
+
+        if (Find(ProviderUrn) is null)
+        {
+            resources.Insert(1, new JsonObject
+            {
+                ["urn"] = ProviderUrn, ["custom"] = true, ["id"] = Guid.NewGuid().ToString(), ["type"] = "pulumi:providers:docker",
+                ["inputs"] = new JsonObject { ["version"] = ProviderVersion },
+                ["outputs"] = new JsonObject { ["version"] = ProviderVersion },
+                ["created"] = now, ["modified"] = now,
+            });
+        }
+    }
+
+    public void Upsert(JsonObject resource)
+    {
+        var index = resources.FindIndex(existing => existing["urn"]?.ToString() == resource["urn"]?.ToString());
+        if (index >= 0) resources[index] = resource;
+        else resources.Add(resource);
+    }
+
+    public void Remove(string urn) => resources.RemoveAll(resource => resource["urn"]?.ToString() == urn);
+
+    public JsonObject ToDeployment(TimeProvider clock) => new()
+    {
+        ["manifest"] = new JsonObject
+        {
+            ["time"] = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["magic"] = "",
+            ["version"] = "v3.150.0",
+        },
+        ["secrets_providers"] = new JsonObject
+        {
+            ["type"] = "passphrase",
+            ["state"] = new JsonObject { ["salt"] = Salt ?? "" },
+        },
+        ["resources"] = new JsonArray(resources.Select(resource => (JsonNode?)resource.DeepClone()).ToArray()),
+    };
+
+    /// <summary>The image a service resource records: <c>inputs.taskSpec.containerSpec.image</c>.</summary>
+    public static string? ImageOf(JsonObject? resource) =>
+        resource?["inputs"]?["taskSpec"]?["containerSpec"]?["image"]?.ToString();
+}

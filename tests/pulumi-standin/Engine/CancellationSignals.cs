@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+
+namespace Sprocket.PulumiStandin.Engine;
+
+/// <summary>
+/// SIGINT/SIGTERM as the real CLI handles them during an update (pkg/backend cancellationScope): the first
+/// signal cancels gracefully — operations in flight finish, nothing new starts, the log still ends with
+/// summaryEvent and cancelEvent, the lock is released; a second signal terminates at once.
+/// </summary>
+public sealed class CancellationSignals : IDisposable
+{
+    private readonly CancellationTokenSource cancellation = new();
+    private readonly List<PosixSignalRegistration> registrations = [];
+    private readonly Action<string> announce;
+    private readonly Action terminate;
+
+    public CancellationSignals(Action<string> announce, Action terminate)
+    {
+        this.announce = announce;
+        this.terminate = terminate;
+        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle));
+        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle));
+    }
+
+    public CancellationToken Token => cancellation.Token;
+
+    public bool IsCancelled => cancellation.IsCancellationRequested;
+
+    public void Dispose()
+    {
+        foreach (var registration in registrations) registration.Dispose();
+        cancellation.Dispose();
+    }
+
+    private void Handle(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        var name = context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "^C";
+        if (!cancellation.IsCancellationRequested)
+        {
+            var again = context.Signal == PosixSignal.SIGTERM ? "send SIGTERM again" : "press ^C again";
+            announce($"{name} received; cancelling. If you would like to terminate immediately, {again}.\n" +
+                     "Note that terminating immediately may lead to orphaned resources and other inconsistencies.\n");
+            cancellation.Cancel();
+        }
+        else
+        {
+            announce($"{name} received; terminating");
+            terminate();
+        }
+    }
+}

@@ -1,0 +1,306 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Sprocket.PulumiStandin.Backend;
+using Sprocket.PulumiStandin.Cli;
+using Sprocket.PulumiStandin.Commands;
+using Sprocket.PulumiStandin.Registry;
+using Sprocket.PulumiStandin.Swarm;
+
+namespace Sprocket.PulumiStandin.Engine;
+
+/// <summary>
+/// `pulumi up` and `pulumi refresh`: under the stack lock, run the steps against the real Swarm, write the
+/// event log, then state and a history entry. Returns the exit code (0, or 255 on failure or cancellation).
+/// </summary>
+public sealed class UpdateRunner(
+    StackContext context,
+    SwarmServices swarm,
+    DigestResolver resolver,
+    EventLogWriter log,
+    Switches switches,
+    CancellationSignals signals,
+    TextWriter stdout,
+    TextWriter stderr)
+{
+    private readonly Dictionary<string, int> changes = new(StringComparer.Ordinal);
+    private readonly TimeProvider clock = context.Clock;
+
+    /// <summary>Called right before the process kills itself (SPROCKET_STANDIN_CRASH), to record the call.</summary>
+    public Action? BeforeCrash { get; init; }
+
+    public async Task<int> UpAsync(bool refreshFirst, string execKind, string message)
+    {
+        var started = clock.GetUtcNow();
+        using var stackLock = context.Backend.AcquireLock(context.Project.Name, context.Stack, switches.Locked);
+        var state = context.Backend.ReadState(context.Project.Name, context.Stack);
+        state.Salt ??= context.Config.EncryptionSalt;
+        stdout.WriteLine($"Updating ({context.Stack}):");
+        log.Write("preludeEvent", new JsonObject { ["config"] = ConfigObject() });
+
+        string? failure = null;
+        try
+        {
+            await SleepIfSlowAsync();
+            if (refreshFirst && !signals.IsCancelled) await RefreshResourcesAsync(state, countChanges: false);
+
+            var stackOp = state.Find(state.StackUrn) is null ? "create" : "same";
+            state.EnsureRootResources(clock);
+            var stackResource = state.Find(state.StackUrn)!;
+            log.Write("resourcePreEvent", new JsonObject
+            {
+                ["metadata"] = StepEvents.Metadata(stackOp, state.StackUrn, "pulumi:pulumi:Stack",
+                    stackOp == "create" ? null : stackResource, stackResource, changedImage: false, provider: ""),
+            });
+
+            failure = await ApplyServicesAsync(state);
+
+            log.Write("resOutputsEvent", new JsonObject
+            {
+                ["metadata"] = StepEvents.Metadata(stackOp, state.StackUrn, "pulumi:pulumi:Stack",
+                    stackOp == "create" ? null : stackResource, stackResource, changedImage: false, provider: ""),
+            });
+            Count(stackOp);
+        }
+        catch (CliException exception)
+        {
+            failure = exception.Message;
+            log.Write("diagnosticEvent", StepEvents.Diagnostic(null, exception.Message, "error"));
+        }
+
+        return Finish(state, "update", started, execKind, message, failure);
+    }
+
+    public async Task<int> RefreshAsync(string execKind, string message)
+    {
+        var started = clock.GetUtcNow();
+        using var stackLock = context.Backend.AcquireLock(context.Project.Name, context.Stack, switches.Locked);
+        var state = context.Backend.ReadState(context.Project.Name, context.Stack);
+        stdout.WriteLine($"Refreshing ({context.Stack}):");
+        log.Write("preludeEvent", new JsonObject { ["config"] = ConfigObject() });
+        string? failure = null;
+        try
+        {
+            if (state.Find(state.StackUrn) is not null) Count("same");
+            await RefreshResourcesAsync(state, countChanges: true);
+        }
+        catch (CliException exception)
+        {
+            failure = exception.Message;
+            log.Write("diagnosticEvent", StepEvents.Diagnostic(null, exception.Message, "error"));
+        }
+
+        return Finish(state, "refresh", started, execKind, message, failure);
+    }
+
+    private async Task<string?> ApplyServicesAsync(StackState state)
+    {
+        var desiredServices = ProgramEvaluator.Evaluate(context.Project, context.Stack, context.ConfigValues);
+        for (var index = 0; index < desiredServices.Count; index++)
+        {
+            // After a cancel request nothing new starts; what already ran stays applied.
+            if (signals.IsCancelled) return null;
+            var desired = desiredServices[index];
+            var urn = state.ServiceUrn(desired.LogicalName);
+            ServicePlan plan;
+            try
+            {
+                plan = ServicePlan.For(state, desired, await resolver.ResolveAsync(desired.Image, CancellationToken.None));
+            }
+            catch (CliException exception)
+            {
+                return FailResource(urn, null, exception.Message, state);
+            }
+
+            var proposed = plan.Proposed(state, clock);
+            log.Write("resourcePreEvent", new JsonObject
+            {
+                ["metadata"] = StepEvents.Metadata(plan.Op, urn, StackState.ServiceType, plan.Old, proposed, plan.ChangesImage, state.ProviderReference),
+            });
+            CrashIfAsked();
+
+            if (switches.FailAfter is { } failAfter && index >= failAfter)
+            {
+                return FailResource(urn, plan,
+                    $"updating urn:{urn}: 1 error occurred:\n\t* Error updating service: Error response from daemon: " +
+                    "rpc error: code = Unknown desc = update out of sequence", state);
+            }
+
+            var outcome = await ApplyAsync(plan, state);
+            if (outcome.Failure is not null) return FailResource(urn, plan, outcome.Failure, state, outcome.Applied);
+
+            log.Write("resOutputsEvent", new JsonObject
+            {
+                ["metadata"] = StepEvents.Metadata(plan.Op, urn, StackState.ServiceType, plan.Old, outcome.Applied, plan.ChangesImage, state.ProviderReference),
+            });
+            Count(plan.Op);
+        }
+
+        return null;
+    }
+
+    private sealed record ApplyOutcome(JsonObject? Applied, string? Failure);
+
+    private async Task<ApplyOutcome> ApplyAsync(ServicePlan plan, StackState state)
+    {
+        if (plan.Op == "same") return new ApplyOutcome(plan.Old, null);
+
+        var stateId = plan.Old?["id"]?.ToString();
+        var live = (stateId is { Length: > 0 } ? await swarm.FindAsync(stateId, CancellationToken.None) : null)
+                   ?? await swarm.FindAsync(plan.Desired.ServiceName, CancellationToken.None);
+        string id;
+        Convergence convergence;
+        if (live is null)
+        {
+            id = await swarm.CreateAsync(plan.Desired, plan.ResolvedImage, CancellationToken.None);
+            convergence = await swarm.WaitAsync(id, plan.ResolvedImage, plan.Desired.Replicas, null, created: true, switches.ConvergeTimeout);
+        }
+        else
+        {
+            id = live.ID!;
+            var previousStart = live.UpdateStatus?.StartedAt;
+            await swarm.UpdateImageAsync(live, plan.Desired, plan.ResolvedImage, CancellationToken.None);
+            convergence = await swarm.WaitAsync(id, plan.ResolvedImage, plan.Desired.Replicas, previousStart, created: false, switches.ConvergeTimeout);
+        }
+
+        if (!convergence.Succeeded)
+        {
+            // Like the provider, state keeps what was last applied successfully: the old resource.
+            return new ApplyOutcome(null, convergence.Message);
+        }
+
+        var applied = plan.Proposed(state, clock, id);
+        state.Upsert(applied);
+        context.Backend.WriteState(context.Project.Name, context.Stack, state);
+        return new ApplyOutcome(applied, null);
+    }
+
+    private string FailResource(string urn, ServicePlan? plan, string message, StackState state, JsonObject? applied = null)
+    {
+        log.Write("diagnosticEvent", StepEvents.Diagnostic(urn, message, "error"));
+        var op = plan?.Op ?? "update";
+        log.Write("resOpFailedEvent", new JsonObject
+        {
+            ["metadata"] = StepEvents.Metadata(op, urn, StackState.ServiceType, plan?.Old, applied ?? plan?.Proposed(state, clock), plan?.ChangesImage ?? false, state.ProviderReference),
+            ["status"] = 0,
+            ["steps"] = 0,
+        });
+        stderr.WriteLine($"  {StackState.ServiceType} ({urn.Split("::").Last()}):\n    error: {message}");
+        return message;
+    }
+
+    /// <summary>Reads each service's live image into state (Pulumi refresh), emitting refresh steps.</summary>
+    private async Task RefreshResourcesAsync(StackState state, bool countChanges)
+    {
+        foreach (var resource in state.Services.ToList())
+        {
+            var urn = resource["urn"]!.ToString();
+            log.Write("resourcePreEvent", new JsonObject
+            {
+                ["metadata"] = StepEvents.Metadata("refresh", urn, StackState.ServiceType, resource, resource, false, state.ProviderReference),
+            });
+            var id = resource["id"]?.ToString() ?? "";
+            var live = id.Length > 0 ? await swarm.FindAsync(id, CancellationToken.None) : null;
+            if (live is null)
+            {
+                state.Remove(urn);
+                log.Write("resOutputsEvent", new JsonObject
+                {
+                    ["metadata"] = StepEvents.Metadata("refresh", urn, StackState.ServiceType, resource, null, false, state.ProviderReference),
+                });
+                if (countChanges) Count("delete");
+                continue;
+            }
+
+            var liveImage = live.Spec?.TaskTemplate?.ContainerSpec?.Image ?? "";
+            var changed = liveImage != StackState.ImageOf(resource);
+            var refreshed = resource.DeepClone().AsObject();
+            refreshed["inputs"]!["taskSpec"]!["containerSpec"]!["image"] = liveImage;
+            refreshed["outputs"]!["taskSpec"]!["containerSpec"]!["image"] = liveImage;
+            if (changed) state.Upsert(refreshed);
+            log.Write("resOutputsEvent", new JsonObject
+            {
+                ["metadata"] = StepEvents.Metadata("refresh", urn, StackState.ServiceType, resource, refreshed, changed, state.ProviderReference),
+            });
+            if (countChanges) Count(changed ? "update" : "same");
+        }
+
+        context.Backend.WriteState(context.Project.Name, context.Stack, state);
+    }
+
+    private int Finish(StackState state, string kind, DateTimeOffset started, string execKind, string message, string? failure)
+    {
+        var ended = clock.GetUtcNow();
+        log.Write("summaryEvent", StepEvents.Summary(changes, ended - started, isPreview: false));
+        log.Write("cancelEvent", new JsonObject());
+        context.Backend.WriteState(context.Project.Name, context.Stack, state);
+        var cancelled = failure is null && signals.IsCancelled;
+        var result = failure is null && !cancelled ? "succeeded" : "failed";
+        context.Backend.AppendHistory(context.Project.Name, context.Stack, new UpdateRecord(
+            Version: 0,
+            Kind: kind,
+            StartTime: started.ToUnixTimeSeconds(),
+            EndTime: ended.ToUnixTimeSeconds(),
+            Message: message,
+            Environment: new Dictionary<string, string> { ["exec.kind"] = execKind },
+            Config: context.ConfigValues,
+            Result: result,
+            ResourceChanges: changes), state);
+
+        stdout.WriteLine();
+        stdout.WriteLine("Resources:");
+        foreach (var (op, count) in changes.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            stdout.WriteLine(op == "same" ? $"    {count} unchanged" : $"    {count} {Past(op)}");
+        }
+
+        stdout.WriteLine();
+        stdout.WriteLine($"Duration: {(int)(ended - started).TotalSeconds}s");
+        if (cancelled)
+        {
+            stderr.WriteLine($"error: {kind} canceled");
+            return CliException.GenericFailure;
+        }
+
+        if (failure is not null)
+        {
+            stderr.WriteLine($"error: {kind} failed");
+            return CliException.GenericFailure;
+        }
+
+        return 0;
+    }
+
+    private JsonObject ConfigObject() =>
+        new(context.ConfigValues.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)pair.Value)));
+
+    private void Count(string op) => changes[op] = changes.GetValueOrDefault(op) + 1;
+
+    private static string Past(string op) => op switch
+    {
+        "create" => "created",
+        "update" => "updated",
+        "delete" => "deleted",
+        _ => op,
+    };
+
+    private async Task SleepIfSlowAsync()
+    {
+        if (switches.SlowUp <= TimeSpan.Zero) return;
+        try
+        {
+            await Task.Delay(switches.SlowUp, clock, signals.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled by SIGINT/SIGTERM: the update winds down gracefully.
+        }
+    }
+
+    private void CrashIfAsked()
+    {
+        if (!switches.Crash) return;
+        BeforeCrash?.Invoke();
+        // SIGKILL, as when the CLI is killed: no summary, no cancelEvent, the lock file stays behind.
+        Process.GetCurrentProcess().Kill();
+    }
+}
