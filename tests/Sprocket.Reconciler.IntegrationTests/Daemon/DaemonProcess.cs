@@ -170,6 +170,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public async Task<HttpResponseMessage> GetAsync(string relativePath) => await _http.GetAsync(relativePath);
 
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => await _http.SendAsync(request);
+
     /// <summary>
     /// Polls the stack document until <paramref name="done"/> holds and returns it. A timeout names
     /// <paramref name="what"/>, shows the last document and the tail of the daemon's log.

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Sprocket.Reconciler.IntegrationTests.TestEnv;
+
+namespace Sprocket.Reconciler.IntegrationTests.Daemon;
+
+/// <summary>
+/// The GitHub push webhook against the running daemon. The poll interval is far longer than the test, so a new
+/// revision showing up within the deadline can only come from the webhook.
+/// </summary>
+public sealed class WebhookTests
+{
+    private const string Secret = "webhook-secret-for-tests";
+    private static readonly TimeSpan NoPolling = TimeSpan.FromMinutes(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    private static string Yaml(string prefix, string tag) => DesiredStateYaml.Render(new DesiredStack(prefix + "hook", tag,
+        [new DesiredService($"{TestEnvironment.Current.Registry}/{SeededImages.Web}", prefix + "web*")]));
+
+    [Fact]
+    public async Task A_signed_push_to_the_branch_fetches_at_once_and_a_forged_one_is_refused()
+    {
+        var prefix = $"w{Guid.NewGuid():N}"[..9] + "-";
+        await using var daemon = await DaemonProcess.StartAsync(Yaml(prefix, SeededImages.GitAaa),
+            [$"--Reconciler:GitHub:WebhookSecret={Secret}"], pollInterval: NoPolling);
+        await daemon.WaitForRevisionAsync(prefix + "hook", daemon.InitialRevision);
+        var pushed = await daemon.CommitDesiredStateAsync(Yaml(prefix, SeededImages.GitBbb));
+        var body = $$"""{"ref":"refs/heads/main","after":"{{pushed}}"}""";
+
+        using (var forged = await daemon.SendAsync(Push(body, Sign("not-the-secret", body))))
+            Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        using (var otherBranch = await daemon.SendAsync(Push("""{"ref":"refs/heads/feature"}""", Sign(Secret, """{"ref":"refs/heads/feature"}"""))))
+            Assert.Equal(HttpStatusCode.Accepted, otherBranch.StatusCode);
+        Assert.Equal(daemon.InitialRevision, (await daemon.GetStackAsync(prefix + "hook"))!.Desired.Revision);
+
+        using var accepted = await daemon.SendAsync(Push(body, Sign(Secret, body)));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var stack = await daemon.WaitForStackAsync(prefix + "hook", s => s.Desired.Revision == pushed, "the pushed revision", Deadline);
+        Assert.Equal(SeededImages.GitBbb, stack.Desired.ImageTag);
+        Assert.Equal("webhook", stack.LastReconcile?.Trigger);
+    }
+
+    private static HttpRequestMessage Push(string body, string signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/webhooks/github") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-GitHub-Event", "push");
+        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
+        request.Headers.Add("X-Hub-Signature-256", signature);
+        return request;
+    }
+
+    private static string Sign(string secret, string body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)));
+}
