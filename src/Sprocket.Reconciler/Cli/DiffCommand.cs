@@ -61,7 +61,7 @@ public static class DiffCommand
             }
         }
 
-        await host.Services.GetRequiredService<EvaluationLoop>().EvaluateAsync([new EvaluationRequest(ReconcileTrigger.Api)], cancellationToken);
+        await host.Services.GetRequiredService<EvaluationLoop>().EvaluateAsync([new EvaluationRequest(ReconcileTrigger.Api)], cancellationToken, actOnVerdicts: false);
         var current = store.Current;
         if (current.DockerProblem is { } docker)
         {

@@ -11,6 +11,9 @@ public sealed class DockerOptions
     /// <summary>Longest wait between reconnect attempts when the engine has gone away.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the instance re-checks whether its engine is the Swarm's Raft leader.</summary>
+    public TimeSpan LeaderCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public Uri ResolveEndpoint(Func<string, string?> environment)
     {
         var host = string.IsNullOrWhiteSpace(Host) ? environment("DOCKER_HOST") : Host;

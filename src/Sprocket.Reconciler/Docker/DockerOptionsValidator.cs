@@ -15,6 +15,8 @@ public sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
             failures.Add($"{DockerOptions.Section}:Host '{options.Host}' must be an engine address such as unix:///var/run/docker.sock or tcp://host:2376.");
         if (options.MaxReconnectDelay <= TimeSpan.Zero)
             failures.Add($"{DockerOptions.Section}:MaxReconnectDelay must be greater than zero (a TimeSpan such as 00:00:30).");
+        if (options.LeaderCheckInterval <= TimeSpan.Zero)
+            failures.Add($"{DockerOptions.Section}:LeaderCheckInterval must be greater than zero (a TimeSpan such as 00:00:05).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -2,10 +2,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Quartz;
+using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Docker;
 using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.Reconcile;
 using Sprocket.Reconciler.Registry;
+using Sprocket.Reconciler.State;
 using Sprocket.Reconciler.Telemetry;
 
 namespace Sprocket.Reconciler.Hosting;
@@ -31,6 +33,15 @@ public static class ReconcilerServices
         services.TryAddSingleton<ReconcilerMetrics>();
         services.TryAddSingleton<DesiredStateTracker>();
         services.TryAddSingleton<EvaluationLoop>();
+        services.TryAddSingleton<StackStateStore>();
+        services.TryAddSingleton<ApplyHistory>();
+        services.TryAddSingleton<ApplyPreflight>();
+        services.AddOptions<ApplyOptions>().Bind(configuration.GetSection(ApplyOptions.Section));
+        services.TryAddSingleton<ApplyRunner>();
+        services.TryAddSingleton<AppliedTagCache>();
+        services.TryAddSingleton<ReconcileCoordinator>();
+        services.TryAddSingleton<SwarmLeadership>();
+        services.TryAddSingleton<ILeadership>(sp => sp.GetRequiredService<SwarmLeadership>());
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DesiredStateOptions>>().Value;
@@ -43,15 +54,19 @@ public static class ReconcilerServices
     public static IServiceCollection AddReconcilerDaemon(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddReconcilerObservation(configuration);
+        // Hosted services stop in reverse order: the loop stops deciding first, then the runner waits for the
+        // applies in flight (up to ShutdownGrace) — pulumi up is never killed mid-update by a SIGTERM.
+        var grace = ReadTimeSpan(configuration, $"{ApplyOptions.Section}:{nameof(ApplyOptions.ShutdownGrace)}", new ApplyOptions().ShutdownGrace);
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = grace + TimeSpan.FromMinutes(1));
+        services.AddHostedService(sp => sp.GetRequiredService<ApplyRunner>());
+        services.AddHostedService(sp => sp.GetRequiredService<SwarmLeadership>());
         services.AddHostedService(sp => sp.GetRequiredService<EvaluationLoop>());
         services.AddHostedService<SwarmEventWatcher>();
 
         // A malformed value is reported by options validation at start-up, naming the key; the schedule
         // must not be the thing that crashes first.
-        var configuredInterval = configuration[$"{DesiredStateOptions.SectionName}:{nameof(DesiredStateOptions.PollInterval)}"];
-        var pollInterval = TimeSpan.TryParse(configuredInterval, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
-            ? parsed
-            : new DesiredStateOptions().PollInterval;
+        var pollInterval = ReadTimeSpan(configuration, $"{DesiredStateOptions.SectionName}:{nameof(DesiredStateOptions.PollInterval)}",
+            new DesiredStateOptions().PollInterval);
         services.AddQuartz(quartz =>
         {
             quartz.AddJob<DesiredStatePollJob>(job => job.WithIdentity(DesiredStatePollJob.Key));
@@ -69,4 +84,9 @@ public static class ReconcilerServices
             .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
+
+    private static TimeSpan ReadTimeSpan(IConfiguration configuration, string key, TimeSpan fallback) =>
+        TimeSpan.TryParse(configuration[key], System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
+            ? parsed
+            : fallback;
 }

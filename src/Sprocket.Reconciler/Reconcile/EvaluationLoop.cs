@@ -16,6 +16,8 @@ public sealed partial class EvaluationLoop(
     StatusStore store,
     ISwarmObserver swarm,
     IImageFactsSource imageFacts,
+    AppliedTagCache appliedTags,
+    ReconcileCoordinator coordinator,
     ReconcilerMetrics metrics,
     TimeProvider time,
     ILogger<EvaluationLoop> logger) : BackgroundService
@@ -52,7 +54,8 @@ public sealed partial class EvaluationLoop(
         }
     }
 
-    internal async Task EvaluateAsync(IReadOnlyList<EvaluationRequest> batch, CancellationToken cancellationToken)
+    /// <param name="actOnVerdicts">False for one-shot observation (<c>diff</c>): classify and publish, never apply.</param>
+    internal async Task EvaluateAsync(IReadOnlyList<EvaluationRequest> batch, CancellationToken cancellationToken, bool actOnVerdicts = true)
     {
         var trigger = Trigger(batch);
         var desired = store.Current.Desired;
@@ -80,8 +83,9 @@ public sealed partial class EvaluationLoop(
         }
 
         var facts = await imageFacts.GatherAsync(desired.State, live, cancellationToken);
+        if (trigger != ReconcileTrigger.Event) await appliedTags.RefreshAsync(desired.State, cancellationToken);
         var index = new LiveIndex(live);
-        var stacks = desired.State.Stacks.Select(stack => DriftClassifier.Evaluate(stack, null, index, facts)).ToImmutableArray();
+        var stacks = desired.State.Stacks.Select(stack => DriftClassifier.Evaluate(stack, appliedTags.Get(stack.Name), index, facts)).ToImmutableArray();
         var now = time.GetUtcNow();
         var summary = Summary(stacks);
         var before = store.Current.Stacks;
@@ -94,6 +98,7 @@ public sealed partial class EvaluationLoop(
         });
 
         RecordRollbacksAndLatency(before, stacks, live, batch, now);
+        if (actOnVerdicts) coordinator.Reconcile(desired, stacks, batch);
         LogEvaluated(logger, trigger, stacks.Length, summary);
     }
 

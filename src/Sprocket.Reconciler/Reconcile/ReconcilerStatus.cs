@@ -17,9 +17,13 @@ public sealed record ReconcilerStatus(
     ImmutableArray<StackEvaluation> Stacks,
     LastEvaluation? Last,
     string? DockerProblem,
-    DesiredSnapshot? Evaluated = null)
+    DesiredSnapshot? Evaluated = null,
+    ImmutableDictionary<string, StackControl>? Control = null)
 {
     public static ReconcilerStatus Empty { get; } = new(null, null, [], null, null);
+
+    /// <summary>The acting side's conclusion for a stack, once it has one.</summary>
+    public StackControl? ControlOf(string stack) => Control?.GetValueOrDefault(stack);
 
     public bool Ready => Desired is not null && DockerProblem is null && Last is not null;
 }
@@ -43,4 +47,8 @@ public static class ReconcileTrigger
     public const string Resync = "resync";
     public const string Api = "api";
     public const string Webhook = "webhook";
+    /// <summary>The re-evaluation right after an apply ended, to verify what it did.</summary>
+    public const string Apply = "apply";
+    /// <summary>A wait (backoff, sync window) ran out.</summary>
+    public const string Retry = "retry";
 }

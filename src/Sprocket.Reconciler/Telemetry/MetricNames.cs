@@ -34,6 +34,15 @@ public static class MetricNames
     /// <summary>Desired-state files rejected by validation (the last good state stays in force).</summary>
     public const string DesiredStateRejected = "sprocket_reconciler_desired_state_rejected_total";
 
+    /// <summary>Per-stack reconcile passes, by what triggered them and how they ended.</summary>
+    public const string Reconciles = "sprocket_reconciler_reconciles_total";
+
+    /// <summary>Seconds an apply took (pre-flight to convergence), by engine and outcome.</summary>
+    public const string ApplyDuration = "sprocket_reconciler_apply_duration_seconds";
+
+    /// <summary>Unix time the stack was last seen synced.</summary>
+    public const string LastSuccessfulSync = "sprocket_reconciler_last_successful_sync_timestamp_seconds";
+
     /// <summary>1 on the instance that acts (the Swarm Raft leader's node).</summary>
     public const string Leader = "sprocket_reconciler_leader";
 }

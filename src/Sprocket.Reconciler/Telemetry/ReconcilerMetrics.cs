@@ -14,7 +14,10 @@ public sealed class ReconcilerMetrics
     private readonly Histogram<double> _driftDetection;
     private readonly Counter<long> _desiredStateInvalid;
 
-    public ReconcilerMetrics(IMeterFactory meterFactory, StatusStore status, DesiredStateLocation location)
+    private readonly Counter<long> _reconciles;
+    private readonly Histogram<double> _applyDuration;
+
+    public ReconcilerMetrics(IMeterFactory meterFactory, StatusStore status, DesiredStateLocation location, ILeadership leadership)
     {
         var meter = meterFactory.Create(MetricNames.MeterName);
         _emergencyRollbacks = meter.CreateCounter<long>(MetricNames.EmergencyRollbacks,
@@ -25,6 +28,15 @@ public sealed class ReconcilerMetrics
         _desiredStateInvalid = meter.CreateCounter<long>(MetricNames.DesiredStateRejected,
             description: "Desired-state revisions rejected by validation; the last good state stayed in force.");
 
+        _reconciles = meter.CreateCounter<long>(MetricNames.Reconciles,
+            description: "Per-stack reconcile passes, by trigger and outcome.");
+        _applyDuration = meter.CreateHistogram<double>(MetricNames.ApplyDuration, unit: "s",
+            description: "Seconds an apply took, from pre-flight to convergence.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600, 1200] });
+        meter.CreateObservableGauge(MetricNames.LastSuccessfulSync, () => LastSynced(status.Current), unit: "s",
+            description: "Unix time the stack was last seen synced.");
+        meter.CreateObservableGauge(MetricNames.Leader, () => leadership.IsLeader ? 1 : 0,
+            description: "1 on the instance that acts (beside the Swarm's Raft leader), 0 on a standby.");
         meter.CreateObservableGauge(MetricNames.StackStatus, () => StackStatuses(status.Current),
             description: "1 for the stack's current status, 0 for the others.");
         meter.CreateObservableGauge(MetricNames.ServiceDrift, () => ServiceDrifts(status.Current),
@@ -42,11 +54,27 @@ public sealed class ReconcilerMetrics
 
     public void DesiredStateRejected() => _desiredStateInvalid.Add(1);
 
+    public void Reconciled(string stack, string trigger, string outcome) =>
+        _reconciles.Add(1, new("stack", stack), new("trigger", trigger), new("outcome", outcome));
+
+    public void ApplyFinished(string stack, string engine, string outcome, TimeSpan duration) =>
+        _applyDuration.Record(duration.TotalSeconds, new("stack", stack), new("engine", engine), new("outcome", outcome));
+
+    private static IEnumerable<Measurement<double>> LastSynced(ReconcilerStatus current)
+    {
+        foreach (var stack in current.Stacks)
+            if (current.ControlOf(stack.Stack)?.LastSyncedAt is { } at)
+                yield return new(at.ToUnixTimeMilliseconds() / 1000.0, new KeyValuePair<string, object?>("stack", stack.Stack));
+    }
+
     private static IEnumerable<Measurement<int>> StackStatuses(ReconcilerStatus current)
     {
         foreach (var stack in current.Stacks)
+        {
+            var published = current.ControlOf(stack.Stack)?.Status ?? stack.Status;
             foreach (var value in StackStatus.All)
-                yield return new(stack.Status == value ? 1 : 0, new("stack", stack.Stack), new("status", value));
+                yield return new(published == value ? 1 : 0, new("stack", stack.Stack), new("status", value));
+        }
     }
 
     private static IEnumerable<Measurement<int>> ServiceDrifts(ReconcilerStatus current)

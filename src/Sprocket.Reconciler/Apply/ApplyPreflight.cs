@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Core.Images;
+using Sprocket.Reconciler.Registry;
+
+namespace Sprocket.Reconciler.Apply;
+
+/// <summary>
+/// The last gate before an apply: the tag must be immutable, and every managed service's
+/// <c>repository:tag</c> must resolve now. One config key pins all services and CI may have pushed the tag
+/// for only some of them, so one failure stops the whole stack — nothing is applied to any service.
+/// </summary>
+public sealed class ApplyPreflight(ITagResolver resolver)
+{
+    private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
+
+    public async Task<PreflightResult> PinAsync(DesiredState desired, StackSpec stack, StackEvaluation evaluation, CancellationToken cancellationToken)
+    {
+        if (!ImmutableTagPolicy.IsImmutable(stack.ImageTag, desired.ImmutableTagPattern))
+            return PreflightResult.Refused($"{stack.ImageTag} is not an immutable tag (pattern {desired.ImmutableTagPattern}); never applied", invalid: true);
+
+        var pattern = Patterns.GetOrAdd(desired.ImmutableTagPattern, p => new Regex(p, RegexOptions.CultureInvariant, ImmutableTagPolicy.MatchTimeout));
+        var pins = new List<PinnedImage>();
+        foreach (var service in stack.Services)
+        {
+            var resolution = await resolver.ResolveAsync(RepositoryName.Normalize(service.Repository), stack.ImageTag, pattern, cancellationToken);
+            if (!resolution.IsResolved)
+            {
+                var unreachable = resolution.Failure is RegistryFailureKind.Unreachable or RegistryFailureKind.Other;
+                return PreflightResult.Refused(
+                    $"{service.Repository}:{stack.ImageTag} does not resolve ({resolution.Failure}: {resolution.Message}); nothing applied to any service",
+                    invalid: !unreachable);
+            }
+
+            foreach (var live in evaluation.Services.Where(s => !s.ObserveOnly && s.Repository == service.Repository && s.ServiceId is not null))
+                pins.Add(new PinnedImage(live.Name, live.ServiceId!, service.Repository, stack.ImageTag, resolution.Digest!));
+        }
+        return PreflightResult.Pinned(pins);
+    }
+}
+
+/// <summary>Either the images to apply, or why nothing may be applied. <paramref name="Invalid"/>: a human must change
+/// git (missing tag, mutable tag); otherwise the failure is transient (registry unreachable) and retried.</summary>
+public sealed record PreflightResult(IReadOnlyList<PinnedImage> Images, string? Refusal, bool Invalid)
+{
+    public static PreflightResult Pinned(IReadOnlyList<PinnedImage> images) => new(images, null, false);
+    public static PreflightResult Refused(string why, bool invalid) => new([], why, invalid);
+}

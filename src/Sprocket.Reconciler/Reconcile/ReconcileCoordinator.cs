@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+using Sprocket.Reconciler.Apply;
+using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Core.Policy;
+using Sprocket.Reconciler.State;
+using Sprocket.Reconciler.Telemetry;
+
+namespace Sprocket.Reconciler.Reconcile;
+
+/// <summary>
+/// The acting side of the loop. After each evaluation it asks the pure <see cref="ReconcilePolicy"/> what to do
+/// for every stack, persists what the policy remembers, starts applies (one per stack at a time), schedules a
+/// re-evaluation for waits (backoff, sync window) so a blocked apply is never lost, and publishes the outcome.
+/// Holds and resumes from the API go through here too, so there is one writer of a stack's runtime state.
+/// </summary>
+public sealed partial class ReconcileCoordinator(
+    StatusStore store,
+    StackStateStore persisted,
+    ApplyRunner runner,
+    ILeadership leadership,
+    EvaluationQueue queue,
+    ReconcilerMetrics metrics,
+    TimeProvider time,
+    ILogger<ReconcileCoordinator> logger) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (ITimer Timer, DateTimeOffset At)> _retries = new(StringComparer.Ordinal);
+    private Dictionary<string, StackRuntimeState>? _states;
+
+    public void Reconcile(DesiredSnapshot desired, ImmutableArray<StackEvaluation> stacks, IReadOnlyList<EvaluationRequest> batch)
+    {
+        var now = time.GetUtcNow();
+        var previous = store.Current;
+        var controls = ImmutableDictionary.CreateBuilder<string, StackControl>(StringComparer.Ordinal);
+        foreach (var evaluation in stacks)
+        {
+            var spec = desired.State.FindStack(evaluation.Stack);
+            if (spec is null) continue;
+            var trigger = TriggerFor(batch, spec.Name);
+            var before = previous.ControlOf(spec.Name);
+            var lastSynced = evaluation.Status == StackStatus.Synced ? now : before?.LastSyncedAt;
+            if (runner.IsApplying(spec.Name))
+            {
+                controls[spec.Name] = (before ?? NewControl(evaluation)) with
+                {
+                    Status = StackStatus.Applying, Applying = true, LastSyncedAt = lastSynced, State = StateOf(spec.Name),
+                };
+                continue;
+            }
+
+            var manual = batch.Any(r => r.Manual && r.Stack == spec.Name);
+            var window = SyncWindowFor(spec, now);
+            var decision = ReconcilePolicy.Decide(new ReconcileContext(spec, evaluation, StateOf(spec.Name), now,
+                leadership.IsLeader, manual, window.Open, window.NextOpen, EngineRecreatesMissing: spec.Engine == StackEngine.Pulumi));
+            Remember(spec.Name, decision.State, now);
+
+            var outcome = decision.Action switch
+            {
+                ReconcileAction.Apply => ReconcileOutcome.Applying,
+                ReconcileAction.Wait => ReconcileOutcome.Waiting,
+                _ when decision.Status == StackStatus.Held => ReconcileOutcome.Held,
+                _ when decision.Status == StackStatus.Invalid => ReconcileOutcome.Invalid,
+                _ => ReconcileOutcome.None,
+            };
+            var record = new StackReconcileRecord(now, trigger, outcome, decision.Message);
+            // An unchanged verdict from a mere Swarm event is not a new reconcile worth a counter tick.
+            if (outcome != ReconcileOutcome.None || trigger != ReconcileTrigger.Event) metrics.Reconciled(spec.Name, trigger, outcome);
+
+            var applying = decision.Action == ReconcileAction.Apply
+                && runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger), completion => Completed(spec, completion));
+            if (decision.Action == ReconcileAction.Wait && decision.RetryAt is { } retryAt) RetryAt(spec.Name, retryAt);
+
+            controls[spec.Name] = new StackControl(decision.Status, decision.Message, decision.State, record, applying, lastSynced);
+        }
+        var built = controls.ToImmutable();
+        store.Update(s => s with { Control = built });
+    }
+
+    /// <summary>The API's hold: kept until resumed or until git names another tag.</summary>
+    public void Hold(string stack, string by)
+    {
+        var now = time.GetUtcNow();
+        Remember(stack, StateOf(stack) with { Hold = new StackHold(HoldReason.Manual, $"held through the API by {by}", now, Manual: true) }, now);
+        queue.Request(new EvaluationRequest(ReconcileTrigger.Api, Stack: stack));
+    }
+
+    /// <summary>The API's resume: ends any hold (a human decided) and closes the circuit, so the next pass acts.</summary>
+    public void Resume(string stack)
+    {
+        var now = time.GetUtcNow();
+        Remember(stack, StateOf(stack) with { Hold = null, ConsecutiveFailures = 0, NotBefore = null }, now);
+        queue.Request(new EvaluationRequest(ReconcileTrigger.Api, Stack: stack, Manual: true));
+    }
+
+    public StackRuntimeState StateOf(string stack)
+    {
+        lock (_gate)
+        {
+            _states ??= new Dictionary<string, StackRuntimeState>(persisted.LoadAll(), StringComparer.Ordinal);
+            return _states.GetValueOrDefault(stack) ?? StackRuntimeState.Initial;
+        }
+    }
+
+    private void Completed(StackSpec spec, ApplyCompletion completion)
+    {
+        var now = time.GetUtcNow();
+        metrics.Reconciled(spec.Name, ReconcileTrigger.Apply, completion.Outcome);
+        if (completion.Kind is { } kind) Remember(spec.Name, ReconcilePolicy.AfterApply(StateOf(spec.Name), spec, kind, completion.Message, now), now);
+        var record = new StackReconcileRecord(now, ReconcileTrigger.Apply, completion.Outcome, completion.Message);
+        store.Update(s => s.ControlOf(spec.Name) is { } control
+            ? s with { Control = s.Control!.SetItem(spec.Name, control with { LastReconcile = record, Applying = false }) }
+            : s);
+    }
+
+    private void Remember(string stack, StackRuntimeState state, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (StateOf(stack) == state) return;
+            _states![stack] = state;
+            persisted.Save(stack, state, now);
+        }
+    }
+
+    private void RetryAt(string stack, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            if (_retries.TryGetValue(stack, out var existing))
+            {
+                if (existing.At == at) return;
+                existing.Timer.Dispose();
+            }
+            var delay = at - time.GetUtcNow();
+            _retries[stack] = (time.CreateTimer(_ => queue.Request(new EvaluationRequest(ReconcileTrigger.Retry, Stack: stack)),
+                null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan), at);
+        }
+        LogRetryScheduled(logger, stack, at);
+    }
+
+    private static (bool Open, DateTimeOffset? NextOpen) SyncWindowFor(StackSpec spec, DateTimeOffset now) => (true, null);
+
+    private static string TriggerFor(IReadOnlyList<EvaluationRequest> batch, string stack) =>
+        batch.FirstOrDefault(r => r.Stack == stack)?.Trigger
+        ?? batch.FirstOrDefault(r => r.Stack is null && r.Trigger != ReconcileTrigger.Event)?.Trigger
+        ?? batch[0].Trigger;
+
+    private static StackControl NewControl(StackEvaluation evaluation) =>
+        new(evaluation.Status, evaluation.Message, StackRuntimeState.Initial, null, false, null);
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var retry in _retries.Values) retry.Timer.Dispose();
+            _retries.Clear();
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Stack {Stack} waits; re-evaluating at {At}")]
+    private static partial void LogRetryScheduled(ILogger logger, string stack, DateTimeOffset at);
+}
