@@ -30,6 +30,15 @@ internal sealed class PulumiProgramCheckout(
         return Path.Combine(Path.GetFullPath(paths.Value.DataDirectory), "programs", hash);
     }
 
+    /// <summary>The stack's work dir in the tree as last checked out, or null when there is none yet.</summary>
+    public string? ExistingWorkDirectory(StackSpec stack)
+    {
+        var directory = DirectoryFor(stack);
+        return Directory.Exists(directory) && Repository.IsValid(directory)
+            ? ValidateWorkDirectory(directory, stack.Pulumi!.WorkDir, out _)
+            : null;
+    }
+
     public Task<ProgramCheckoutResult> PrepareAsync(StackSpec stack, CancellationToken cancellationToken) =>
         Task.Run(() => Prepare(stack, cancellationToken), cancellationToken);
 
