@@ -30,9 +30,12 @@ internal static class EngineEventParser
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text), new JsonReaderOptions { AllowMultipleValues = true });
         try
         {
-            while (JsonDocument.TryParseValue(ref reader, out var document))
-                using (document)
-                    events.Add(FromElement(document.RootElement));
+            // Each Read lands on the next value's first token; ParseValue consumes the value from there.
+            while (reader.Read())
+            {
+                using var document = JsonDocument.ParseValue(ref reader);
+                events.Add(FromElement(document.RootElement));
+            }
         }
         catch (JsonException problem)
         {

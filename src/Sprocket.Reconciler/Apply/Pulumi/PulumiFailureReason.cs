@@ -1,7 +1,7 @@
 namespace Sprocket.Reconciler.Apply.Pulumi;
 
 /// <summary>Why a Pulumi CLI command failed, as <see cref="PulumiErrorClassifier"/> reads it.</summary>
-internal enum PulumiFailureReason
+public enum PulumiFailureReason
 {
     /// <summary>The stack does not exist on the configured backend: a human must create it or fix the name.</summary>
     StackNotFound,
