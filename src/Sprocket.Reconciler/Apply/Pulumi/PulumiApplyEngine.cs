@@ -286,7 +286,9 @@ internal sealed class PulumiApplyEngine(
         {
             if (versionAccepted)
                 return null;
-            var result = await cli.RunAsync(Path.GetFullPath(paths.Value.DataDirectory), PulumiCommands.Version(), cancellationToken);
+            // `version` needs no project; the data directory is simply a folder we own (made on first use).
+            var dataDirectory = Directory.CreateDirectory(Path.GetFullPath(paths.Value.DataDirectory)).FullName;
+            var result = await cli.RunAsync(dataDirectory, PulumiCommands.Version(), cancellationToken);
             var problem = result.Succeeded
                 ? PulumiVersion.Problem(result.StandardOutput)
                 : cli.Scrub($"'pulumi version' failed (exit {result.ExitCode}): {PulumiErrorClassifier.Summarize(result.StandardError)}");
