@@ -1,0 +1,362 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Git;
+
+namespace Sprocket.Reconciler.Apply.Pulumi;
+
+/// <summary>
+/// <c>engine: pulumi</c>. Deploy and Align run the same steps — checkout → (install) → stack select →
+/// config set KEY -- TAG → preview --json → up --refresh with the event log followed — because Align's
+/// <c>--refresh</c> is what reads the live (rolled-back) image into Pulumi state. Never throws for an outside
+/// failure; never runs <c>pulumi cancel</c> (see README.md, "Locks").
+/// </summary>
+internal sealed class PulumiApplyEngine(
+    PulumiCli cli,
+    PulumiProgramCheckout checkout,
+    IOptions<PulumiOptions> options,
+    IOptions<ReconcilerPathsOptions> paths,
+    TimeProvider timeProvider,
+    ILogger<PulumiApplyEngine> logger) : IApplyEngine
+{
+    private readonly SemaphoreSlim versionGate = new(1, 1);
+    private bool versionAccepted;
+
+    public string Engine => "pulumi";
+
+    public async Task<ApplyResult> ApplyAsync(ApplyRequest request, IProgress<ApplyProgress>? progress, CancellationToken cancellationToken)
+    {
+        var stack = request.Stack;
+        if (stack.Pulumi is not { } pulumi)
+            return Result(request, ApplyOutcome.Misconfigured, $"Stack {stack.Name} has no pulumi block.");
+
+        var gate = CloneDirectoryGates.For(checkout.DirectoryFor(stack));
+        try
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return Result(request, ApplyOutcome.Cancelled, "Shutdown before the apply started.");
+        }
+
+        try
+        {
+            return await ApplyUnderGateAsync(request, pulumi, progress, cancellationToken);
+        }
+        catch (PulumiCliUnavailableException problem)
+        {
+            return Result(request, ApplyOutcome.Misconfigured, cli.Scrub(problem.Message));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Result(request, ApplyOutcome.Cancelled, "Shutdown before pulumi up started; nothing was applied.");
+        }
+        catch (IOException problem)
+        {
+            return Result(request, ApplyOutcome.Failed, cli.Scrub($"Local storage problem: {problem.Message}"));
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<string?> ReadAppliedTagAsync(StackSpec stack, CancellationToken cancellationToken)
+    {
+        if (stack.Pulumi is not { } pulumi)
+            return null;
+        try
+        {
+            if (await CheckVersionAsync(cancellationToken) is { } versionProblem)
+            {
+                Log.HistoryFailed(logger, stack.Name, nameof(ApplyOutcome.Misconfigured), versionProblem);
+                return null;
+            }
+
+            var workDirectory = await WorkDirectoryForReadingAsync(stack, cancellationToken);
+            if (workDirectory is null)
+                return null;
+            var result = await cli.RunAsync(workDirectory, PulumiCommands.History(pulumi.Stack, options.Value.HistoryPageSize), cancellationToken);
+            if (!result.Succeeded)
+            {
+                var stderr = cli.Scrub(result.StandardError);
+                Log.HistoryFailed(logger, stack.Name, PulumiErrorClassifier.Classify(result.ExitCode, stderr).ToString(), PulumiErrorClassifier.Summarize(stderr));
+                return null;
+            }
+            return StackHistory.Parse(result.StandardOutput).AppliedValue(StackHistory.QualifiedKey(pulumi.Project, pulumi.ConfigKey));
+        }
+        catch (Exception problem) when (problem is PulumiCliUnavailableException or FormatException or System.Text.Json.JsonException or IOException)
+        {
+            Log.HistoryFailed(logger, stack.Name, problem.GetType().Name, cli.Scrub(problem.Message));
+            return null;
+        }
+    }
+
+    private async Task<ApplyResult> ApplyUnderGateAsync(ApplyRequest request, PulumiSpec pulumi, IProgress<ApplyProgress>? progress, CancellationToken cancellationToken)
+    {
+        var stackName = request.Stack.Name;
+        if (await CheckVersionAsync(cancellationToken) is { } versionProblem)
+            return Result(request, ApplyOutcome.Misconfigured, versionProblem);
+
+        Report(progress, stackName, $"checking out {pulumi.Program.Repository} at {pulumi.Program.Ref}");
+        var prepared = await checkout.PrepareAsync(request.Stack, cancellationToken);
+        if (prepared is not ProgramCheckoutResult.Ready program)
+        {
+            var failed = (ProgramCheckoutResult.Failed)prepared;
+            return Result(request, failed.Outcome, failed.Message);
+        }
+
+        if (program.NeedsInstall)
+        {
+            Log.Installing(logger, stackName, program.Commit);
+            Report(progress, stackName, $"pulumi install for program commit {program.Commit}");
+            if (await RunStepAsync(request, program.WorkDirectory, PulumiCommands.Install(), cancellationToken) is { } installFailure)
+                return installFailure;
+            PulumiProgramCheckout.MarkInstalled(program);
+        }
+
+        if (await RunStepAsync(request, program.WorkDirectory, PulumiCommands.SelectStack(pulumi.Stack), cancellationToken) is { } selectFailure)
+            return selectFailure;
+        if (await RunStepAsync(request, program.WorkDirectory, PulumiCommands.SetConfig(pulumi.Stack, pulumi.ConfigKey, request.Tag), cancellationToken) is { } configFailure)
+            return configFailure;
+
+        Report(progress, stackName, "pulumi preview");
+        var previewRun = await cli.RunAsync(program.WorkDirectory, PulumiCommands.Preview(pulumi.Stack), cancellationToken);
+        var preview = TryParsePreview(previewRun);
+        if (!previewRun.Succeeded)
+            return Failure(request, "preview", previewRun, preview);
+        if (preview is not null)
+            Report(progress, stackName, $"preview: {UpObservation.ChangeCounts(preview.ChangeSummary)}");
+
+        return await UpAsync(request, pulumi, program, preview, progress, cancellationToken);
+    }
+
+    private async Task<ApplyResult> UpAsync(
+        ApplyRequest request, PulumiSpec pulumi, ProgramCheckoutResult.Ready program, PreviewSummary? preview,
+        IProgress<ApplyProgress>? progress, CancellationToken cancellationToken)
+    {
+        var stackName = request.Stack.Name;
+        var recordPath = UpRunRecord.PathFor(paths.Value.DataDirectory, stackName);
+        var previous = UpRunRecord.Read(recordPath);
+        if (previous is not null)
+        {
+            Log.OrphanedRun(logger, stackName, previous.ProcessId, previous.StartedAt);
+            if (previous.IsStillRunning())
+                return Result(request, ApplyOutcome.Locked,
+                    $"A pulumi up started by an earlier run of this daemon (pid {previous.ProcessId}, {previous.StartedAt:O}) is still running; waiting for it.", preview);
+        }
+
+        var eventLog = Path.Combine(Path.GetDirectoryName(recordPath)!, $"{stackName}-{Guid.NewGuid():N}.events.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(eventLog)!);
+        Report(progress, stackName, $"pulumi up --refresh with {pulumi.ConfigKey}={request.Tag}");
+
+        using var run = cli.Start(program.WorkDirectory, PulumiCommands.Up(pulumi.Stack, eventLog));
+        new UpRunRecord(run.ProcessId, timeProvider.GetUtcNow(), request.Tag, pulumi.Stack).Write(recordPath);
+        var observed = new UpObservation();
+        var (interruptedForShutdown, timedOut) = await FollowAsync(run, new EventLogTail(eventLog), observed, stackName, progress, cancellationToken);
+        var result = await run.Completion;
+        UpRunRecord.Remove(recordPath);
+        TryDelete(eventLog);
+
+        var stderr = cli.Scrub(result.StandardError);
+        var (outcome, message) = UpVerdict.Decide(result, observed, interruptedForShutdown, timedOut, stderr);
+        message = cli.Scrub(message);
+        if (outcome == ApplyOutcome.Locked && previous is not null)
+        {
+            // Our own run died holding the lock. Pulumi's state may have pending operations only a human can
+            // judge, so we do not cancel it ourselves, and retrying cannot help: stop and say what to do.
+            outcome = ApplyOutcome.Misconfigured;
+            message = $"The stack is locked, and this daemon's own pulumi up (pid {previous.ProcessId}, started {previous.StartedAt:O}, tag {previous.Tag}) "
+                + $"ended without finishing. Check the stack and the Swarm, then run `pulumi cancel --yes --stack {pulumi.Stack}` by hand. {message}";
+        }
+
+        Log.ApplyFinished(logger, stackName, request.Mode.ToString(), request.Tag, outcome.ToString(), message);
+        return new ApplyResult(outcome, message, observed.Changes, preview);
+    }
+
+    /// <summary>
+    /// Polls the event log until <c>up</c> exits. Shutdown does not stop <c>up</c> unless configured to
+    /// (then SIGINT, Pulumi's own graceful cancel); the time limit interrupts, then escalates.
+    /// </summary>
+    private async Task<(bool InterruptedForShutdown, bool TimedOut)> FollowAsync(
+        PulumiRun run, EventLogTail tail, UpObservation observed, string stackName, IProgress<ApplyProgress>? progress, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var started = timeProvider.GetTimestamp();
+        var interruptedForShutdown = false;
+        var shutdownNoticed = false;
+        var escalation = 0;
+        long escalatedAt = 0;
+
+        while (!run.Completion.IsCompleted)
+        {
+            Drain(tail.ReadNew(), observed, stackName, progress);
+
+            if (cancellationToken.IsCancellationRequested && !shutdownNoticed)
+            {
+                shutdownNoticed = true;
+                if (settings.InterruptUpOnShutdown)
+                {
+                    Log.SignallingUp(logger, stackName, "SIGINT", run.ProcessId, "daemon shutdown");
+                    interruptedForShutdown = run.Interrupt();
+                }
+                else
+                {
+                    Log.WaitingForUpOnShutdown(logger, stackName, run.ProcessId);
+                }
+            }
+
+            var elapsed = timeProvider.GetElapsedTime(started);
+            if (escalation == 0 && elapsed > settings.UpTimeout)
+            {
+                Log.SignallingUp(logger, stackName, "SIGINT", run.ProcessId, $"exceeded {settings.UpTimeout}");
+                run.Interrupt();
+                (escalation, escalatedAt) = (1, timeProvider.GetTimestamp());
+            }
+            else if (escalation > 0 && timeProvider.GetElapsedTime(escalatedAt) > settings.InterruptGrace)
+            {
+                if (escalation == 1)
+                {
+                    Log.SignallingUp(logger, stackName, "SIGTERM", run.ProcessId, "still running after SIGINT");
+                    run.Terminate();
+                }
+                else if (escalation == 2)
+                {
+                    Log.SignallingUp(logger, stackName, "SIGKILL", run.ProcessId, "still running after SIGTERM; the stack may stay locked");
+                    run.Kill();
+                }
+                (escalation, escalatedAt) = (escalation + 1, timeProvider.GetTimestamp());
+            }
+
+            // Deliberately not cancellable: the update runs to its end whatever the daemon does.
+            await Task.WhenAny(run.Completion, Task.Delay(settings.EventLogPollInterval, timeProvider, CancellationToken.None));
+        }
+
+        Drain(tail.ReadRemaining(), observed, stackName, progress);
+        return (interruptedForShutdown, escalation > 0);
+    }
+
+    private void Drain(IReadOnlyList<EngineEvent> events, UpObservation observed, string stackName, IProgress<ApplyProgress>? progress)
+    {
+        foreach (var engineEvent in events)
+            if (observed.Observe(engineEvent) is { } line)
+                Report(progress, stackName, line);
+    }
+
+    private async Task<ApplyResult?> RunStepAsync(ApplyRequest request, string workDirectory, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var result = await cli.RunAsync(workDirectory, arguments, cancellationToken);
+        return result.Succeeded ? null : Failure(request, PulumiCli.Verb(arguments), result, preview: null);
+    }
+
+    private ApplyResult Failure(ApplyRequest request, string verb, PulumiCliResult result, PreviewSummary? preview)
+    {
+        var stderr = cli.Scrub(result.StandardError);
+        var reason = PulumiErrorClassifier.Classify(result.ExitCode, stderr);
+        var cause = PulumiErrorClassifier.Summarize(stderr);
+        if (cause.Length == 0 && preview is not null)
+            cause = string.Join(" | ", preview.Diagnostics.Where(diagnostic => diagnostic.StartsWith("error", StringComparison.Ordinal)).Take(3));
+        var summary = result.TimedOut
+            ? $"pulumi {verb} exceeded {PulumiOptions.SectionName}:CommandTimeout ({options.Value.CommandTimeout})."
+            : cli.Scrub($"pulumi {verb} failed ({reason}, exit {result.ExitCode}): {cause}");
+        Log.CommandFailed(logger, request.Stack.Name, verb, reason.ToString(), summary);
+        return Result(request, result.TimedOut ? ApplyOutcome.Failed : PulumiErrorClassifier.ToOutcome(reason), summary, preview);
+    }
+
+    private PreviewSummary? TryParsePreview(PulumiCliResult previewRun)
+    {
+        try
+        {
+            var summary = PreviewDocument.Parse(previewRun.StandardOutput).ToSummary();
+            return summary with { Diagnostics = summary.Diagnostics.Select(cli.Scrub).ToList() };
+        }
+        catch (Exception problem) when (problem is FormatException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<string?> CheckVersionAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref versionAccepted))
+            return null;
+        await versionGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (versionAccepted)
+                return null;
+            // `version` needs no project; the data directory is simply a folder we own (made on first use).
+            var dataDirectory = Directory.CreateDirectory(Path.GetFullPath(paths.Value.DataDirectory)).FullName;
+            var result = await cli.RunAsync(dataDirectory, PulumiCommands.Version(), cancellationToken);
+            var problem = result.Succeeded
+                ? PulumiVersion.Problem(result.StandardOutput)
+                : cli.Scrub($"'pulumi version' failed (exit {result.ExitCode}): {PulumiErrorClassifier.Summarize(result.StandardError)}");
+            if (problem is not null)
+            {
+                // Not remembered: the operator may install a newer CLI without restarting the daemon.
+                Log.VersionRejected(logger, problem);
+                return problem;
+            }
+            Log.VersionAccepted(logger, result.StandardOutput.Trim());
+            versionAccepted = true;
+            return null;
+        }
+        finally
+        {
+            versionGate.Release();
+        }
+    }
+
+    private async Task<string?> WorkDirectoryForReadingAsync(StackSpec stack, CancellationToken cancellationToken)
+    {
+        // History only needs the project file: reuse the tree as it is rather than fetch on every read.
+        var existing = checkout.ExistingWorkDirectory(stack);
+        if (existing is not null)
+            return existing;
+        var gate = CloneDirectoryGates.For(checkout.DirectoryFor(stack));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            switch (await checkout.PrepareAsync(stack, cancellationToken))
+            {
+                case ProgramCheckoutResult.Ready ready:
+                    return ready.WorkDirectory;
+                case ProgramCheckoutResult.Failed failed:
+                    Log.HistoryFailed(logger, stack.Name, failed.Outcome.ToString(), failed.Message);
+                    return null;
+                default:
+                    return null;
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private void Report(IProgress<ApplyProgress>? progress, string stackName, string message)
+    {
+        var scrubbed = cli.Scrub(message);
+        Log.Progress(logger, stackName, scrubbed);
+        progress?.Report(new ApplyProgress(timeProvider.GetUtcNow(), scrubbed));
+    }
+
+    private ApplyResult Result(ApplyRequest request, ApplyOutcome outcome, string message, PreviewSummary? preview = null)
+    {
+        Log.ApplyFinished(logger, request.Stack.Name, request.Mode.ToString(), request.Tag, outcome.ToString(), message);
+        return new ApplyResult(outcome, message, [], preview);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // An event log left behind is only disk space.
+        }
+    }
+}

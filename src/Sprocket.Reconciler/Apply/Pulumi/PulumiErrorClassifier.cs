@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+
+namespace Sprocket.Reconciler.Apply.Pulumi;
+
+/// <summary>
+/// The ONE table from a failed CLI run (stderr text, exit code) to a reason and an <see cref="ApplyOutcome"/>.
+/// The texts are the CLI's own (pulumi/pulumi: sdk/go/auto/errors.go, pkg/backend/diy/lock.go,
+/// pkg/secrets/passphrase/manager.go, the cloud backend's "[code] message" errors); the exit codes are the
+/// CLI's stable taxonomy (sdk/go/common/util/cmdutil: 2 configuration, 3 authentication, 6 stack not found,
+/// 8 cancelled). Text rows come first because older CLIs exit 255 or 1 for everything.
+/// </summary>
+internal static partial class PulumiErrorClassifier
+{
+    /// <summary>One row: a reason and what identifies it.</summary>
+    public sealed record Rule(PulumiFailureReason Reason, string Evidence, Func<int, string, bool> Matches);
+
+    public static IReadOnlyList<Rule> Table { get; } =
+    [
+        Text(PulumiFailureReason.LockConflict, "Conflict: Another update is currently in progress"),
+        Text(PulumiFailureReason.LockConflict, "the stack is currently locked by"),
+        new(PulumiFailureReason.StackNotFound, "no stack named '…' found", (_, stderr) => NoStackNamed().IsMatch(stderr)),
+        Text(PulumiFailureReason.Authentication, "PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions"),
+        Text(PulumiFailureReason.Authentication, "[401] Unauthorized"),
+        Text(PulumiFailureReason.Authentication, "[403] Forbidden"),
+        Text(PulumiFailureReason.Authentication, "incorrect passphrase"),
+        Text(PulumiFailureReason.Authentication, "passphrase must be set with PULUMI_CONFIG_PASSPHRASE"),
+        Text(PulumiFailureReason.Configuration, "no Pulumi.yaml project file found"),
+        ExitCode(PulumiFailureReason.Configuration, 2),
+        ExitCode(PulumiFailureReason.Authentication, 3),
+        ExitCode(PulumiFailureReason.StackNotFound, 6),
+        ExitCode(PulumiFailureReason.Cancelled, 8),
+    ];
+
+    public static PulumiFailureReason Classify(int exitCode, string stderr)
+    {
+        foreach (var rule in Table)
+            if (rule.Matches(exitCode, stderr))
+                return rule.Reason;
+        return PulumiFailureReason.Other;
+    }
+
+    /// <summary>Lock conflicts retry with backoff; what needs a human stops the retry loop; the rest backs off.</summary>
+    public static ApplyOutcome ToOutcome(PulumiFailureReason reason) => reason switch
+    {
+        PulumiFailureReason.LockConflict => ApplyOutcome.Locked,
+        PulumiFailureReason.StackNotFound or PulumiFailureReason.Authentication or PulumiFailureReason.Configuration
+            => ApplyOutcome.Misconfigured,
+        _ => ApplyOutcome.Failed,
+    };
+
+    /// <summary>The CLI's <c>error:</c> lines (the cause), else the last non-empty stderr lines.</summary>
+    public static string Summarize(string stderr, int maxLines = 5)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var errors = lines.Where(line => line.StartsWith("error:", StringComparison.Ordinal)).Take(maxLines).ToList();
+        var chosen = errors.Count > 0 ? errors : lines.TakeLast(maxLines).ToList();
+        return string.Join(" ", chosen);
+    }
+
+    private static Rule Text(PulumiFailureReason reason, string text) =>
+        new(reason, text, (_, stderr) => stderr.Contains(text, StringComparison.Ordinal));
+
+    private static Rule ExitCode(PulumiFailureReason reason, int code) =>
+        new(reason, $"exit code {code}", (exitCode, _) => exitCode == code);
+
+    // The Automation API's IsSelectStack404Error uses the same shape.
+    [GeneratedRegex(@"no stack named .* found")]
+    private static partial Regex NoStackNamed();
+}

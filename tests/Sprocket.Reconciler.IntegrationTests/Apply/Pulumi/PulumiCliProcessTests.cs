@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Sprocket.Reconciler.Apply;
+using Sprocket.Reconciler.Apply.Pulumi;
+using Sprocket.Reconciler.IntegrationTests.Git;
+
+namespace Sprocket.Reconciler.IntegrationTests.Apply.Pulumi;
+
+/// <summary>
+/// Process plumbing only (PATH, arguments, environment, event-log following, exit codes) with a scripted
+/// <c>pulumi</c> that replays the recorded real event log. The proof of the driver against a faithful CLI is
+/// <see cref="PulumiStandInEndToEndTests"/>.
+/// </summary>
+public sealed class PulumiCliProcessTests : IDisposable
+{
+    private const string Passphrase = "scripted-passphrase-never-logged";
+    private readonly ScratchDirectory scratch = new();
+    private readonly FakeLogCollector logs = new();
+
+    [Fact]
+    public async Task Runs_every_step_with_non_interactive_and_follows_the_event_log_to_the_summary()
+    {
+        var (engine, stack) = await ArrangeAsync(lockedUp: false);
+        var progress = new List<ApplyProgress>();
+
+        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Deploy, "rev", "test"),
+            new ListProgress(progress), CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal(1, result.Preview!.ChangeSummary["update"]);
+        Assert.Contains(progress, line => line.Message == "summary: create=1, same=1 in 7 s");
+        Assert.Contains(progress, line => line.Message.StartsWith("create aws:s3/bucket:Bucket completed-bucket done", StringComparison.Ordinal));
+        var calls = File.ReadAllLines(scratch.Combine("calls.log"));
+        Assert.Equal(["version", "install", "stack select", "config set image-tag", "preview", "up"], calls.Select(Verb));
+        Assert.All(calls, call => Assert.Contains("--non-interactive", call));
+        Assert.Contains("config set image-tag --plaintext --stack prod --non-interactive -- sha-bbbbbbb", calls[3]);
+        Assert.All(calls, call => Assert.EndsWith("skip=true backend=set", call));
+        Assert.DoesNotContain(logs.GetSnapshot(), record => record.Message.Contains(Passphrase, StringComparison.Ordinal));
+        Assert.Equal("sha-bbbbbbb", await engine.ReadAppliedTagAsync(stack, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_lock_conflict_from_up_is_locked_and_the_passphrase_in_stderr_is_scrubbed()
+    {
+        var (engine, stack) = await ArrangeAsync(lockedUp: true);
+
+        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Align, "rev", "test"), null, CancellationToken.None);
+
+        Assert.Equal(ApplyOutcome.Locked, result.Outcome);
+        Assert.Contains("the stack is currently locked by", result.Message);
+        Assert.DoesNotContain(Passphrase, result.Message);
+        Assert.Contains("***", result.Message);
+        Assert.False(File.Exists(UpRunRecord.PathFor(scratch.Combine("data"), stack.Name)));
+    }
+
+    private async Task<(IApplyEngine, Core.Desired.StackSpec)> ArrangeAsync(bool lockedUp)
+    {
+        var program = await WorkRepository.InitAsync(scratch.Combine("program"));
+        await program.CommitFileAsync("infra/platform/Pulumi.yaml", "name: platform\nruntime: yaml\n");
+        var bin = scratch.Combine("bin");
+        Directory.CreateDirectory(bin);
+        var script = Path.Combine(bin, "pulumi");
+        File.WriteAllText(script, Script(lockedUp));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Reconciler:DataDirectory"] = scratch.Combine("data"),
+            ["Reconciler:Pulumi:Binary"] = script,
+            ["Reconciler:Pulumi:EventLogPollInterval"] = "00:00:00.050",
+            ["Reconciler:Pulumi:Environment:PULUMI_BACKEND_URL"] = "file:///nowhere",
+            ["Reconciler:Pulumi:Environment:PULUMI_CONFIG_PASSPHRASE"] = Passphrase,
+            ["Reconciler:Pulumi:Environment:CALLS"] = scratch.Combine("calls.log"),
+            ["Reconciler:Pulumi:Environment:FIXTURES"] = Path.GetDirectoryName(PulumiTestPaths.SharedFixture("x"))!,
+            ["Reconciler:Pulumi:Environment:TESTDATA"] = Path.GetDirectoryName(PulumiTestPaths.TestData("x"))!,
+        }).Build();
+        var provider = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)))
+            .AddPulumiApplyEngine(configuration)
+            .BuildServiceProvider();
+        return (provider.GetRequiredService<IApplyEngine>(), PulumiStacks.Stack(program.Directory));
+    }
+
+    // Replays the recorded event log a line at a time, so the follower sees a growing file.
+    private static string Script(bool lockedUp) => $$"""
+        #!/bin/sh
+        echo "$* skip=$PULUMI_SKIP_UPDATE_CHECK backend=${PULUMI_BACKEND_URL:+set}" >> "$CALLS"
+        case "$1 $2" in
+          "version --non-interactive") echo "v3.140.0" ;;
+          "preview --json") cat "$TESTDATA/preview-update-service.json" ;;
+          "stack history") cat "$TESTDATA/stack-history.json" ;;
+          "up --yes")
+            {{(lockedUp ? "echo \"error: the stack is currently locked by 1 lock(s). passphrase was $PULUMI_CONFIG_PASSPHRASE\" >&2; exit 255" : "")}}
+            log=""; prev=""; for a in "$@"; do [ "$prev" = "--event-log" ] && log="$a"; prev="$a"; done
+            while IFS= read -r line; do echo "$line" >> "$log"; done < "$FIXTURES/event-log-up-interrupted.jsonl"
+            ;;
+        esac
+        exit 0
+        """;
+
+    private static string Verb(string call) => string.Join(' ', call.Split(' ').TakeWhile(word => !word.StartsWith('-')));
+
+    public void Dispose() => scratch.Dispose();
+
+    private sealed class ListProgress(List<ApplyProgress> lines) : IProgress<ApplyProgress>
+    {
+        public void Report(ApplyProgress value)
+        {
+            lock (lines)
+                lines.Add(value);
+        }
+    }
+}
