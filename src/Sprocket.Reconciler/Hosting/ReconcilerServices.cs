@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Quartz;
 using Sprocket.Reconciler.Apply;
+using Sprocket.Reconciler.Apply.Pulumi;
 using Sprocket.Reconciler.Docker;
 using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.Reconcile;
@@ -37,6 +38,7 @@ public static class ReconcilerServices
         services.TryAddSingleton<ApplyHistory>();
         services.TryAddSingleton<ApplyPreflight>();
         services.AddOptions<ApplyOptions>().Bind(configuration.GetSection(ApplyOptions.Section));
+        services.AddPulumiApplyEngine(configuration);
         services.TryAddSingleton<ApplyRunner>();
         services.TryAddSingleton<AppliedTagCache>();
         services.TryAddSingleton<ReconcileCoordinator>();
