@@ -48,7 +48,10 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
         Assert.NotEmpty(second.Preview!.ChangeSummary);
         Assert.Equal(SeededImages.GitBbb, applied);
         var live = await swarm!.Docker.SnapshotServiceAsync(swarm.NameFor("web"));
-        Assert.StartsWith(TestEnvironment.Current.Image(SeededImages.Web, SeededImages.GitBbb), live.SpecImage);
+        // Pulumi's docker provider drops the tag and writes the resolved digest.
+        using var registry = new Daemon.OpenRegistry(TestEnvironment.Current.Registry);
+        var bbbDigest = await registry.DigestOfAsync(SeededImages.Web, SeededImages.GitBbb);
+        Assert.Equal($"{TestEnvironment.Current.Registry}/{SeededImages.Web}@{bbbDigest}", live.SpecImage);
         Assert.Contains(progress, line => line.Message.StartsWith("summary:", StringComparison.Ordinal));
         var calls = File.ReadAllText(CallsLog);
         Assert.Contains("--event-log", calls);
@@ -70,7 +73,8 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
     [StandInFact]
     public async Task A_failure_mid_update_is_failed_with_the_cause()
     {
-        var (engine, stack) = await ArrangeAsync(("SPROCKET_STANDIN_FAIL_AFTER", "1"));
+        // The program has one service: failing after zero resources fails that one.
+        var (engine, stack) = await ArrangeAsync(("SPROCKET_STANDIN_FAIL_AFTER", "0"));
 
         var result = await engine.ApplyAsync(Request(stack, SeededImages.GitAaa), null, CancellationToken.None);
 
