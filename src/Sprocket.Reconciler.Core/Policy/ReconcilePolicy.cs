@@ -35,7 +35,7 @@ public static class ReconcilePolicy
         if (drift.Contains(DriftReason.FailedUpdateRollback) || state.RefusedTag == stack.ImageTag)
         {
             state = state with { RefusedTag = stack.ImageTag };
-            var message = $"Swarm rolled back {stack.ImageTag} after a failed update; not retried until git names another tag";
+            var message = $"Swarm rolled back {stack.ImageTag} after a failed update; not retried until git names another tag ({evaluation.Message})";
             return stack.Policy.OnFailedUpdateRollback == FailedUpdateRollbackPolicy.Hold
                 ? Held(state, HoldReason.FailedUpdateRollback, context.Now, "held: " + message)
                 : new(ReconcileAction.None, StackStatus.Drifted, message, state);
@@ -44,7 +44,7 @@ public static class ReconcilePolicy
         if (drift.Contains(DriftReason.TagMoved))
         {
             // Which digest is right is a human question: re-pinning either could deploy something nobody built.
-            var message = $"{stack.ImageTag} now resolves to another digest than first recorded; never applied automatically";
+            var message = $"{evaluation.Message} — a moved immutable tag is never applied automatically";
             return stack.Policy.OnDrift == DriftPolicy.Hold
                 ? Held(state, HoldReason.Drift, context.Now, "held: " + message)
                 : new(ReconcileAction.None, StackStatus.Drifted, message, state);

@@ -31,6 +31,7 @@ public static class RunCommand
         app.MapReconcilerApi();
         app.MapStatusPage();
         app.MapGitHubWebhook();
+        app.MapStackActions();
         app.MapPrometheusScrapingEndpoint("/metrics");
         try
         {

@@ -6,6 +6,7 @@ using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Apply.Pulumi;
 using Sprocket.Reconciler.Docker;
 using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.Http;
 using Sprocket.Reconciler.Reconcile;
 using Sprocket.Reconciler.Registry;
 using Sprocket.Reconciler.State;
@@ -37,6 +38,7 @@ public static class ReconcilerServices
         services.TryAddSingleton<StackStateStore>();
         services.TryAddSingleton<ApplyHistory>();
         services.TryAddSingleton<ApplyPreflight>();
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section));
         services.AddOptions<ApplyOptions>().Bind(configuration.GetSection(ApplyOptions.Section));
         services.AddPulumiApplyEngine(configuration);
         services.TryAddSingleton<ApplyRunner>();

@@ -9,13 +9,13 @@ public static class ApiEndpoints
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
 
-        app.MapGet("/readyz", (StatusStore store) =>
+        app.MapGet("/readyz", (StatusStore store, ILeadership leadership) =>
         {
             var current = store.Current;
             var problem = current.Desired is null ? current.DesiredProblem?.Message ?? "desired state not loaded yet"
                 : current.DockerProblem ?? (current.Last is null ? "first evaluation pending" : null);
-            // Leader gating arrives with applying; until then every instance observes, which is what a standby does.
-            var document = new ReadinessDocument(problem is null ? "ready" : "not-ready", "leader", current.Desired?.Revision, problem);
+            // A standby is ready too: it serves the read API; the role says whether it acts.
+            var document = new ReadinessDocument(problem is null ? "ready" : "not-ready", leadership.Role, current.Desired?.Revision, problem);
             return Results.Json(document, JsonContext.Default.ReadinessDocument, statusCode: problem is null ? 200 : 503);
         });
 

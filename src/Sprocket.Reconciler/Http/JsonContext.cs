@@ -9,8 +9,12 @@ namespace Sprocket.Reconciler.Http;
 [JsonSerializable(typeof(IReadOnlyList<StackDocument>))]
 [JsonSerializable(typeof(ReadinessDocument))]
 [JsonSerializable(typeof(ErrorDocument))]
+[JsonSerializable(typeof(HoldDocument))]
+[JsonSerializable(typeof(MessageDocument))]
 public sealed partial class JsonContext : JsonSerializerContext;
 
 public sealed record ReadinessDocument(string Status, string Role, string? Revision, string? Problem);
 
 public sealed record ErrorDocument(string Error);
+
+public sealed record MessageDocument(string Message);

@@ -14,28 +14,39 @@ public sealed record StackDocument(
     DesiredDocument Desired,
     AppliedDocument Applied,
     IReadOnlyList<ServiceDocument> Services,
-    LastReconcileDocument? LastReconcile)
+    LastReconcileDocument? LastReconcile,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HoldDocument? Hold = null)
 {
+    /// <summary>The observed verdict, overridden by what the acting side concluded (held, applying, failed).</summary>
     public static StackDocument From(StackEvaluation evaluation, ReconcilerStatus status)
     {
         var evaluated = status.Evaluated ?? status.Desired;
         var spec = evaluated?.State.FindStack(evaluation.Stack);
+        var control = status.ControlOf(evaluation.Stack);
+        var verdict = control?.Message ?? evaluation.Message;
         var message = status.DesiredProblem is { } problem
-            ? $"{evaluation.Message} | desired state {problem.Kind}: {problem.Message} (revision {Short(status.Desired?.Revision)} stays in force)"
-            : evaluation.Message;
+            ? $"{verdict} | desired state {problem.Kind}: {problem.Message} (revision {Short(status.Desired?.Revision)} stays in force)"
+            : verdict;
+        var last = control?.LastReconcile is { } record
+            ? new LastReconcileDocument(record.At, record.Trigger, record.Outcome, record.Message)
+            : status.Last is { } observed ? new LastReconcileDocument(observed.At, observed.Trigger, observed.Outcome, observed.Message) : null;
         return new StackDocument(
             evaluation.Stack,
             spec?.Engine == StackEngine.Pulumi ? "pulumi" : "swarm",
-            evaluation.Status,
+            control?.Status ?? evaluation.Status,
             message,
             new DesiredDocument(evaluation.DesiredTag, evaluated?.Revision),
             new AppliedDocument(evaluation.AppliedTag),
             evaluation.Services.Select(ServiceDocument.From).ToList(),
-            status.Last is { } last ? new LastReconcileDocument(last.At, last.Trigger, last.Outcome, last.Message) : null);
+            last,
+            control?.State.Hold is { } hold ? new HoldDocument(hold.Reason, hold.Message, hold.Since, hold.Manual) : null);
     }
 
     private static string Short(string? revision) => revision is { Length: > 12 } ? revision[..12] : revision ?? "none";
 }
+
+/// <summary>Why the stack is held and since when (absent when not held).</summary>
+public sealed record HoldDocument(string Reason, string Message, DateTimeOffset Since, bool Manual);
 
 public sealed record DesiredDocument(string ImageTag, string? Revision);
 

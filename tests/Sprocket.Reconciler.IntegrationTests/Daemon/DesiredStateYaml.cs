@@ -5,9 +5,18 @@ namespace Sprocket.Reconciler.IntegrationTests.Daemon;
 /// <summary>One managed service of a test stack: its image repository and the Swarm name glob that finds it.</summary>
 public sealed record DesiredService(string Repository, string Match);
 
-/// <summary>One <c>engine: swarm</c> stack of a desired-state file, with the default policy.</summary>
+/// <summary>
+/// One <c>engine: swarm</c> stack of a desired-state file. <see cref="Policy"/> holds the policy block's lines;
+/// by default <see cref="ObserveOnlyPolicy"/>, so detection tests see the verdicts without the daemon acting.
+/// </summary>
 public sealed record DesiredStack(string Name, string ImageTag, IReadOnlyList<DesiredService> Services)
 {
+    /// <summary>Never applies on its own: no auto-sync, drift only alerts, a manual rollback is held.</summary>
+    public static readonly IReadOnlyList<string> ObserveOnlyPolicy =
+        ["autoSync: false", "onEmergencyRollback: hold", "onFailedUpdateRollback: alert", "onDrift: alert"];
+
+    public IReadOnlyList<string> Policy { get; init; } = ObserveOnlyPolicy;
+
     public DesiredStack(string name, string imageTag, params DesiredService[] services)
         : this(name, imageTag, (IReadOnlyList<DesiredService>)services)
     {
@@ -35,6 +44,9 @@ public static class DesiredStateYaml
                 text.Append($"      - repository: {service.Repository}\n")
                     .Append($"        match: '{service.Match}'\n");
             }
+            // After the services, so the lines of the fields above stay where tests expect them.
+            if (stack.Policy.Count > 0) text.Append("    policy:\n");
+            foreach (var line in stack.Policy) text.Append($"      {line}\n");
         }
 
         return text.ToString();

@@ -42,7 +42,9 @@ public sealed class RollbackDetectionTests : IDisposable
         var detected = await daemon.WaitForStackAsync(
             name, s => s.OnlyService.Drift == "emergency-rollback", "emergency-rollback after docker service update --rollback", DetectionDeadline);
         Assert.Equal("event", detected.LastReconcile?.Trigger);
-        Assert.Equal("drifted", detected.Status);
+        // The on-call's decision: held (onEmergencyRollback: hold), never re-applied.
+        Assert.Equal("held", detected.Status);
+        Assert.Equal("emergency-rollback", detected.Hold?.Reason);
 
         // Once complete, Swarm's message no longer says "manually requested": the verdict must survive that.
         var completed = await daemon.WaitForStackAsync(
@@ -50,11 +52,11 @@ public sealed class RollbackDetectionTests : IDisposable
         var service = completed.OnlyService;
         var aaaDigest = await _registry.DigestOfAsync(SeededImages.Web, SeededImages.GitAaa);
         Assert.Equal(("emergency-rollback", SeededImages.GitAaa, aaaDigest), (service.Drift, service.LiveTag, service.LiveDigest));
-        Assert.Equal(("drifted", SeededImages.GitBbb), (completed.Status, completed.Desired.ImageTag));
+        Assert.Equal(("held", SeededImages.GitBbb), (completed.Status, completed.Desired.ImageTag));
         Assert.Contains("emergency-rollback", completed.Message, StringComparison.Ordinal);
 
         var metrics = await daemon.GetMetricsAsync();
-        AssertStackStatus(metrics, name, "drifted");
+        AssertStackStatus(metrics, name, "held");
         AssertServiceDrift(metrics, name, web, "emergency-rollback");
         AssertImageInfo(metrics, name, web, SeededImages.GitBbb, SeededImages.GitAaa, aaaDigest);
         // Seen in several evaluations (rollback_started, rollback_completed), counted once.

@@ -36,7 +36,7 @@ public sealed class StackStatusTests(SharedDaemon shared) : IClassFixture<Shared
         Assert.Equal("swarm", stack.Engine);
         Assert.Equal(new DesiredView(SeededImages.GitAaa, revision), stack.Desired);
         Assert.Null(stack.Applied.ImageTag);
-        Assert.Equal("observed", stack.LastReconcile?.Outcome);
+        Assert.Equal("none", stack.LastReconcile?.Outcome);
         var webDigest = await _registry.DigestOfAsync(SeededImages.Web, SeededImages.GitAaa);
         var workerDigest = await _registry.DigestOfAsync(SeededImages.Worker, SeededImages.GitAaa);
         Assert.Equal([web, worker], stack.Services.Select(s => s.Name).Order(StringComparer.Ordinal));

@@ -15,7 +15,9 @@ public sealed record StackView(
     [property: JsonPropertyName("desired")] DesiredView Desired,
     [property: JsonPropertyName("applied")] AppliedView Applied,
     [property: JsonPropertyName("services")] IReadOnlyList<ServiceView> Services,
-    [property: JsonPropertyName("lastReconcile")] LastReconcileView? LastReconcile)
+    [property: JsonPropertyName("lastReconcile")] LastReconcileView? LastReconcile,
+    // Present only while the stack is held.
+    [property: JsonPropertyName("hold")] HoldView? Hold = null)
 {
     public static readonly JsonSerializerOptions ContractOptions = new()
     {
@@ -54,3 +56,9 @@ public sealed record LastReconcileView(
     [property: JsonPropertyName("trigger")] string Trigger,
     [property: JsonPropertyName("outcome")] string Outcome,
     [property: JsonPropertyName("message")] string Message);
+
+public sealed record HoldView(
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("since")] DateTimeOffset Since,
+    [property: JsonPropertyName("manual")] bool Manual);
