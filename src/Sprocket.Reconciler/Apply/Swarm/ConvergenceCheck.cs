@@ -1,0 +1,58 @@
+using Docker.DotNet.Models;
+
+namespace Sprocket.Reconciler.Apply.Swarm;
+
+/// <summary>
+/// Decides from one inspect and one task list whether a service has converged on a pinned image. Pure: the waiter
+/// does the polling.
+/// </summary>
+internal static class ConvergenceCheck
+{
+    /// <param name="updatedByUs">
+    /// True when this apply sent the ServiceUpdate. Swarm resets UpdateStatus to none when a spec changes, so any
+    /// status seen afterwards belongs to our update, and a rollback then means Swarm (or the on-call) undid it.
+    /// False when the service already named the pinned image: its status may come from an older update or rollback
+    /// that ended on this very image, which is fine.
+    /// </param>
+    public static ConvergenceState Evaluate(SwarmService service, IReadOnlyCollection<TaskResponse> tasks, PinnedImage pinned, bool updatedByUs)
+    {
+        var state = service.UpdateStatus?.State;
+        var message = service.UpdateStatus?.Message;
+        var desired = DesiredTasks(service, tasks);
+        var running = tasks.Count(task =>
+            task.DesiredState == TaskState.Running
+            && task.Status?.State == TaskState.Running
+            && SpecImage.Runs(task.Spec?.ContainerSpec?.Image, pinned));
+        var taskError = NewestTaskError(tasks, pinned);
+
+        ConvergencePhase phase;
+        if (updatedByUs && state is "rollback_started" or "rollback_completed" or "rollback_paused")
+            phase = ConvergencePhase.RolledBack;
+        else if (state is "paused" or "rollback_paused")
+            phase = ConvergencePhase.Paused;
+        else if (state is null or "completed" or "rollback_completed"
+                 && SpecImage.Runs(service.Spec?.TaskTemplate?.ContainerSpec?.Image, pinned)
+                 && running >= desired)
+            phase = ConvergencePhase.Converged;
+        else
+            phase = ConvergencePhase.Pending;
+
+        return new ConvergenceState(phase, state, message, running, desired, taskError);
+    }
+
+    /// <summary>Replicated: the replica count. Global: one task per eligible node, which Swarm expresses as the tasks
+    /// it wants running.</summary>
+    private static int DesiredTasks(SwarmService service, IReadOnlyCollection<TaskResponse> tasks)
+    {
+        if (service.Spec?.Mode?.Replicated is { } replicated) return (int)(replicated.Replicas ?? 1);
+        return tasks.Where(task => task.DesiredState == TaskState.Running).Select(task => task.NodeID).Distinct(StringComparer.Ordinal).Count();
+    }
+
+    private static string? NewestTaskError(IEnumerable<TaskResponse> tasks, PinnedImage pinned) =>
+        tasks
+            .Where(task => task.Status is { State: TaskState.Failed or TaskState.Rejected, Err.Length: > 0 }
+                           && SpecImage.Runs(task.Spec?.ContainerSpec?.Image, pinned))
+            .OrderByDescending(task => task.Status!.Timestamp ?? DateTime.MinValue)
+            .Select(task => task.Status!.Err)
+            .FirstOrDefault();
+}

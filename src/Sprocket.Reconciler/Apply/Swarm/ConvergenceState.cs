@@ -1,0 +1,35 @@
+namespace Sprocket.Reconciler.Apply.Swarm;
+
+internal enum ConvergencePhase
+{
+    /// <summary>Still rolling out (or not yet started): look again.</summary>
+    Pending,
+    /// <summary>Update completed (or nothing to roll out) and every desired task runs the pinned image.</summary>
+    Converged,
+    /// <summary>Swarm rolled our update back (failure action <c>rollback</c>, or an on-call rollback during it).</summary>
+    RolledBack,
+    /// <summary>Swarm paused the update on a failed task (failure action <c>pause</c>).</summary>
+    Paused,
+    /// <summary>The service was removed while we waited.</summary>
+    Removed,
+}
+
+/// <summary>One look at a service while it converges.</summary>
+/// <param name="UpdateState">Swarm's UpdateStatus.State, null when Swarm has no update status.</param>
+/// <param name="TaskError">Status.Err of the newest failed or rejected task of the pinned image (why Swarm gave up).</param>
+internal sealed record ConvergenceState(
+    ConvergencePhase Phase,
+    string? UpdateState,
+    string? UpdateMessage,
+    int RunningTasks,
+    int DesiredTasks,
+    string? TaskError)
+{
+    public bool IsFinal => Phase != ConvergencePhase.Pending;
+
+    public static ConvergenceState Gone { get; } = new(ConvergencePhase.Removed, null, null, 0, 0, null);
+
+    public string Describe() =>
+        $"update state {UpdateState ?? "none"}, {RunningTasks}/{DesiredTasks} tasks running"
+        + (TaskError is null ? "" : $", task error: {TaskError}");
+}
