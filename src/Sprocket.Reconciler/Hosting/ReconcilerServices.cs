@@ -4,6 +4,7 @@ using OpenTelemetry.Metrics;
 using Quartz;
 using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Apply.Pulumi;
+using Sprocket.Reconciler.Apply.Swarm;
 using Sprocket.Reconciler.Docker;
 using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.Http;
@@ -41,6 +42,7 @@ public static class ReconcilerServices
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section));
         services.AddOptions<ApplyOptions>().Bind(configuration.GetSection(ApplyOptions.Section));
         services.AddPulumiApplyEngine(configuration);
+        services.AddSwarmApplyEngine(configuration);
         services.TryAddSingleton<ApplyRunner>();
         services.TryAddSingleton<AppliedTagCache>();
         services.TryAddSingleton<ReconcileCoordinator>();
