@@ -62,8 +62,13 @@ public static class SyncWindows
         {
             // Every active deny must have ended before anything can open.
             var ends = activeDenies.Select(w => (Window: w, End: w.ActiveUntil(at, budget))).ToList();
-            var last = ends.MaxBy(e => e.End);
-            return new State(false, $"{last.Window} is active until {Show(last.End)}", last.End);
+            if (ends.FirstOrDefault(e => e.End is null).Window is { } endless)
+            {
+                return new State(false, $"{endless} stays active past {Show(budget.Limit)}", null);
+            }
+
+            var last = ends.MaxBy(e => e.End!.Value);
+            return new State(false, $"{last.Window} is active until {Show(last.End!.Value)}", last.End);
         }
 
         var allows = windows.Where(w => w.Kind == SyncWindowKind.Allow).ToList();
@@ -74,7 +79,8 @@ public static class SyncWindows
 
         if (allows.FirstOrDefault(w => w.IsActiveAt(at)) is { } allow)
         {
-            return new State(true, $"inside {allow} until {Show(allow.ActiveUntil(at, budget))}", null);
+            var until = allow.ActiveUntil(at, budget) is { } end ? $"until {Show(end)}" : $"past {Show(budget.Limit)}";
+            return new State(true, $"inside {allow}, active {until}", null);
         }
 
         var nextStart = allows.Select(w => w.NextFireAfter(at)).Where(t => t is not null).Min();
@@ -117,6 +123,15 @@ public static class SyncWindows
 
     private sealed record ActiveWindow(int Index, SyncWindow Spec, CronExpression Cron)
     {
+        /// <summary>
+        /// Quartz's rule, decided from the seconds, minutes and hours fields alone: a wildcard, step or
+        /// range there makes an interval schedule, which fires through both passes of a repeated hour.
+        /// </summary>
+        private bool FiresInBothPasses { get; } = Cron.CronExpressionString
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Take(3)
+            .Any(field => field.IndexOfAny(['*', '/', '-']) >= 0);
+
         public SyncWindowKind Kind => Spec.Kind;
 
         public static ActiveWindow Compile(SyncWindow window, int index)
@@ -134,30 +149,84 @@ public static class SyncWindows
             return new ActiveWindow(index, window, cron);
         }
 
-        /// <summary>Some fire time t has t ≤ at &lt; t + duration; the first fire after at − duration is the one to check.</summary>
-        public bool IsActiveAt(DateTimeOffset at) =>
-            Spec.Duration > TimeSpan.Zero && Cron.GetNextValidTimeAfter(at - Spec.Duration) is { } fire && fire <= at;
+        public bool IsActiveAt(DateTimeOffset at) => LatestFireCovering(at) is not null;
 
-        public DateTimeOffset? NextFireAfter(DateTimeOffset at) => Cron.GetNextValidTimeAfter(at);
+        public DateTimeOffset? NextFireAfter(DateTimeOffset at)
+        {
+            var next = Cron.GetNextValidTimeAfter(at);
+            while (next is { } fire && IsSkippedSecondPass(fire))
+            {
+                next = Cron.GetNextValidTimeAfter(fire);
+            }
+
+            return next;
+        }
 
         /// <summary>
         /// When the window stops being active, given it is active at <paramref name="at"/>: the latest fire
         /// time plus the duration, extended while another fire starts before that end (overlapping or
-        /// back-to-back occurrences are one stretch of activity).
+        /// back-to-back occurrences are one stretch of activity). Null when that end lies past the search budget.
         /// </summary>
-        public DateTimeOffset ActiveUntil(DateTimeOffset at, SearchBudget budget)
+        public DateTimeOffset? ActiveUntil(DateTimeOffset at, SearchBudget budget)
         {
             var end = at;
-            while (budget.Allows(end) && LatestFireAtOrBefore(end) is { } fire && fire + Spec.Duration > end)
+            while (LatestFireCovering(end) is { } fire)
             {
                 end = fire + Spec.Duration;
+                if (!budget.Allows(end))
+                {
+                    return null;
+                }
             }
 
             return end;
         }
 
-        // Fire times are whole seconds, so "strictly before end + one tick" is "at or before end".
-        private DateTimeOffset? LatestFireAtOrBefore(DateTimeOffset at) => Cron.GetPreviousValidTimeBefore(at.AddTicks(1));
+        /// <summary>
+        /// The latest fire time t with t ≤ at &lt; t + duration, or null when the window is not active at
+        /// <paramref name="at"/>. Whether there is one is decided by the first fire after at − duration; the
+        /// previous-fire query then jumps to the latest, so a frequent schedule is not walked fire by fire.
+        /// </summary>
+        private DateTimeOffset? LatestFireCovering(DateTimeOffset at)
+        {
+            if (Spec.Duration <= TimeSpan.Zero || NextFireAfter(at - Spec.Duration) is not { } earliest || earliest > at)
+            {
+                return null;
+            }
+
+            return PreviousFireAtOrBefore(at) is { } latest && latest > earliest ? latest : earliest;
+        }
+
+        private DateTimeOffset? PreviousFireAtOrBefore(DateTimeOffset at)
+        {
+            // Fire times are whole seconds, so "strictly before at + one tick" is "at or before at".
+            var previous = Cron.GetPreviousValidTimeBefore(at.AddTicks(1));
+            while (previous is { } fire && IsSkippedSecondPass(fire))
+            {
+                previous = Cron.GetPreviousValidTimeBefore(fire);
+            }
+
+            return previous;
+        }
+
+        /// <summary>
+        /// True for an instant in the second pass of the hour a zone repeats when its clocks go back, where
+        /// Quartz's own triggers do not fire: a fixed-time schedule (02:30 daily) fires on the first pass
+        /// only, an interval schedule (every 15 minutes, every hour) on both. Quartz's next-after answers
+        /// from wherever it starts (from the last seconds of the first pass it does return the second 02:30
+        /// of a fixed-time schedule), so without this whether a window is active would depend on the
+        /// instant the question is asked from.
+        /// </summary>
+        private bool IsSkippedSecondPass(DateTimeOffset instant)
+        {
+            if (FiresInBothPasses)
+            {
+                return false;
+            }
+
+            var zone = Cron.TimeZone;
+            return zone.IsAmbiguousTime(instant) && zone.GetUtcOffset(instant) < zone.GetAmbiguousTimeOffsets(instant).Max();
+        }
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
             $"{DesiredStateVocabulary.Spell(Kind)} window syncWindows[{Index}] ({Spec.Schedule} for {Spec.Duration:c}, {Spec.TimeZone})");
