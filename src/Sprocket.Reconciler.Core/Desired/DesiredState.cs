@@ -52,7 +52,8 @@ public sealed record StackPolicy(
     DriftPolicy OnDrift,
     TimeSpan Stabilization,
     WriteBackMode WriteBack,
-    int MaxConsecutiveFailures)
+    int MaxConsecutiveFailures,
+    ImmutableArray<SyncWindow> SyncWindows)
 {
     public static StackPolicy Default { get; } = new(
         AutoSync: true,
@@ -61,5 +62,17 @@ public sealed record StackPolicy(
         OnDrift: DriftPolicy.Revert,
         Stabilization: TimeSpan.FromMinutes(2),
         WriteBack: WriteBackMode.PullRequest,
-        MaxConsecutiveFailures: 3);
+        MaxConsecutiveFailures: 3,
+        SyncWindows: []);
 }
+
+public enum SyncWindowKind { Allow, Deny }
+
+/// <summary>
+/// A recurring span of time in which automatic applies are allowed or denied (Argo CD's sync windows):
+/// it opens at each fire time of <paramref name="Schedule"/> (a Quartz cron, seconds first, read in
+/// <paramref name="TimeZone"/>) and stays active for <paramref name="Duration"/>. What the windows of a
+/// stack mean together is <see cref="Policy.SyncWindows.Evaluate"/>'s to say.
+/// </summary>
+/// <param name="TimeZone">An IANA time zone id as written in the file, <c>UTC</c> when the file gives none.</param>
+public sealed record SyncWindow(SyncWindowKind Kind, string Schedule, TimeSpan Duration, string TimeZone);

@@ -22,8 +22,10 @@ public static class DesiredStateVocabulary
     public static IReadOnlyList<string> PolicyKeys { get; } =
     [
         "autoSync", "onEmergencyRollback", "onFailedUpdateRollback", "onDrift",
-        "stabilization", "writeBack", "maxConsecutiveFailures",
+        "stabilization", "writeBack", "maxConsecutiveFailures", "syncWindows",
     ];
+
+    public static IReadOnlyList<string> SyncWindowKeys { get; } = ["kind", "schedule", "duration", "timeZone"];
 
     public static IReadOnlyDictionary<string, StackEngine> Engines { get; } = Spellings(
         ("pulumi", StackEngine.Pulumi), ("swarm", StackEngine.Swarm));
@@ -40,6 +42,9 @@ public static class DesiredStateVocabulary
     public static IReadOnlyDictionary<string, WriteBackMode> WriteBackModes { get; } = Spellings(
         ("pull-request", WriteBackMode.PullRequest), ("commit", WriteBackMode.Commit), ("none", WriteBackMode.None));
 
+    public static IReadOnlyDictionary<string, SyncWindowKind> SyncWindowKinds { get; } = Spellings(
+        ("allow", SyncWindowKind.Allow), ("deny", SyncWindowKind.Deny));
+
     /// <summary>The file's spelling of an enum value, e.g. <c>pull-request</c> for <see cref="WriteBackMode.PullRequest"/>.</summary>
     public static string Spell(StackEngine value) => SpellingOf(Engines, value);
 
@@ -50,6 +55,8 @@ public static class DesiredStateVocabulary
     public static string Spell(DriftPolicy value) => SpellingOf(DriftPolicies, value);
 
     public static string Spell(WriteBackMode value) => SpellingOf(WriteBackModes, value);
+
+    public static string Spell(SyncWindowKind value) => SpellingOf(SyncWindowKinds, value);
 
     // Ordered so that error messages list the values in the order DESIGN §3 gives them.
     private static IReadOnlyDictionary<string, T> Spellings<T>(params (string Text, T Value)[] pairs)

@@ -37,6 +37,9 @@ internal static class PolicyReader
             OnDrift: policy.OptionalEnum("onDrift", DesiredStateVocabulary.DriftPolicies) ?? defaults.OnDrift,
             Stabilization: stabilization,
             WriteBack: policy.OptionalEnum("writeBack", DesiredStateVocabulary.WriteBackModes) ?? defaults.WriteBack,
-            MaxConsecutiveFailures: maxFailures);
+            MaxConsecutiveFailures: maxFailures,
+            SyncWindows: [.. policy.OptionalList("syncWindows")
+                .Select(item => SyncWindowReader.Read(item.Node, item.Path, errors))
+                .OfType<SyncWindow>()]);
     }
 }

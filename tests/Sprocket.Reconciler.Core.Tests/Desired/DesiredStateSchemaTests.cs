@@ -26,6 +26,7 @@ public sealed class DesiredStateSchemaTests
     [InlineData("$defs.service", nameof(DesiredStateVocabulary.ServiceKeys))]
     [InlineData("$defs.observedService", nameof(DesiredStateVocabulary.ObservedServiceKeys))]
     [InlineData("$defs.policy", nameof(DesiredStateVocabulary.PolicyKeys))]
+    [InlineData("$defs.syncWindow", nameof(DesiredStateVocabulary.SyncWindowKeys))]
     public void Schema_allows_exactly_the_parser_keys(string schemaPath, string vocabularyList)
     {
         var node = At(schemaPath);
@@ -43,6 +44,7 @@ public sealed class DesiredStateSchemaTests
     [InlineData("$defs.policy.properties.onFailedUpdateRollback", nameof(DesiredStateVocabulary.FailedUpdateRollbackPolicies))]
     [InlineData("$defs.policy.properties.onDrift", nameof(DesiredStateVocabulary.DriftPolicies))]
     [InlineData("$defs.policy.properties.writeBack", nameof(DesiredStateVocabulary.WriteBackModes))]
+    [InlineData("$defs.syncWindow.properties.kind", nameof(DesiredStateVocabulary.SyncWindowKinds))]
     public void Schema_enums_match_the_parser_spellings(string schemaPath, string vocabularyMap)
     {
         var spellings = (System.Collections.IEnumerable)typeof(DesiredStateVocabulary).GetProperty(vocabularyMap)!.GetValue(null)!;
@@ -65,6 +67,18 @@ public sealed class DesiredStateSchemaTests
         Assert.True(DurationSyntax.TryParse((string?)policy["stabilization"]!["default"], out var stabilization));
         Assert.Equal(defaults.Stabilization, stabilization);
         Assert.Equal(DesiredState.DefaultImmutableTagPattern, (string?)At("properties.immutableTagPattern")["default"]);
+        Assert.Empty(defaults.SyncWindows);
+        Assert.Empty(policy["syncWindows"]!["default"]!.AsArray());
+        Assert.Equal(SyncWindowSyntax.DefaultTimeZone, (string?)At("$defs.syncWindow.properties.timeZone")["default"]);
+    }
+
+    [Fact]
+    public void Schema_requires_what_the_sync_window_reader_requires()
+    {
+        var required = At("$defs.syncWindow")["required"]!.AsArray().Select(v => (string)v!);
+
+        Assert.Equal(["kind", "schedule", "duration"], required);
+        Assert.Equal("#/$defs/syncWindow", (string?)At("$defs.policy.properties.syncWindows.items")["$ref"]);
     }
 
     [Fact]
@@ -76,6 +90,23 @@ public sealed class DesiredStateSchemaTests
 
         Assert.True(example.IsValid, example.ToString());
         Assert.Equal(DesiredStateCorpus.ToJson(golden.State!), DesiredStateCorpus.ToJson(example.State));
+    }
+
+    [Fact]
+    public void Example_sync_windows_block_is_valid_once_uncommented()
+    {
+        var text = File.ReadAllText(RepositoryFile("config", "desired-state.example.yaml"));
+        var uncommented = text.Replace("      #syncWindows:", "      syncWindows:").Replace("      #  ", "        ");
+
+        var example = DesiredStateParser.Parse("desired-state.example.yaml", uncommented);
+
+        Assert.True(example.IsValid, example.ToString());
+        SyncWindow[] expected =
+        [
+            new(SyncWindowKind.Allow, "0 0 9 ? * MON-FRI", TimeSpan.FromHours(8), "Europe/Paris"),
+            new(SyncWindowKind.Deny, "0 0 12 L * ?", TimeSpan.FromHours(1), "UTC"),
+        ];
+        Assert.Equal(expected, example.State!.Stacks[0].Policy.SyncWindows.ToArray());
     }
 
     private static JsonNode At(string dottedPath)
