@@ -27,12 +27,20 @@ public static class ReconcilePolicy
 
         var managed = evaluation.Services.Where(s => !s.ObserveOnly).ToList();
         var drift = managed.Where(s => s.Drift != DriftReason.None).Select(s => s.Drift).ToHashSet();
+        var rollbackAnswered = false;
+        (state, rollbackAnswered) = NoteRollback(state, drift, stack.ImageTag);
+        if (rollbackAnswered)
+        {
+            // A commit naming another tag after the rollback is the humans' answer to it: apply that tag.
+            drift.Remove(DriftReason.EmergencyRollback);
+            drift.Remove(DriftReason.FailedUpdateRollback);
+        }
 
         if (drift.Contains(DriftReason.EmergencyRollback) && stack.Policy.OnEmergencyRollback != EmergencyRollbackPolicy.Revert)
             return Held(state, HoldReason.EmergencyRollback, context.Now,
                 $"held: on-call rolled back ({evaluation.Message}); {stack.ImageTag} is not re-applied until git names another tag");
 
-        if (drift.Contains(DriftReason.FailedUpdateRollback) || state.RefusedTag == stack.ImageTag)
+        if ((drift.Contains(DriftReason.FailedUpdateRollback) && !rollbackAnswered) || state.RefusedTag == stack.ImageTag)
         {
             state = state with { RefusedTag = stack.ImageTag };
             var message = $"Swarm rolled back {stack.ImageTag} after a failed update; not retried until git names another tag ({evaluation.Message})";
@@ -120,8 +128,17 @@ public static class ReconcilePolicy
     /// <summary>A new commit naming a different tag always ends holds, refusals and the circuit: humans decide through git.</summary>
     private static StackRuntimeState ForgetOnNewTag(StackRuntimeState state, string desiredTag) =>
         state.DesiredTagSeen is not null && state.DesiredTagSeen != desiredTag
-            ? StackRuntimeState.Initial with { DesiredTagSeen = desiredTag }
+            ? StackRuntimeState.Initial with { DesiredTagSeen = desiredTag, RollbackSeenForTag = state.RollbackSeenForTag }
             : state with { DesiredTagSeen = desiredTag };
+
+    /// <summary>Remembers which desired tag a visible rollback belongs to; it is answered once git names another.</summary>
+    private static (StackRuntimeState State, bool Answered) NoteRollback(StackRuntimeState state, HashSet<string> drift, string desiredTag)
+    {
+        var rollbackVisible = drift.Contains(DriftReason.EmergencyRollback) || drift.Contains(DriftReason.FailedUpdateRollback);
+        if (!rollbackVisible) return (state with { RollbackSeenForTag = null }, false);
+        if (state.RollbackSeenForTag is null) return (state with { RollbackSeenForTag = desiredTag }, false);
+        return (state, state.RollbackSeenForTag != desiredTag);
+    }
 
     private static ReconcileDecision Held(StackRuntimeState state, string reason, DateTimeOffset now, string message)
     {

@@ -7,13 +7,16 @@ namespace Sprocket.Reconciler.Core.Policy;
 /// </summary>
 /// <param name="NotBefore">The earliest next automatic apply (backoff after a failure, a retry after a lock).</param>
 /// <param name="RefusedTag">A tag Swarm rolled back after our update: never applied again until git names another.</param>
+/// <param name="RollbackSeenForTag">The desired tag when the rollback now visible in Swarm was first seen. Swarm keeps
+/// saying "rollback_completed" until the next update; once git names another tag, that rollback has been answered.</param>
 public sealed record StackRuntimeState(
     string? DesiredTagSeen,
     StackHold? Hold,
     int ConsecutiveFailures,
     DateTimeOffset? NotBefore,
     string? LastFailure,
-    string? RefusedTag)
+    string? RefusedTag,
+    string? RollbackSeenForTag = null)
 {
     public static StackRuntimeState Initial { get; } = new(null, null, 0, null, null, null);
 

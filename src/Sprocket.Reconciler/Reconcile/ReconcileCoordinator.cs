@@ -139,7 +139,12 @@ public sealed partial class ReconcileCoordinator(
         LogRetryScheduled(logger, stack, at);
     }
 
-    private static (bool Open, DateTimeOffset? NextOpen) SyncWindowFor(StackSpec spec, DateTimeOffset now) => (true, null);
+    private static (bool Open, DateTimeOffset? NextOpen) SyncWindowFor(StackSpec spec, DateTimeOffset now)
+    {
+        if (spec.Policy.SyncWindows.IsDefaultOrEmpty) return (true, null);
+        var verdict = SyncWindows.Evaluate(spec.Policy.SyncWindows, now);
+        return (verdict.Open, verdict.NextOpen);
+    }
 
     private static string TriggerFor(IReadOnlyList<EvaluationRequest> batch, string stack) =>
         batch.FirstOrDefault(r => r.Stack == stack)?.Trigger

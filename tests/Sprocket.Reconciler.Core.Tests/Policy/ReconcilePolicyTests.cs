@@ -79,6 +79,25 @@ public class ReconcilePolicyTests
     }
 
     [Theory]
+    [InlineData(DriftReason.EmergencyRollback)]
+    [InlineData(DriftReason.FailedUpdateRollback)]
+    public void A_new_tag_in_git_answers_a_rollback_that_swarm_still_reports(string rollback)
+    {
+        // Swarm keeps UpdateStatus rollback_completed until the next update, so the drift stays visible.
+        var held = Decide(Evaluation(StackStatus.Drifted, rollback));
+        Assert.Equal(ReconcileAction.None, held.Action);
+        Assert.Equal(Bbb, held.State.RollbackSeenForTag);
+
+        const string ccc = "git-ccc3333";
+        var forwardFix = Decide(Evaluation(StackStatus.Drifted, rollback, tag: ccc), state: held.State, tag: ccc);
+        Assert.Equal(ReconcileAction.Apply, forwardFix.Action);
+        Assert.Null(forwardFix.State.Hold);
+
+        var afterwards = Decide(Evaluation(StackStatus.Synced, liveTag: ccc, inSync: true, tag: ccc), state: forwardFix.State, tag: ccc);
+        Assert.Null(afterwards.State.RollbackSeenForTag);
+    }
+
+    [Theory]
     [InlineData(FailedUpdateRollbackPolicy.Hold, StackStatus.Held)]
     [InlineData(FailedUpdateRollbackPolicy.Alert, StackStatus.Drifted)]
     public void Failed_update_rollback_refuses_the_tag_until_git_names_another(FailedUpdateRollbackPolicy policy, string status)
