@@ -79,6 +79,22 @@ public static class ReconcilePolicy
         return ApplyUnlessBlocked(context, state);
     }
 
+    /// <summary>
+    /// A human's resume: ends any hold, closes the circuit, lifts a refused tag and marks a rollback still visible in
+    /// Swarm as answered — the person on call decided the desired tag may go out again.
+    /// </summary>
+    public static StackRuntimeState Resume(StackRuntimeState state) => state with
+    {
+        Hold = null,
+        ConsecutiveFailures = 0,
+        NotBefore = null,
+        RefusedTag = null,
+        RollbackSeenForTag = state.RollbackSeenForTag is null ? null : AnsweredByHuman,
+    };
+
+    // Differs from every tag, so NoteRollback treats the visible rollback as answered.
+    private const string AnsweredByHuman = "";
+
     /// <summary>The state to remember after an apply, from its outcome.</summary>
     public static StackRuntimeState AfterApply(StackRuntimeState state, StackSpec stack, ApplyOutcome outcome, string message, DateTimeOffset now) =>
         outcome switch

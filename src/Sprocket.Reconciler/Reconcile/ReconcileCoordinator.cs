@@ -85,11 +85,11 @@ public sealed partial class ReconcileCoordinator(
         queue.Request(new EvaluationRequest(ReconcileTrigger.Api, Stack: stack));
     }
 
-    /// <summary>The API's resume: ends any hold (a human decided) and closes the circuit, so the next pass acts.</summary>
+    /// <summary>The API's resume (see <see cref="ReconcilePolicy.Resume"/>), then a manual pass that may act at once.</summary>
     public void Resume(string stack)
     {
         var now = time.GetUtcNow();
-        Remember(stack, StateOf(stack) with { Hold = null, ConsecutiveFailures = 0, NotBefore = null }, now);
+        Remember(stack, ReconcilePolicy.Resume(StateOf(stack)), now);
         queue.Request(new EvaluationRequest(ReconcileTrigger.Api, Stack: stack, Manual: true));
     }
 

@@ -70,6 +70,22 @@ public class ReconcilePolicyTests
     }
 
     [Fact]
+    public void Resume_answers_an_emergency_hold_and_lets_the_desired_tag_go_out_again()
+    {
+        var held = Decide(Evaluation(StackStatus.Drifted, DriftReason.EmergencyRollback));
+        var resumed = Decide(Evaluation(StackStatus.Drifted, DriftReason.EmergencyRollback), state: ReconcilePolicy.Resume(held.State), manual: true);
+        Assert.Equal(ReconcileAction.Apply, resumed.Action);
+    }
+
+    [Fact]
+    public void Resume_lifts_a_refused_tag_and_the_circuit()
+    {
+        var state = StackRuntimeState.Initial with { DesiredTagSeen = Bbb, RefusedTag = Bbb, ConsecutiveFailures = 5, NotBefore = Now.AddMinutes(5) };
+        var resumed = ReconcilePolicy.Resume(state);
+        Assert.Equal(ReconcileAction.Apply, Decide(Evaluation(StackStatus.OutOfSync), state: resumed).Action);
+    }
+
+    [Fact]
     public void Emergency_hold_is_never_lifted_by_an_api_reconcile_of_the_same_tag()
     {
         var first = Decide(Evaluation(StackStatus.Drifted, DriftReason.EmergencyRollback));
