@@ -43,7 +43,13 @@ public static class DriftClassifier
             var liveTag = (image.Digest is null ? null : facts.TagOf(repository, image.Digest)) ?? image.Tag;
             var (drift, inSync) = Classify(repository, expectedTag, appliedTag, service, liveTag, expected, observeOnly);
             yield return new ServiceEvaluation(service.Name, repository, service.Id, image.ToString(), image.Digest, liveTag,
-                expectedTag, expected?.Digest, drift, inSync, service.UpdateStatus?.State, observeOnly);
+                expectedTag, expected?.Digest, drift, inSync, service.UpdateStatus?.State, observeOnly)
+            {
+                PreviousImage = service.PreviousImage?.ToString(),
+                UpdateStartedAt = service.UpdateStatus?.StartedAt,
+                UpdateCompletedAt = service.UpdateStatus?.CompletedAt,
+                TasksRunning = service.RunningTasks >= service.DesiredTasks,
+            };
         }
     }
 

@@ -30,4 +30,16 @@ public sealed record ServiceEvaluation(
     string Drift,
     bool InSync,
     string? UpdateState,
-    bool ObserveOnly = false);
+    bool ObserveOnly = false)
+{
+    /// <summary>The image of the spec Swarm keeps as PreviousSpec (after a manual rollback: the rolled-away one).</summary>
+    public string? PreviousImage { get; init; }
+
+    /// <summary>UpdateStatus.StartedAt / CompletedAt of the last update or rollback.</summary>
+    public DateTimeOffset? UpdateStartedAt { get; init; }
+
+    public DateTimeOffset? UpdateCompletedAt { get; init; }
+
+    /// <summary>Every desired task runs.</summary>
+    public bool TasksRunning { get; init; } = true;
+}

@@ -2,7 +2,7 @@ namespace Sprocket.Reconciler.Core.Policy;
 
 /// <summary>What the loop should do for one stack now, and the state to remember afterwards.</summary>
 /// <param name="Status">The stack status to publish (overrides the observed one when held or failed).</param>
-/// <param name="RetryAt">When a blocked action should be tried again (backoff, sync window); null when nothing waits.</param>
+/// <param name="RetryAt">When to look again (backoff, sync window, end of stabilization); null when nothing waits.</param>
 public sealed record ReconcileDecision(
     ReconcileAction Action,
     string Status,
@@ -18,4 +18,8 @@ public enum ReconcileAction
     Apply,
     /// <summary>Would apply, but must wait: backoff, or outside a sync window.</summary>
     Wait,
+    /// <summary>The emergency rollback is stable: write the live tag back to git (commit or pull request).</summary>
+    WriteBack,
+    /// <summary>Git names what runs again after a rollback: record it in the engine's state (pulumi: config set + up --refresh).</summary>
+    Align,
 }

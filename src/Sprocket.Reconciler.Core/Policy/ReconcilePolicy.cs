@@ -36,7 +36,10 @@ public static class ReconcilePolicy
             drift.Remove(DriftReason.FailedUpdateRollback);
         }
 
-        if (drift.Contains(DriftReason.EmergencyRollback) && stack.Policy.OnEmergencyRollback != EmergencyRollbackPolicy.Revert)
+        if (drift.Contains(DriftReason.EmergencyRollback) && stack.Policy.OnEmergencyRollback == EmergencyRollbackPolicy.Realign)
+            return Realign(context, state);
+
+        if (drift.Contains(DriftReason.EmergencyRollback) && stack.Policy.OnEmergencyRollback == EmergencyRollbackPolicy.Hold)
             return Held(state, HoldReason.EmergencyRollback, context.Now,
                 $"held: on-call rolled back ({evaluation.Message}); {stack.ImageTag} is not re-applied until git names another tag");
 
@@ -66,6 +69,10 @@ public static class ReconcilePolicy
 
         if (drift.Contains(DriftReason.Missing) && !context.EngineRecreatesMissing)
             return new(ReconcileAction.None, StackStatus.Drifted, $"{evaluation.Message}; a direct Swarm update cannot recreate a removed service", state);
+
+        // Git names what runs again after a rollback: the engine's own state must record it too.
+        if (state.Incident is { GoodTag: { } good } && good == stack.ImageTag && drift.Count == 0 && managed.All(s => s.LiveTag == good))
+            return AlignUnlessBlocked(context, state);
 
         // Only services that run another image need an apply; one still rolling out the desired image does not.
         var needsApply = managed.Any(s => s.Drift != DriftReason.None || (!s.InSync && s.LiveTag != s.ExpectedTag));
@@ -99,7 +106,10 @@ public static class ReconcilePolicy
     public static StackRuntimeState AfterApply(StackRuntimeState state, StackSpec stack, ApplyOutcome outcome, string message, DateTimeOffset now) =>
         outcome switch
         {
-            ApplyOutcome.Succeeded => state with { Hold = state.Hold is { Manual: true } ? state.Hold : null, ConsecutiveFailures = 0, NotBefore = null, LastFailure = null },
+            ApplyOutcome.Succeeded => state with
+            {
+                Hold = state.Hold is { Manual: true } ? state.Hold : null, ConsecutiveFailures = 0, NotBefore = null, LastFailure = null, Incident = null,
+            },
             ApplyOutcome.Failed => Failed(state, message, now),
             ApplyOutcome.RolledBack => state with
             {
@@ -114,6 +124,46 @@ public static class ReconcilePolicy
             ApplyOutcome.Misconfigured => state with { ConsecutiveFailures = Math.Max(state.ConsecutiveFailures + 1, stack.Policy.MaxConsecutiveFailures), LastFailure = message, NotBefore = null },
             _ => state,
         };
+
+    /// <summary>The state to remember after a write-back: its record, or a failure that backs off like an apply's.</summary>
+    public static StackRuntimeState AfterWriteBack(StackRuntimeState state, WriteBackRecord? written, string message, DateTimeOffset now) =>
+        state.Incident is null ? state
+        : written is null ? Failed(state, message, now)
+        : state with { Incident = state.Incident with { WriteBack = written }, ConsecutiveFailures = 0, NotBefore = null, LastFailure = null };
+
+    private static ReconcileDecision Realign(ReconcileContext context, StackRuntimeState state)
+    {
+        var stack = context.Stack;
+        var incident = Realignment.Observe(state.Incident, stack.ImageTag, context.Evaluation, context.Now);
+        state = state with { Incident = incident };
+        var prefix = $"held: on-call rolled back ({context.Evaluation.Message}); {stack.ImageTag} is not re-applied";
+        var deadline = incident.StabilizationDeadline(stack.Policy.Stabilization);
+
+        if (Realignment.NotYet(incident, stack.Policy.Stabilization, context.Now) is { } notYet)
+        {
+            var held = Held(state, HoldReason.EmergencyRollback, context.Now, $"{prefix}; {notYet}");
+            return deadline > context.Now ? held with { RetryAt = deadline } : held;
+        }
+        if (stack.Policy.WriteBack == WriteBackMode.None)
+            return Held(state, HoldReason.EmergencyRollback, context.Now, $"{prefix}; stable, but writeBack: none — set imageTag: {incident.GoodTag} in git by hand");
+        if (!context.Leader)
+            return Held(state, HoldReason.EmergencyRollback, context.Now, $"{prefix}; stable (standby: the leader writes back)");
+        if (state.NotBefore is { } notBefore && notBefore > context.Now)
+            return Held(state, HoldReason.EmergencyRollback, context.Now, $"{prefix}; write-back retries at {notBefore:u} (last: {state.LastFailure})") with { RetryAt = notBefore };
+
+        var writing = Held(state, HoldReason.EmergencyRollback, context.Now, $"{prefix}; stable, writing {incident.GoodTag} back to git");
+        return writing with { Action = ReconcileAction.WriteBack };
+    }
+
+    private static ReconcileDecision AlignUnlessBlocked(ReconcileContext context, StackRuntimeState state)
+    {
+        var tag = context.Stack.ImageTag;
+        if (!context.Leader)
+            return new(ReconcileAction.None, context.Evaluation.Status, $"git names {tag} again; the leader aligns the engine's state (standby)", state);
+        if (state.NotBefore is { } notBefore && notBefore > context.Now && !context.Manual)
+            return new(ReconcileAction.Wait, context.Evaluation.Status, $"aligning retries at {notBefore:u} (last: {state.LastFailure})", state, notBefore);
+        return new(ReconcileAction.Align, StackStatus.Applying, $"git names {tag}, which runs: aligning the engine's state", state);
+    }
 
     private static StackRuntimeState Failed(StackRuntimeState state, string message, DateTimeOffset now)
     {
@@ -144,7 +194,13 @@ public static class ReconcilePolicy
     /// <summary>A new commit naming a different tag always ends holds, refusals and the circuit: humans decide through git.</summary>
     private static StackRuntimeState ForgetOnNewTag(StackRuntimeState state, string desiredTag) =>
         state.DesiredTagSeen is not null && state.DesiredTagSeen != desiredTag
-            ? StackRuntimeState.Initial with { DesiredTagSeen = desiredTag, RollbackSeenForTag = state.RollbackSeenForTag }
+            ? StackRuntimeState.Initial with
+            {
+                DesiredTagSeen = desiredTag,
+                RollbackSeenForTag = state.RollbackSeenForTag,
+                // Git now naming what runs completes the incident (alignment follows); any other tag is a forward fix.
+                Incident = state.Incident?.GoodTag == desiredTag ? state.Incident : null,
+            }
             : state with { DesiredTagSeen = desiredTag };
 
     /// <summary>Remembers which desired tag a visible rollback belongs to; it is answered once git names another.</summary>

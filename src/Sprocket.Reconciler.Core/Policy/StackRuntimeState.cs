@@ -9,6 +9,8 @@ namespace Sprocket.Reconciler.Core.Policy;
 /// <param name="RefusedTag">A tag Swarm rolled back after our update: never applied again until git names another.</param>
 /// <param name="RollbackSeenForTag">The desired tag when the rollback now visible in Swarm was first seen. Swarm keeps
 /// saying "rollback_completed" until the next update; once git names another tag, that rollback has been answered.</param>
+/// <param name="Incident">The emergency rollback being re-aligned (<c>onEmergencyRollback: realign</c>), kept until
+/// git and the engine's state match what runs, or a forward fix replaces it.</param>
 public sealed record StackRuntimeState(
     string? DesiredTagSeen,
     StackHold? Hold,
@@ -16,7 +18,8 @@ public sealed record StackRuntimeState(
     DateTimeOffset? NotBefore,
     string? LastFailure,
     string? RefusedTag,
-    string? RollbackSeenForTag = null)
+    string? RollbackSeenForTag = null,
+    RollbackIncident? Incident = null)
 {
     public static StackRuntimeState Initial { get; } = new(null, null, 0, null, null, null);
 

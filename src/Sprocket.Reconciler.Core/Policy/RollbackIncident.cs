@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+
+namespace Sprocket.Reconciler.Core.Policy;
+
+/// <summary>
+/// An on-call engineer's emergency rollback, followed from detection to re-alignment: what was rolled away from
+/// (<see cref="BadTag"/>) and to (<see cref="GoodTag"/>, null while the live digest has no known tag), when the
+/// rollback became stable, and what was written back to git.
+/// </summary>
+/// <param name="LiveKey">What runs, as one comparable string (digests and update start times): when it changes —
+/// a second rollback, a hand update — the stabilization clock restarts.</param>
+/// <param name="StableSince">Since when every affected service has finished rolling back with all tasks running.</param>
+public sealed record RollbackIncident(
+    string BadTag,
+    string? GoodTag,
+    ImmutableArray<IncidentService> Services,
+    DateTimeOffset DetectedAt,
+    string LiveKey,
+    DateTimeOffset? StableSince,
+    WriteBackRecord? WriteBack)
+{
+    public DateTimeOffset? StabilizationDeadline(TimeSpan stabilization) => StableSince + stabilization;
+}
+
+/// <summary>One rolled-back service: the image it ran before (from) and runs now (to), with Swarm's times.</summary>
+public sealed record IncidentService(
+    string Name,
+    string? FromImage,
+    string? ToImage,
+    string? ToTag,
+    string? ToDigest,
+    DateTimeOffset? RollbackStartedAt,
+    DateTimeOffset? RollbackCompletedAt);
+
+/// <summary>What the write-back produced: <paramref name="Kind"/> commit, pull-request, superseded or failed;
+/// <paramref name="Reference"/> the commit sha or PR URL (or the failure).</summary>
+public sealed record WriteBackRecord(string Kind, string Reference, DateTimeOffset At);
