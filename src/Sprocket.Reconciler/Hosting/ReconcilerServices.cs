@@ -45,6 +45,8 @@ public static class ReconcilerServices
         services.AddSwarmApplyEngine(configuration);
         services.TryAddSingleton<ApplyRunner>();
         services.TryAddSingleton<AppliedTagCache>();
+        services.TryAddSingleton<IIncidentWriter, DisabledIncidentWriter>();
+        services.TryAddSingleton<WriteBackRunner>();
         services.TryAddSingleton<ReconcileCoordinator>();
         services.TryAddSingleton<SwarmLeadership>();
         services.TryAddSingleton<ILeadership>(sp => sp.GetRequiredService<SwarmLeadership>());

@@ -18,6 +18,7 @@ public sealed partial class ReconcileCoordinator(
     StatusStore store,
     StackStateStore persisted,
     ApplyRunner runner,
+    WriteBackRunner writeBacks,
     ILeadership leadership,
     EvaluationQueue queue,
     ReconcilerMetrics metrics,
@@ -40,11 +41,14 @@ public sealed partial class ReconcileCoordinator(
             var trigger = TriggerFor(batch, spec.Name);
             var before = previous.ControlOf(spec.Name);
             var lastSynced = evaluation.Status == StackStatus.Synced ? now : before?.LastSyncedAt;
-            if (runner.IsApplying(spec.Name))
+            if (runner.IsApplying(spec.Name) || writeBacks.IsWriting(spec.Name))
             {
-                controls[spec.Name] = (before ?? NewControl(evaluation)) with
+                // A write-back runs while the stack stays held; an apply shows as applying.
+                var busy = before ?? NewControl(evaluation);
+                controls[spec.Name] = busy with
                 {
-                    Status = StackStatus.Applying, Applying = true, LastSyncedAt = lastSynced, State = StateOf(spec.Name),
+                    Status = runner.IsApplying(spec.Name) ? StackStatus.Applying : busy.Status,
+                    Applying = true, LastSyncedAt = lastSynced, State = StateOf(spec.Name),
                 };
                 continue;
             }
@@ -57,7 +61,8 @@ public sealed partial class ReconcileCoordinator(
 
             var outcome = decision.Action switch
             {
-                ReconcileAction.Apply => ReconcileOutcome.Applying,
+                ReconcileAction.Apply or ReconcileAction.Align => ReconcileOutcome.Applying,
+                ReconcileAction.WriteBack => ReconcileOutcome.WritingBack,
                 ReconcileAction.Wait => ReconcileOutcome.Waiting,
                 _ when decision.Status == StackStatus.Held => ReconcileOutcome.Held,
                 _ when decision.Status == StackStatus.Invalid => ReconcileOutcome.Invalid,
@@ -67,9 +72,14 @@ public sealed partial class ReconcileCoordinator(
             // An unchanged verdict from a mere Swarm event is not a new reconcile worth a counter tick.
             if (outcome != ReconcileOutcome.None || trigger != ReconcileTrigger.Event) metrics.Reconciled(spec.Name, trigger, outcome);
 
-            var applying = decision.Action == ReconcileAction.Apply
-                && runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger), completion => Completed(spec, completion));
-            if (decision.Action == ReconcileAction.Wait && decision.RetryAt is { } retryAt) RetryAt(spec.Name, retryAt);
+            var applying = decision.Action switch
+            {
+                ReconcileAction.Apply => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger), completion => Completed(spec, completion)),
+                ReconcileAction.Align => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger, ApplyMode.Align), completion => Completed(spec, completion)),
+                ReconcileAction.WriteBack => writeBacks.TryStart(desired, spec, decision.State.Incident!, written => WrittenBack(spec, written)),
+                _ => false,
+            };
+            if (decision.RetryAt is { } retryAt) RetryAt(spec.Name, retryAt);
 
             controls[spec.Name] = new StackControl(decision.Status, decision.Message, decision.State, record, applying, lastSynced);
         }
@@ -106,8 +116,28 @@ public sealed partial class ReconcileCoordinator(
     {
         var now = time.GetUtcNow();
         metrics.Reconciled(spec.Name, ReconcileTrigger.Apply, completion.Outcome);
-        if (completion.Kind is { } kind) Remember(spec.Name, ReconcilePolicy.AfterApply(StateOf(spec.Name), spec, kind, completion.Message, now), now);
+        if (completion.Kind is { } kind)
+        {
+            var before = StateOf(spec.Name);
+            var after = ReconcilePolicy.AfterApply(before, spec, kind, completion.Message, now);
+            // An align that succeeded completes a realignment: git, the engine and the Swarm agree again.
+            if (before.Incident is not null && after.Incident is null) metrics.Realigned(spec.Name, "aligned");
+            Remember(spec.Name, after, now);
+        }
         var record = new StackReconcileRecord(now, ReconcileTrigger.Apply, completion.Outcome, completion.Message);
+        store.Update(s => s.ControlOf(spec.Name) is { } control
+            ? s with { Control = s.Control!.SetItem(spec.Name, control with { LastReconcile = record, Applying = false }) }
+            : s);
+    }
+
+    private void WrittenBack(StackSpec spec, IncidentWriteOutcome outcome)
+    {
+        var now = time.GetUtcNow();
+        var result = outcome.Record?.Kind ?? ReconcileOutcome.Failed;
+        metrics.Realigned(spec.Name, result);
+        Remember(spec.Name, ReconcilePolicy.AfterWriteBack(StateOf(spec.Name), outcome.Record, outcome.Message, now), now);
+        var record = new StackReconcileRecord(now, ReconcileTrigger.Apply,
+            outcome.Record is null ? ReconcileOutcome.Failed : ReconcileOutcome.WrittenBack, outcome.Message);
         store.Update(s => s.ControlOf(spec.Name) is { } control
             ? s with { Control = s.Control!.SetItem(spec.Name, control with { LastReconcile = record, Applying = false }) }
             : s);

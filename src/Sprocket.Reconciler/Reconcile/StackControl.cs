@@ -24,6 +24,8 @@ public static class ReconcileOutcome
     public const string Held = "held";
     public const string Waiting = "waiting";
     public const string Applying = "applying";
+    public const string WritingBack = "writing-back";
+    public const string WrittenBack = "written-back";
     public const string Invalid = "invalid";
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";

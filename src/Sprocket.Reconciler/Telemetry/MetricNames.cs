@@ -43,6 +43,9 @@ public static class MetricNames
     /// <summary>Unix time the stack was last seen synced.</summary>
     public const string LastSuccessfulSync = "sprocket_reconciler_last_successful_sync_timestamp_seconds";
 
+    /// <summary>Emergency-rollback realignments by outcome: commit, pull-request, superseded, failed (write-back) and aligned.</summary>
+    public const string Realignments = "sprocket_reconciler_realignments_total";
+
     /// <summary>1 on the instance that acts (the Swarm Raft leader's node).</summary>
     public const string Leader = "sprocket_reconciler_leader";
 }

@@ -15,6 +15,7 @@ public sealed class ReconcilerMetrics
     private readonly Counter<long> _desiredStateInvalid;
 
     private readonly Counter<long> _reconciles;
+    private readonly Counter<long> _realignments;
     private readonly Histogram<double> _applyDuration;
 
     public ReconcilerMetrics(IMeterFactory meterFactory, StatusStore status, DesiredStateLocation location, ILeadership leadership)
@@ -28,6 +29,8 @@ public sealed class ReconcilerMetrics
         _desiredStateInvalid = meter.CreateCounter<long>(MetricNames.DesiredStateRejected,
             description: "Desired-state revisions rejected by validation; the last good state stayed in force.");
 
+        _realignments = meter.CreateCounter<long>(MetricNames.Realignments,
+            description: "Emergency-rollback realignments, by outcome.");
         _reconciles = meter.CreateCounter<long>(MetricNames.Reconciles,
             description: "Per-stack reconcile passes, by trigger and outcome.");
         _applyDuration = meter.CreateHistogram<double>(MetricNames.ApplyDuration, unit: "s",
@@ -56,6 +59,9 @@ public sealed class ReconcilerMetrics
 
     public void Reconciled(string stack, string trigger, string outcome) =>
         _reconciles.Add(1, new("stack", stack), new("trigger", trigger), new("outcome", outcome));
+
+    public void Realigned(string stack, string outcome) =>
+        _realignments.Add(1, new("stack", stack), new("outcome", outcome));
 
     public void ApplyFinished(string stack, string engine, string outcome, TimeSpan duration) =>
         _applyDuration.Record(duration.TotalSeconds, new("stack", stack), new("engine", engine), new("outcome", outcome));
