@@ -47,6 +47,7 @@ public static class ReconcilerServices
         services.TryAddSingleton<AppliedTagCache>();
         services.TryAddSingleton<IIncidentWriter, DisabledIncidentWriter>();
         services.TryAddSingleton<WriteBackRunner>();
+        services.TryAddSingleton<LiveTagSearch>();
         services.TryAddSingleton<ReconcileCoordinator>();
         services.TryAddSingleton<SwarmLeadership>();
         services.TryAddSingleton<ILeadership>(sp => sp.GetRequiredService<SwarmLeadership>());

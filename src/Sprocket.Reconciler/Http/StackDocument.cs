@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Core.Policy;
 using Sprocket.Reconciler.Reconcile;
 
 namespace Sprocket.Reconciler.Http;
@@ -15,7 +16,8 @@ public sealed record StackDocument(
     AppliedDocument Applied,
     IReadOnlyList<ServiceDocument> Services,
     LastReconcileDocument? LastReconcile,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HoldDocument? Hold = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HoldDocument? Hold = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IncidentDocument? Incident = null)
 {
     /// <summary>The observed verdict, overridden by what the acting side concluded (held, applying, failed).</summary>
     public static StackDocument From(StackEvaluation evaluation, ReconcilerStatus status)
@@ -39,7 +41,8 @@ public sealed record StackDocument(
             new AppliedDocument(evaluation.AppliedTag),
             evaluation.Services.Select(ServiceDocument.From).ToList(),
             last,
-            control?.State.Hold is { } hold ? new HoldDocument(hold.Reason, hold.Message, hold.Since, hold.Manual) : null);
+            control?.State.Hold is { } hold ? new HoldDocument(hold.Reason, hold.Message, hold.Since, hold.Manual) : null,
+            control?.State.Incident is { } incident && spec is not null ? IncidentDocument.From(incident, spec.Policy.Stabilization) : null);
     }
 
     private static string Short(string? revision) => revision is { Length: > 12 } ? revision[..12] : revision ?? "none";
@@ -47,6 +50,27 @@ public sealed record StackDocument(
 
 /// <summary>Why the stack is held and since when (absent when not held).</summary>
 public sealed record HoldDocument(string Reason, string Message, DateTimeOffset Since, bool Manual);
+
+/// <summary>The emergency rollback being realigned: from and to, stabilization and what was written back.</summary>
+public sealed record IncidentDocument(
+    string BadTag,
+    string? GoodTag,
+    DateTimeOffset DetectedAt,
+    DateTimeOffset? StableSince,
+    DateTimeOffset? StabilizationDeadline,
+    WriteBackDocument? WriteBack,
+    IReadOnlyList<IncidentServiceDocument> Services)
+{
+    public static IncidentDocument From(RollbackIncident incident, TimeSpan stabilization) =>
+        new(incident.BadTag, incident.GoodTag, incident.DetectedAt, incident.StableSince, incident.StabilizationDeadline(stabilization),
+            incident.WriteBack is { } w ? new WriteBackDocument(w.Kind, w.Reference, w.At) : null,
+            incident.Services.Select(x => new IncidentServiceDocument(x.Name, x.FromImage, x.ToImage, x.RollbackStartedAt, x.RollbackCompletedAt)).ToList());
+}
+
+/// <summary>A commit sha or pull request URL, or why nothing was written.</summary>
+public sealed record WriteBackDocument(string Kind, string Reference, DateTimeOffset At);
+
+public sealed record IncidentServiceDocument(string Name, string? FromImage, string? ToImage, DateTimeOffset? RollbackStartedAt, DateTimeOffset? RollbackCompletedAt);
 
 public sealed record DesiredDocument(string ImageTag, string? Revision);
 

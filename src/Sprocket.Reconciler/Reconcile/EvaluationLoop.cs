@@ -18,6 +18,7 @@ public sealed partial class EvaluationLoop(
     IImageFactsSource imageFacts,
     AppliedTagCache appliedTags,
     ReconcileCoordinator coordinator,
+    LiveTagSearch tagSearch,
     ReconcilerMetrics metrics,
     TimeProvider time,
     ILogger<EvaluationLoop> logger) : BackgroundService
@@ -98,7 +99,11 @@ public sealed partial class EvaluationLoop(
         });
 
         RecordRollbacksAndLatency(before, stacks, live, batch, now);
-        if (actOnVerdicts) coordinator.Reconcile(desired, stacks, batch);
+        if (actOnVerdicts)
+        {
+            tagSearch.SearchUnnamed(desired.State, stacks);
+            coordinator.Reconcile(desired, stacks, batch);
+        }
         LogEvaluated(logger, trigger, stacks.Length, summary);
     }
 

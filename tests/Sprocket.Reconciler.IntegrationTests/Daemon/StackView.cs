@@ -17,7 +17,9 @@ public sealed record StackView(
     [property: JsonPropertyName("services")] IReadOnlyList<ServiceView> Services,
     [property: JsonPropertyName("lastReconcile")] LastReconcileView? LastReconcile,
     // Present only while the stack is held.
-    [property: JsonPropertyName("hold")] HoldView? Hold = null)
+    [property: JsonPropertyName("hold")] HoldView? Hold = null,
+    // Present while an emergency rollback is being realigned.
+    [property: JsonPropertyName("incident")] IncidentView? Incident = null)
 {
     public static readonly JsonSerializerOptions ContractOptions = new()
     {
@@ -62,3 +64,24 @@ public sealed record HoldView(
     [property: JsonPropertyName("message")] string Message,
     [property: JsonPropertyName("since")] DateTimeOffset Since,
     [property: JsonPropertyName("manual")] bool Manual);
+
+public sealed record IncidentView(
+    [property: JsonPropertyName("badTag")] string BadTag,
+    [property: JsonPropertyName("goodTag")] string? GoodTag,
+    [property: JsonPropertyName("detectedAt")] DateTimeOffset DetectedAt,
+    [property: JsonPropertyName("stableSince")] DateTimeOffset? StableSince,
+    [property: JsonPropertyName("stabilizationDeadline")] DateTimeOffset? StabilizationDeadline,
+    [property: JsonPropertyName("writeBack")] WriteBackView? WriteBack,
+    [property: JsonPropertyName("services")] IReadOnlyList<IncidentServiceView> Services);
+
+public sealed record WriteBackView(
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("reference")] string Reference,
+    [property: JsonPropertyName("at")] DateTimeOffset At);
+
+public sealed record IncidentServiceView(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("fromImage")] string? FromImage,
+    [property: JsonPropertyName("toImage")] string? ToImage,
+    [property: JsonPropertyName("rollbackStartedAt")] DateTimeOffset? RollbackStartedAt,
+    [property: JsonPropertyName("rollbackCompletedAt")] DateTimeOffset? RollbackCompletedAt);
