@@ -38,13 +38,17 @@ public static class StatusPage
         if (status.DockerProblem is { } docker)
             html.Append("<p class=\"problem\">").Append(E(docker)).Append("</p>");
 
-        foreach (var stack in status.Stacks)
+        foreach (var stack in status.Stacks.Select(s => StackDocument.From(s, status)))
         {
-            html.Append("<h2 id=\"").Append(E(stack.Stack)).Append("\">").Append(E(stack.Stack)).Append(" <span class=\"")
+            html.Append("<h2 id=\"").Append(E(stack.Name)).Append("\">").Append(E(stack.Name)).Append(" <span class=\"")
                 .Append(E(stack.Status)).Append("\">").Append(E(stack.Status)).Append("</span></h2><p>").Append(E(stack.Message)).Append("</p>");
+            if (stack.Incident is { } incident)
+                html.Append("<p class=\"problem\">Emergency rollback: ").Append(E(incident.BadTag)).Append(" → ").Append(E(incident.GoodTag ?? "unknown tag"))
+                    .Append(incident.StabilizationDeadline is { } deadline ? $"; stable until {deadline:u}" : "; waiting to settle")
+                    .Append(incident.WriteBack is { } written ? $"; written back: {E(written.Kind)} {E(written.Reference)}" : "").Append("</p>");
             html.Append("<table><tr><th>Service</th><th>Desired</th><th>Live tag</th><th>Live digest</th><th>Drift</th><th>Update state</th></tr>");
             foreach (var s in stack.Services)
-                html.Append("<tr><td>").Append(E(s.Name)).Append("</td><td><code>").Append(E(s.ExpectedTag)).Append("</code></td><td><code>")
+                html.Append("<tr><td>").Append(E(s.Name)).Append("</td><td><code>").Append(E(stack.Desired.ImageTag)).Append("</code></td><td><code>")
                     .Append(E(s.LiveTag ?? "-")).Append("</code></td><td><code>").Append(E(s.LiveDigest ?? "-")).Append("</code></td><td class=\"")
                     .Append(s.Drift == "none" ? "synced" : "drifted").Append("\">").Append(E(s.Drift)).Append("</td><td>")
                     .Append(E(s.UpdateState ?? "-")).Append("</td></tr>");
