@@ -40,6 +40,12 @@ public static partial class ImmutableTagPolicy
         }
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> Compiled = new(StringComparer.Ordinal);
+
+    /// <summary>The file's <c>immutableTagPattern</c> as a regex, built once per distinct pattern.</summary>
+    public static Regex Pattern(string pattern) =>
+        Compiled.GetOrAdd(pattern, p => new Regex(p, RegexOptions.CultureInvariant, MatchTimeout));
+
     /// <summary>True when the tag may be applied: not always-mutable and matched by the pattern.</summary>
     /// <exception cref="RegexMatchTimeoutException">When the pattern backtracks pathologically.</exception>
     public static bool IsImmutable(string tag, string pattern) =>

@@ -14,14 +14,13 @@ namespace Sprocket.Reconciler.Apply;
 /// </summary>
 public sealed class ApplyPreflight(ITagResolver resolver)
 {
-    private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
 
     public async Task<PreflightResult> PinAsync(DesiredState desired, StackSpec stack, StackEvaluation evaluation, CancellationToken cancellationToken)
     {
         if (!ImmutableTagPolicy.IsImmutable(stack.ImageTag, desired.ImmutableTagPattern))
             return PreflightResult.Refused($"{stack.ImageTag} is not an immutable tag (pattern {desired.ImmutableTagPattern}); never applied", invalid: true);
 
-        var pattern = Patterns.GetOrAdd(desired.ImmutableTagPattern, p => new Regex(p, RegexOptions.CultureInvariant, ImmutableTagPolicy.MatchTimeout));
+        var pattern = ImmutableTagPolicy.Pattern(desired.ImmutableTagPattern);
         var pins = new List<PinnedImage>();
         foreach (var service in stack.Services)
         {

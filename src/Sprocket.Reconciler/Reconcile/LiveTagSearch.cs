@@ -38,7 +38,7 @@ public sealed partial class LiveTagSearch(
     {
         try
         {
-            var pattern = new Regex(immutablePattern, RegexOptions.CultureInvariant, ImmutableTagPolicy.MatchTimeout);
+            var pattern = ImmutableTagPolicy.Pattern(immutablePattern);
             var tags = await registry.ListTagsAsync(repository, MaxTags, CancellationToken.None);
             foreach (var tag in tags.Where(t => ImmutableTagPolicy.IsImmutable(t, immutablePattern)).Reverse())
             {

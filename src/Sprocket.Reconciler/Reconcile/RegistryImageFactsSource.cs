@@ -18,11 +18,10 @@ namespace Sprocket.Reconciler.Reconcile;
 public sealed class RegistryImageFactsSource(ITagResolver resolver, DigestLedger ledger, TimeProvider time) : IImageFactsSource
 {
     private const int ParallelLookups = 8;
-    private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
 
     public async Task<IImageFacts> GatherAsync(DesiredState desired, IReadOnlyList<LiveService> live, CancellationToken cancellationToken)
     {
-        var pattern = Patterns.GetOrAdd(desired.ImmutableTagPattern, p => new Regex(p, RegexOptions.CultureInvariant, ImmutableTagPolicy.MatchTimeout));
+        var pattern = ImmutableTagPolicy.Pattern(desired.ImmutableTagPattern);
         LearnFromLiveSpecs(live);
 
         var wanted = desired.Stacks
