@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
-# The project's real test environment: a private dockerd as a one-node Swarm manager plus two
-# loopback registries (open and Basic-auth) seeded with tiny busybox images.
+# The project's real test environment: a private dockerd as the Swarm's leading manager (node 1,
+# where every task runs), two more private dockerds joined as drained standby managers (nodes 2
+# and 3: a real "manager but not the Raft leader" for leader-gating tests; three managers so a
+# standby crash keeps quorum, see tests/env/FACTS.md §6), plus two loopback registries (open and
+# Basic-auth) seeded with tiny busybox images.
 #
-#   tests/env/swarm.sh up     install what is missing, start everything, seed images (idempotent)
-#   tests/env/swarm.sh down   stop only what `up` started (by pid files)
-#   tests/env/swarm.sh env    print exports: eval "$(tests/env/swarm.sh env)"
-#   tests/env/swarm.sh status exit 0 when everything is up
+#   tests/env/swarm.sh up            install what is missing, start everything, seed images (idempotent)
+#   tests/env/swarm.sh down          stop only what `up` started (by pid files), standbys first
+#   tests/env/swarm.sh env           print exports: eval "$(tests/env/swarm.sh env)"
+#   tests/env/swarm.sh status        exit 0 when everything is up
+#   tests/env/swarm.sh up-standby    start/join only the standby managers (node 1 must be up)
+#   tests/env/swarm.sh down-standby  demote, remove and stop only the standby managers
 #
 # State lives in ${SPROCKET_ENV_DIR:-/tmp/sprocket-env}: keep the path short, because the engine's
-# unix socket path must fit in sun_path (108 bytes).
+# unix socket path must fit in sun_path (108 bytes). A second environment beside the usual one
+# (e.g. to test this script) needs its own dir, registry ports, swarm port, data-path port and
+# bridge prefix: SPROCKET_ENV_OPEN_REGISTRY, SPROCKET_ENV_AUTH_REGISTRY, SPROCKET_ENV_SWARM_PORT,
+# SPROCKET_ENV_DATA_PATH_PORT, SPROCKET_ENV_BRIDGE_PREFIX. SPROCKET_ENV_STANDBY_MANAGERS (2)
+# sets how many standby managers join; 1 gives a two-manager Raft that loses quorum with either node.
 set -euo pipefail
 
 D="${SPROCKET_ENV_DIR:-/tmp/sprocket-env}"
 SOCK="$D/docker.sock"
-OPEN_REGISTRY=127.0.0.1:5555
-AUTH_REGISTRY=127.0.0.1:5556
+OPEN_REGISTRY="${SPROCKET_ENV_OPEN_REGISTRY:-127.0.0.1:5555}"
+AUTH_REGISTRY="${SPROCKET_ENV_AUTH_REGISTRY:-127.0.0.1:5556}"
+# Node n listens for Swarm (Raft, dispatcher) on 127.0.0.1:SWARM_PORT+n-1.
+SWARM_PORT="${SPROCKET_ENV_SWARM_PORT:-2377}"
+DATA_PATH_PORT="${SPROCKET_ENV_DATA_PATH_PORT:-4789}"
+# Each node's docker_gwbridge gets its own Linux bridge, named PREFIX + "gw" + node number
+# (at most 15 characters); engines sharing one bridge would rewrite and delete each other's.
+BRIDGE_PREFIX="${SPROCKET_ENV_BRIDGE_PREFIX:-sprk}"
+STANDBY_MANAGERS="${SPROCKET_ENV_STANDBY_MANAGERS:-2}"
 AUTH_USER=sprocket
 REPOSITORIES=(sprocketbot/web sprocketbot/worker)
 IMMUTABLE_TAGS=(git-aaa1111 git-bbb2222 git-ccc3333)
@@ -82,31 +98,62 @@ live_pid() {
   return 1
 }
 
+# Node 1 keeps the original layout ($D/docker.sock, $D/data, ...); node n>1 gets the same names
+# with n appended ($D/docker2.sock, $D/data2, $D/exec2, $D/dockerd2.pid, $D/dockerd2.log).
+node_suffix() { (($1 == 1)) && echo "" || echo "$1"; }
+node_sock() { echo "$D/docker$(node_suffix "$1").sock"; }
+node_file() { echo "$D/$2$(node_suffix "$1")${3:-}"; }
+dockn() { local n="$1"; shift; docker -H "unix://$(node_sock "$n")" "$@"; }
+standby_nodes() { local n; for ((n = 2; n <= STANDBY_MANAGERS + 1; n++)); do echo "$n"; done; }
+
 start_dockerd() {
-  if live_pid "$D/dockerd.pid" dockerd >/dev/null; then
-    log "dockerd already running"
-  elif dock version >/dev/null 2>&1; then
+  local n="${1:-1}" sock data exec pidfile logfile
+  sock="$(node_sock "$n")"; data="$(node_file "$n" data)"; exec="$(node_file "$n" exec)"
+  pidfile="$(node_file "$n" dockerd .pid)"; logfile="$(node_file "$n" dockerd .log)"
+  ((${#sock} < 100)) || die "socket path $sock is too long for a unix socket; set SPROCKET_ENV_DIR shorter"
+  if live_pid "$pidfile" dockerd >/dev/null; then
+    log "dockerd $n already running"
+  elif dockn "$n" version >/dev/null 2>&1; then
     # Never start a second engine on the same data root; `down` cannot stop this one, though.
-    log "WARNING: an engine answers on $SOCK but $D/dockerd.pid does not name it"
+    log "WARNING: an engine answers on $sock but $pidfile does not name it"
   else
-    rm -f "$SOCK"
+    rm -f "$sock"
     # dockerd reuses the containerd its pid file names if that pid is alive; after a crash the
     # pid can be a zombie, and dockerd would wait for a socket nobody serves.
-    live_pid "$D/exec/containerd/containerd.pid" containerd >/dev/null || true
-    mkdir -p "$D/data" "$D/exec"
-    local shared_containerd=()
+    live_pid "$exec/containerd/containerd.pid" containerd >/dev/null || true
+    mkdir -p "$data" "$exec"
+    local shared_containerd=() namespace=sprocket-test
+    ((n == 1)) || namespace="sprocket-test-$n"
     # With a system containerd running (e.g. started by docker.io's install on a systemd
     # machine), dockerd uses it instead of a private one; own namespaces keep our containers
-    # apart from the system engine's.
+    # apart from the system engine's (and each node's from the others').
     if [[ -S /run/containerd/containerd.sock ]]; then
-      shared_containerd=(--containerd-namespace sprocket-test --containerd-plugins-namespace sprocket-test-plugins)
+      shared_containerd=(--containerd-namespace "$namespace" --containerd-plugins-namespace "$namespace-plugins")
     fi
-    log "starting dockerd on $SOCK"
-    setsid dockerd --data-root "$D/data" --exec-root "$D/exec" -H "unix://$SOCK" \
-      --pidfile "$D/dockerd.pid" --iptables=false --bridge=none "${shared_containerd[@]}" \
-      >>"$D/dockerd.log" 2>&1 </dev/null &
+    log "starting dockerd $n on $sock"
+    setsid dockerd --data-root "$data" --exec-root "$exec" -H "unix://$sock" \
+      --pidfile "$pidfile" --iptables=false --bridge=none "${shared_containerd[@]}" \
+      >>"$logfile" 2>&1 </dev/null &
   fi
-  wait_until dockerd 60 dock version || die "dockerd did not answer within 60 s; see $D/dockerd.log"
+  wait_until "dockerd $n" 60 dockn "$n" version || die "dockerd $n did not answer within 60 s; see $logfile"
+}
+
+# Swarm creates the local network docker_gwbridge on a node's first init/join and gives it the
+# Linux bridge `docker_gwbridge`; a second engine on this host would adopt that existing bridge,
+# replace its address and delete it when it leaves. Creating the network first under the same
+# network name but with our own bridge name is Docker's documented way to customise it.
+ensure_gwbridge() {
+  local n="$1" bridge="${BRIDGE_PREFIX}gw$1"
+  dockn "$n" network inspect docker_gwbridge >/dev/null 2>&1 && return 0
+  # Only before the node's first init/join: never redirect an engine that already uses
+  # docker_gwbridge (the long-running node 1 of an older environment keeps its bridge).
+  [[ $(dockn "$n" info --format '{{.Swarm.LocalNodeState}}') == inactive ]] || return 0
+  ((${#bridge} <= 15)) || die "bridge name $bridge is longer than 15 characters; shorten SPROCKET_ENV_BRIDGE_PREFIX"
+  dockn "$n" network create --driver bridge \
+    --opt com.docker.network.bridge.name="$bridge" \
+    --opt com.docker.network.bridge.enable_icc=false \
+    --opt com.docker.network.bridge.enable_ip_masquerade=false \
+    docker_gwbridge >/dev/null
 }
 
 ensure_swarm() {
@@ -116,9 +163,144 @@ ensure_swarm() {
     log "swarm manager already active"
   else
     log "initialising swarm"
-    dock swarm init --advertise-addr 127.0.0.1 >/dev/null
+    ensure_gwbridge 1
+    dock swarm init --advertise-addr "127.0.0.1:$SWARM_PORT" --listen-addr "127.0.0.1:$SWARM_PORT" \
+      --data-path-port "$DATA_PATH_PORT" >/dev/null
   fi
   wait_until "swarm" 30 sh -c "docker -H unix://$SOCK node ls"
+}
+
+node_id() { dockn "$1" info --format '{{.Swarm.NodeID}}'; }
+leader_id() { dock node ls --filter role=manager --format '{{.ID}} {{.ManagerStatus}}' | awk '$2 == "Leader" { print $1 }'; }
+has_leader() { [[ -n $(leader_id 2>/dev/null) ]]; }
+is_worker() { [[ $(dock node inspect --format '{{if .ManagerStatus}}manager{{else}}worker{{end}}' "$1") == worker ]]; }
+is_reachable() { [[ $(dock node inspect --format '{{with .ManagerStatus}}{{.Reachability}}{{end}}' "$1") == reachable ]]; }
+is_not_pending() { [[ $(dockn "$1" info --format '{{.Swarm.LocalNodeState}}') != pending ]]; }
+
+# A node entry the cluster still holds for a standby whose engine lost its state: demote it (a
+# manager cannot be removed) and remove it, so a dead member never counts against quorum.
+forget_node() {
+  local id="$1"
+  dock node inspect "$id" >/dev/null 2>&1 || return 0
+  log "removing stale node $id"
+  dock node demote "$id" >/dev/null 2>&1 || true
+  wait_until "node $id demoted" 30 is_worker "$id" || die "could not demote node $id"
+  dock node rm --force "$id" >/dev/null
+}
+
+# Standby n: its own engine joined as a manager, drained so the scheduler never gives it a task
+# (it has no images; every task keeps running on node 1).
+ensure_standby() {
+  local n="$1" port=$((SWARM_PORT + $1 - 1)) idfile cluster state id
+  idfile="$(node_file "$n" node .id)"
+  start_dockerd "$n"
+  # A restarted manager reconnects on its own; it is `pending` until it has.
+  wait_until "node $n settled" 60 is_not_pending "$n" || die "node $n stayed pending; see $(node_file "$n" dockerd .log)"
+  cluster="$(dock info --format '{{with .Swarm.Cluster}}{{.ID}}{{end}}')"
+  state="$(dockn "$n" info --format '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{with .Swarm.Cluster}}{{.ID}}{{end}}')"
+  if [[ $state == "active true $cluster" ]]; then
+    log "standby manager $n already joined"
+  else
+    [[ $state == inactive* ]] || dockn "$n" swarm leave --force >/dev/null
+    [[ -s $idfile ]] && forget_node "$(cat "$idfile")"
+    ensure_gwbridge "$n"
+    log "joining node $n as a drained manager on 127.0.0.1:$port"
+    # The token goes straight from one command to the other: it is a credential, never logged.
+    dockn "$n" swarm join --token "$(dock swarm join-token -q manager)" --availability drain \
+      --listen-addr "127.0.0.1:$port" --advertise-addr "127.0.0.1:$port" "127.0.0.1:$SWARM_PORT" >/dev/null
+  fi
+  id="$(node_id "$n")"
+  echo "$id" >"$idfile"
+  if [[ $(dock node inspect --format '{{.Spec.Availability}} {{index .Spec.Labels "sprocket.test.role"}}' "$id") != "drain standby" ]]; then
+    dock node update --availability drain --label-add sprocket.test.role=standby "$id" >/dev/null
+  fi
+  wait_until "node $n reachable" 60 is_reachable "$id" || die "node $n is not a reachable manager; see $(node_file "$n" dockerd .log)"
+}
+
+# Tests expect the daemon beside node 1 to lead. Joining managers never moves leadership, but a
+# restart of node 1 while standbys run hands it to a standby for good; demoting that standby
+# forces a new election among the rest, and promoting it again does not move leadership back.
+ensure_node1_leads() {
+  local self leader elections demoted_leaders=() id
+  self="$(node_id 1)"
+  for elections in 1 2 3; do
+    wait_until "a Raft leader" 60 has_leader || die "the swarm has no leader (quorum lost?); see $D/dockerd*.log"
+    leader="$(leader_id)"
+    [[ $leader == "$self" ]] && break
+    log "the Raft leader is $leader, not node 1: demoting it for a new election"
+    dock node demote "$leader" >/dev/null
+    demoted_leaders+=("$leader")
+    wait_until "node $leader demoted" 60 is_worker "$leader" || die "could not demote $leader"
+  done
+  [[ $(leader_id) == "$self" ]] || die "node 1 did not become the Raft leader after $elections elections"
+  for id in "${demoted_leaders[@]}"; do
+    dock node promote "$id" >/dev/null
+    wait_until "node $id promoted again" 60 is_reachable "$id" || die "could not promote $id again"
+  done
+  log "node 1 leads"
+}
+
+# Reverse of ensure_standby, in the order that keeps quorum: demote (Raft shrinks while both
+# ends agree), leave, remove the node entry, and only then stop the engine.
+remove_standby() {
+  local n="$1" idfile id="" demoted=no node1_up=no
+  idfile="$(node_file "$n" node .id)"
+  live_pid "$D/dockerd.pid" dockerd >/dev/null && dock version >/dev/null 2>&1 && node1_up=yes
+  if [[ -s $idfile ]]; then id="$(cat "$idfile")"
+  elif live_pid "$(node_file "$n" dockerd .pid)" dockerd >/dev/null; then id="$(node_id "$n" 2>/dev/null || true)"; fi
+  if [[ -n $id && $node1_up == yes ]] && dock node inspect "$id" >/dev/null 2>&1; then
+    log "demoting standby manager $n ($id)"
+    dock node demote "$id" >/dev/null 2>&1 || true
+    wait_until "node $n demoted" 60 is_worker "$id" && demoted=yes
+  fi
+  if live_pid "$(node_file "$n" dockerd .pid)" dockerd >/dev/null && dockn "$n" version >/dev/null 2>&1; then
+    if [[ $demoted == yes ]]; then
+      dockn "$n" swarm leave >/dev/null 2>&1 || dockn "$n" swarm leave --force >/dev/null 2>&1 || true
+    else
+      log "WARNING: node $n was not demoted; forcing it out of the swarm"
+      dockn "$n" swarm leave --force >/dev/null 2>&1 || true
+    fi
+  fi
+  if [[ -n $id && $node1_up == yes ]] && dock node inspect "$id" >/dev/null 2>&1; then
+    dock node rm --force "$id" >/dev/null 2>&1 || log "WARNING: could not remove node $id from the swarm"
+  fi
+  stop_pid "$(node_file "$n" dockerd .pid)" dockerd
+  release_engine_mounts "$n"
+  delete_own_bridge "$n"
+  rm -f "$idfile"
+}
+
+# Only our own uniquely named bridge (see ensure_gwbridge), which dockerd leaves behind; never
+# docker_gwbridge, which an older environment's node 1 or another engine may use.
+delete_own_bridge() {
+  local bridge="${BRIDGE_PREFIX}gw$1"
+  live_pid "$(node_file "$1" dockerd .pid)" dockerd >/dev/null && return 0
+  if ip link show "$bridge" >/dev/null 2>&1; then ip link delete "$bridge" 2>/dev/null || true; fi
+}
+
+# Standbys that this or an earlier configuration started (pid or id files), highest first.
+present_standby_nodes() {
+  local f n
+  {
+    standby_nodes
+    for f in "$D"/dockerd[0-9]*.pid "$D"/node[0-9]*.id; do
+      [[ -e $f ]] || continue
+      n="${f##*/}"; n="${n//[!0-9]/}"
+      echo "$n"
+    done
+  } | sort -rnu
+}
+
+up_standby() {
+  live_pid "$D/dockerd.pid" dockerd >/dev/null || die "node 1 is not running; run: $0 up"
+  local n
+  for n in $(standby_nodes); do ensure_standby "$n"; done
+  ensure_node1_leads
+}
+
+down_standby() {
+  local n
+  for n in $(present_standby_nodes); do remove_standby "$n"; done
 }
 
 write_registry_config() {
@@ -227,9 +409,9 @@ up() {
   [[ $(id -u) == 0 ]] || die "must run as root (dockerd)"
   ensure_packages
   mkdir -p "$D"
-  ((${#SOCK} < 100)) || die "socket path $SOCK is too long for a unix socket; set SPROCKET_ENV_DIR shorter"
-  start_dockerd
+  start_dockerd 1
   ensure_swarm
+  up_standby
   ensure_auth_credentials
   start_registry open "$OPEN_REGISTRY" no
   start_registry auth "$AUTH_REGISTRY" yes
@@ -252,9 +434,10 @@ stop_pid() {
 # dockerd bind-mounts its data root onto itself (to make it private) and leaves that mount, and
 # any network namespace it failed to clean, behind when it exits; without this `rm -rf $D` fails.
 release_engine_mounts() {
-  local target
-  live_pid "$D/dockerd.pid" dockerd >/dev/null && return 0
-  for target in "$D"/exec/netns/* "$D/data"; do
+  local n="${1:-1}" target exec
+  live_pid "$(node_file "$n" dockerd .pid)" dockerd >/dev/null && return 0
+  exec="$(node_file "$n" exec)"
+  for target in "$exec"/netns/* "$(node_file "$n" data)"; do
     while [[ -e $target ]] && mountpoint -q "$target"; do umount "$target" || break; done
   done
 }
@@ -262,17 +445,20 @@ release_engine_mounts() {
 down() {
   stop_pid "$D/registry-open/registry.pid" docker-registry
   stop_pid "$D/registry-auth/registry.pid" docker-registry
+  down_standby
   if live_pid "$D/dockerd.pid" dockerd >/dev/null; then
     dock swarm leave --force >/dev/null 2>&1 || true
   fi
   stop_pid "$D/dockerd.pid" dockerd
-  release_engine_mounts
+  release_engine_mounts 1
+  delete_own_bridge 1
   log "down"
 }
 
 print_env() {
   [[ -s $D/auth-registry.password ]] || die "environment not set up; run: tests/env/swarm.sh up"
   printf 'export DOCKER_HOST=%q\n' "unix://$SOCK"
+  if ((STANDBY_MANAGERS >= 1)); then printf 'export SPROCKET_TEST_STANDBY_DOCKER_HOST=%q\n' "unix://$(node_sock 2)"; fi
   printf 'export SPROCKET_TEST_REGISTRY=%q\n' "$OPEN_REGISTRY"
   printf 'export SPROCKET_TEST_AUTH_REGISTRY=%q\n' "$AUTH_REGISTRY"
   printf 'export SPROCKET_TEST_AUTH_REGISTRY_USER=%q\n' "$AUTH_USER"
@@ -285,7 +471,11 @@ status() {
   live_pid "$D/dockerd.pid" dockerd >/dev/null &&
     live_pid "$D/registry-open/registry.pid" docker-registry >/dev/null &&
     live_pid "$D/registry-auth/registry.pid" docker-registry >/dev/null &&
-    dock version >/dev/null 2>&1
+    dock version >/dev/null 2>&1 || return 1
+  local n
+  for n in $(standby_nodes); do
+    live_pid "$(node_file "$n" dockerd .pid)" dockerd >/dev/null && dockn "$n" version >/dev/null 2>&1 || return 1
+  done
 }
 
 case "${1:-}" in
@@ -293,5 +483,7 @@ case "${1:-}" in
   down) down ;;
   env) print_env ;;
   status) status ;;
-  *) echo "usage: $0 up|down|env|status" >&2; exit 2 ;;
+  up-standby) up_standby ;;
+  down-standby) down_standby ;;
+  *) echo "usage: $0 up|down|env|status|up-standby|down-standby" >&2; exit 2 ;;
 esac

@@ -66,12 +66,14 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// Commits <paramref name="initialDesiredState"/> to a fresh repository, starts the daemon on it and waits
     /// until <c>/healthz</c> answers. <paramref name="extraArguments"/> go to .NET configuration
     /// (e.g. <c>--Reconciler:Registry:TagRecheckInterval=00:00:01</c>). A long <paramref name="pollInterval"/> leaves
-    /// the Swarm event stream as the only trigger after the first poll at start.
+    /// the Swarm event stream as the only trigger after the first poll at start. <paramref name="dockerHost"/> points
+    /// the daemon at another engine of the test Swarm (e.g. a standby manager); the test environment's DOCKER_HOST otherwise.
     /// </summary>
     public static async Task<DaemonProcess> StartAsync(
-        string initialDesiredState, IEnumerable<string>? extraArguments = null, TimeSpan? pollInterval = null)
+        string initialDesiredState, IEnumerable<string>? extraArguments = null, TimeSpan? pollInterval = null, string? dockerHost = null)
     {
         var environment = TestEnvironment.Current;
+        dockerHost ??= environment.DockerHost;
         var root = Directory.CreateTempSubdirectory("sprocket-daemon-").FullName;
         var repository = await WorkRepository.InitAsync(Path.Combine(root, "desired"));
         var initialRevision = await repository.CommitFileAsync(DesiredStateYaml.FileName, initialDesiredState, "initial desired state");
@@ -92,11 +94,11 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             $"--Reconciler:DesiredState:Repository={repository.Directory}",
             $"--Reconciler:DataDirectory={Path.Combine(root, "data")}",
             $"--Reconciler:DesiredState:PollInterval={(pollInterval ?? DefaultPollInterval):c}",
-            $"--Reconciler:Docker:Host={environment.DockerHost}",
+            $"--Reconciler:Docker:Host={dockerHost}",
             .. extraArguments ?? [],
         ];
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["DOCKER_HOST"] = environment.DockerHost;
+        start.Environment["DOCKER_HOST"] = dockerHost;
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
