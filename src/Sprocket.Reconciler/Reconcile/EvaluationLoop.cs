@@ -90,20 +90,23 @@ public sealed partial class EvaluationLoop(
         var now = time.GetUtcNow();
         var summary = Summary(stacks);
         var before = store.Current.Stacks;
+        ImmutableDictionary<string, StackControl>? controls = null;
+        if (actOnVerdicts)
+        {
+            tagSearch.SearchUnnamed(desired.State, stacks);
+            controls = coordinator.Reconcile(desired, stacks, batch);
+        }
+        // One update for the verdict and what was decided on it: a reader never sees one without the other.
         store.Update(s => s with
         {
             Stacks = stacks,
             Evaluated = desired,
             DockerProblem = null,
             Last = new LastEvaluation(now, trigger, "observed", summary),
+            Control = controls ?? s.Control,
         });
 
         RecordRollbacksAndLatency(before, stacks, live, batch, now);
-        if (actOnVerdicts)
-        {
-            tagSearch.SearchUnnamed(desired.State, stacks);
-            coordinator.Reconcile(desired, stacks, batch);
-        }
         LogEvaluated(logger, trigger, stacks.Length, summary);
     }
 

@@ -29,7 +29,9 @@ public sealed partial class ReconcileCoordinator(
     private readonly Dictionary<string, (ITimer Timer, DateTimeOffset At)> _retries = new(StringComparer.Ordinal);
     private Dictionary<string, StackRuntimeState>? _states;
 
-    public void Reconcile(DesiredSnapshot desired, ImmutableArray<StackEvaluation> stacks, IReadOnlyList<EvaluationRequest> batch)
+    /// <summary>Decides for every stack and starts what the decisions call for; returns the controls to publish
+    /// together with the evaluation they were decided on.</summary>
+    public ImmutableDictionary<string, StackControl> Reconcile(DesiredSnapshot desired, ImmutableArray<StackEvaluation> stacks, IReadOnlyList<EvaluationRequest> batch)
     {
         var now = time.GetUtcNow();
         var previous = store.Current;
@@ -83,8 +85,7 @@ public sealed partial class ReconcileCoordinator(
 
             controls[spec.Name] = new StackControl(decision.Status, decision.Message, decision.State, record, applying, lastSynced);
         }
-        var built = controls.ToImmutable();
-        store.Update(s => s with { Control = built });
+        return controls.ToImmutable();
     }
 
     /// <summary>The API's hold: kept until resumed or until git names another tag.</summary>
