@@ -28,11 +28,11 @@ public sealed class GitHubNotifier : INotifier
         _shared = shared.Value;
         var product = new ProductHeaderValue("sprocket-reconciler", ProductVersion());
         var credentials = new InMemoryCredentialStore(new Credentials(_options.Token, AuthenticationType.Bearer));
-        var client = string.IsNullOrWhiteSpace(_options.ApiUrl)
-            ? new GitHubClient(product, credentials)
-            : new GitHubClient(product, credentials, new Uri(_options.ApiUrl, UriKind.Absolute));
-        client.SetRequestTimeout(_options.RequestTimeout);
-        _client = client;
+        var baseAddress = string.IsNullOrWhiteSpace(_options.ApiUrl) ? GitHubClient.GitHubApiUrl : EnterpriseApi(_options.ApiUrl);
+        var http = new HttpClientAdapter(() => new GitHubJsonContentType(HttpMessageHandlerFactory.CreateDefault()));
+        var connection = new Connection(product, baseAddress, credentials, http, new SimpleJsonSerializer());
+        connection.SetRequestTimeout(_options.RequestTimeout);
+        _client = new GitHubClient(connection);
     }
 
     public string Name => "github";
@@ -109,6 +109,14 @@ public sealed class GitHubNotifier : INotifier
 
     private bool IsOnThisGitHub(GitHubRepository repository) =>
         !string.IsNullOrWhiteSpace(_options.ApiUrl) || repository.Host == GitHubNotifierOptions.DotComHost;
+
+    /// <summary>GitHub Enterprise Server serves the REST API under <c>/api/v3/</c>; accept its root or that path
+    /// (GitHubClient does the same fix-up, but only when it builds the connection itself).</summary>
+    internal static Uri EnterpriseApi(string apiUrl)
+    {
+        var root = UrlCheck.AsBase(apiUrl);
+        return root.AbsolutePath.EndsWith("/api/v3/", StringComparison.OrdinalIgnoreCase) ? root : new Uri(root, "api/v3/");
+    }
 
     private static string ProductVersion()
     {
