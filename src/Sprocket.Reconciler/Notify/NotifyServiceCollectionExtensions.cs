@@ -14,6 +14,12 @@ public static class NotifyServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
     {
+        // A second call would register the hub as a hosted service twice: two readers on single-reader queues.
+        if (services.Any(d => d.ServiceType == typeof(NotificationHub)))
+        {
+            return services;
+        }
+
         services.AddMetrics();
         services.TryAddSingleton<NotificationMetrics>();
         services.AddOptions<NotificationOptions>()

@@ -28,6 +28,15 @@ public sealed class NotificationOptionsTests
     }
 
     [Fact]
+    public void Calling_AddNotifications_twice_registers_one_hub_and_one_reader_set()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        var services = new ServiceCollection().AddLogging().AddNotifications(configuration).AddNotifications(configuration);
+        Assert.Equal(1, services.Count(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)));
+        Assert.Equal(1, services.Count(d => d.ServiceType == typeof(NotificationHub)));
+    }
+
+    [Fact]
     public void Each_notifier_is_enabled_by_its_own_section()
     {
         Assert.Equal(["github", "grafana", "gatus"], NotifiersFor(new()
