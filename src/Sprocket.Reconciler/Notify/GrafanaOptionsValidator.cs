@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Options;
+
+namespace Sprocket.Reconciler.Notify;
+
+public sealed class GrafanaOptionsValidator : IValidateOptions<GrafanaOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GrafanaOptions options)
+    {
+        var errors = new List<string>();
+        UrlCheck.CheckEndpoint(errors, GrafanaOptions.SectionName, options.Url, options.Token, options.RequestTimeout);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+using Sprocket.Reconciler.Telemetry;
+
+namespace Sprocket.Reconciler.Notify;
+
+/// <summary>The notification counters, on the daemon's meter.</summary>
+public sealed class NotificationMetrics
+{
+    private readonly Counter<long> _sent;
+    private readonly Counter<long> _failed;
+    private readonly Counter<long> _dropped;
+
+    public NotificationMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MetricNames.MeterName);
+        _sent = meter.CreateCounter<long>(NotifyMetricNames.Notifications,
+            description: "Notifications delivered to GitHub, Grafana or Gatus.");
+        _failed = meter.CreateCounter<long>(NotifyMetricNames.NotificationFailures,
+            description: "Notifications that failed; the reconcile they describe was not affected.");
+        _dropped = meter.CreateCounter<long>(NotifyMetricNames.NotificationsDropped,
+            description: "Notifications discarded because the notifier's queue was full (oldest first).");
+    }
+
+    public void Sent(string notifier, string kind) => _sent.Add(1, new("notifier", notifier), new("kind", kind));
+
+    public void Failed(string notifier, string kind) => _failed.Add(1, new("notifier", notifier), new("kind", kind));
+
+    public void Dropped(string notifier, string kind) => _dropped.Add(1, new("notifier", notifier), new("kind", kind));
+}

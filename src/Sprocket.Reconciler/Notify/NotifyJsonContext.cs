@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Sprocket.Reconciler.Notify;
+
+[JsonSerializable(typeof(GrafanaAnnotation))]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+internal sealed partial class NotifyJsonContext : JsonSerializerContext;
