@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Notify;
 using Sprocket.Reconciler.Reconcile;
 using Sprocket.Reconciler.State;
 using Sprocket.Reconciler.Telemetry;
@@ -19,6 +20,7 @@ public sealed partial class ApplyRunner(
     ApplyHistory history,
     EvaluationQueue queue,
     ReconcilerMetrics metrics,
+    StackNotifications notifications,
     IOptions<ApplyOptions> options,
     TimeProvider time,
     ILogger<ApplyRunner> logger) : IHostedService
@@ -83,6 +85,8 @@ public sealed partial class ApplyRunner(
             start.Desired.Revision, stack.ImageTag, time.GetUtcNow(), null, null, null, before));
         LogApplyStarted(logger, stack.Name, engine.Engine, stack.ImageTag, start.Trigger, pinned.Images.Count);
 
+        if (start.Mode == ApplyMode.Deploy)
+            notifications.Deploy(NotificationKind.DeployStarted, start.Desired, start.Evaluation, $"applying {stack.ImageTag} with {engine.Engine} ({start.Trigger})");
         var result = await engine.ApplyAsync(request, new Progress(logger, stack.Name), _cancelApplies.Token);
 
         var duration = time.GetElapsedTime(began);
@@ -93,6 +97,16 @@ public sealed partial class ApplyRunner(
         history.Finished(recordId, time.GetUtcNow(), result.Outcome.ToString(), result.Message, after, result.Preview);
         metrics.ApplyFinished(stack.Name, engine.Engine, ReconcileOutcome.Of(result.Outcome), duration);
         LogApplyFinished(logger, stack.Name, result.Outcome.ToString(), duration, result.Message);
+        if (start.Mode == ApplyMode.Align)
+        {
+            if (result.Succeeded)
+                notifications.Realigned(start.Desired, start.Evaluation, stack.ImageTag, stack.ImageTag, $"{engine.Engine} state aligned with {stack.ImageTag}, which runs");
+        }
+        else
+        {
+            notifications.Deploy(result.Succeeded ? NotificationKind.DeploySucceeded : NotificationKind.DeployFailed,
+                start.Desired, start.Evaluation, result.Message, duration);
+        }
         return new(stack.Name, ReconcileOutcome.Of(result.Outcome), result.Outcome, result.Message, duration);
     }
 

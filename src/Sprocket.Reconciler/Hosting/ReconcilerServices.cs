@@ -8,6 +8,7 @@ using Sprocket.Reconciler.Apply.Swarm;
 using Sprocket.Reconciler.Docker;
 using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.Http;
+using Sprocket.Reconciler.Notify;
 using Sprocket.Reconciler.Reconcile;
 using Sprocket.Reconciler.Registry;
 using Sprocket.Reconciler.State;
@@ -48,6 +49,8 @@ public static class ReconcilerServices
         services.TryAddSingleton<IIncidentWriter, DisabledIncidentWriter>();
         services.TryAddSingleton<WriteBackRunner>();
         services.TryAddSingleton<LiveTagSearch>();
+        services.AddNotifications(configuration);
+        services.TryAddSingleton<StackNotifications>();
         services.TryAddSingleton<ReconcileCoordinator>();
         services.TryAddSingleton<SwarmLeadership>();
         services.TryAddSingleton<ILeadership>(sp => sp.GetRequiredService<SwarmLeadership>());

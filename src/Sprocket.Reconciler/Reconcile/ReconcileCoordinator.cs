@@ -22,6 +22,7 @@ public sealed partial class ReconcileCoordinator(
     ILeadership leadership,
     EvaluationQueue queue,
     ReconcilerMetrics metrics,
+    StackNotifications notifications,
     TimeProvider time,
     ILogger<ReconcileCoordinator> logger) : IDisposable
 {
@@ -78,12 +79,14 @@ public sealed partial class ReconcileCoordinator(
             {
                 ReconcileAction.Apply => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger), completion => Completed(spec, completion)),
                 ReconcileAction.Align => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger, ApplyMode.Align), completion => Completed(spec, completion)),
-                ReconcileAction.WriteBack => writeBacks.TryStart(desired, spec, decision.State.Incident!, written => WrittenBack(spec, written)),
+                ReconcileAction.WriteBack => writeBacks.TryStart(desired, spec, decision.State.Incident!, written => WrittenBack(desired, spec, evaluation, decision.State.Incident!, written)),
                 _ => false,
             };
             if (decision.RetryAt is { } retryAt) RetryAt(spec.Name, retryAt);
 
-            controls[spec.Name] = new StackControl(decision.Status, decision.Message, decision.State, record, applying, lastSynced);
+            var control = new StackControl(decision.Status, decision.Message, decision.State, record, applying, lastSynced);
+            notifications.StatusChanged(desired, evaluation, before, control);
+            controls[spec.Name] = control;
         }
         return controls.ToImmutable();
     }
@@ -131,9 +134,11 @@ public sealed partial class ReconcileCoordinator(
             : s);
     }
 
-    private void WrittenBack(StackSpec spec, IncidentWriteOutcome outcome)
+    private void WrittenBack(DesiredSnapshot desired, StackSpec spec, StackEvaluation evaluation, RollbackIncident incident, IncidentWriteOutcome outcome)
     {
         var now = time.GetUtcNow();
+        if (outcome.Record is { Kind: not "superseded" } written)
+            notifications.Realigned(desired, evaluation, incident.GoodTag ?? "", incident.BadTag, $"{incident.GoodTag} written back to git ({written.Kind} {written.Reference})");
         var result = outcome.Record?.Kind ?? ReconcileOutcome.Failed;
         metrics.Realigned(spec.Name, result);
         Remember(spec.Name, ReconcilePolicy.AfterWriteBack(StateOf(spec.Name), outcome.Record, outcome.Message, now), now);
