@@ -38,7 +38,7 @@ internal sealed class GitCommitWriteBack(
         }
     }
 
-    private CommitPlan Plan(WriteBackRequest request)
+    internal CommitPlan Plan(WriteBackRequest request)
     {
         var desired = desiredStateOptions.CurrentValue;
         var location = RepositoryLocation.Resolve(desired.Repository, pathsOptions.CurrentValue.DataDirectory);

@@ -18,7 +18,10 @@ internal static class WriteBackClone
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static WriteBackResult Commit(CommitPlan plan, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="beforePush">Called with the attempt number just before each push; lets tests land a concurrent
+    /// push exactly inside the window a real race would hit.</param>
+    public static WriteBackResult Commit(
+        CommitPlan plan, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken, Action<int>? beforePush = null)
     {
         var remote = plan.Remote;
         try
@@ -38,6 +41,7 @@ internal static class WriteBackClone
                 if (outcome.Result is { } settled)
                     return settled;
 
+                beforePush?.Invoke(attempt);
                 var rejection = Push(repository, remote);
                 if (rejection is null)
                     return new WriteBackResult.Committed(outcome.Commit!.Sha, remote.Branch);
