@@ -82,7 +82,9 @@ internal sealed class GitHubPullRequestWriteBack(
 
         public async Task<WriteBackResult> RunAsync(CancellationToken cancellationToken)
         {
-            var baseHead = (await client.Git.Reference.Get(Owner, Name, "heads/" + baseBranch).ConfigureAwait(false)).Object.Sha;
+            // GET /branches/{branch} rather than Octokit's git/refs/{ref}, which GitHub answers with a list of
+            // prefix matches when no ref matches exactly.
+            var baseHead = (await client.Repository.Branch.Get(Owner, Name, baseBranch).ConfigureAwait(false)).Commit.Sha;
             cancellationToken.ThrowIfCancellationRequested();
             var baseFile = await ReadFileAsync(baseHead).ConfigureAwait(false);
             switch (ImageTagEdit.Replace(path, baseFile.Text, request.Stack, request.GoodTag))
