@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.Git;
+
+namespace Sprocket.Reconciler.WriteBack;
+
+public static class WriteBackServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IWriteBack"/> (dispatching on <see cref="WriteBackRequest.Mode"/>) with
+    /// <see cref="WriteBackOptions"/> (<c>Reconciler:WriteBack</c>) and <see cref="GitHubApiOptions"/>
+    /// (<c>Reconciler:GitHub:ApiUrl</c>) bound from the ROOT <paramref name="configuration"/> and validated at start.
+    /// It reads <c>Reconciler:DesiredState</c>, <c>Reconciler:DataDirectory</c> and <c>Reconciler:GitHub:Token</c>
+    /// through the options <c>AddDesiredStateSource</c> registers; call that too.
+    /// </summary>
+    public static IServiceCollection AddWriteBack(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WriteBackOptions>()
+            .Bind(configuration.GetSection(WriteBackOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WriteBackOptions>, WriteBackOptionsValidator>());
+        services.AddOptions<GitHubApiOptions>()
+            .Bind(configuration.GetSection(GitHubApiOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubApiOptions>, GitHubApiOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<GitCommitWriteBack>();
+        services.TryAddSingleton<GitHubPullRequestWriteBack>();
+        services.TryAddSingleton<IWriteBack, PolicyWriteBack>();
+        return services;
+    }
+}
