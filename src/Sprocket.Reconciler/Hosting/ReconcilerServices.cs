@@ -13,6 +13,7 @@ using Sprocket.Reconciler.Reconcile;
 using Sprocket.Reconciler.Registry;
 using Sprocket.Reconciler.State;
 using Sprocket.Reconciler.Telemetry;
+using Sprocket.Reconciler.WriteBack;
 
 namespace Sprocket.Reconciler.Hosting;
 
@@ -46,7 +47,8 @@ public static class ReconcilerServices
         services.AddSwarmApplyEngine(configuration);
         services.TryAddSingleton<ApplyRunner>();
         services.TryAddSingleton<AppliedTagCache>();
-        services.TryAddSingleton<IIncidentWriter, DisabledIncidentWriter>();
+        services.AddWriteBack(configuration);
+        services.TryAddSingleton<IIncidentWriter, IncidentWriter>();
         services.TryAddSingleton<WriteBackRunner>();
         services.TryAddSingleton<LiveTagSearch>();
         services.AddNotifications(configuration);
