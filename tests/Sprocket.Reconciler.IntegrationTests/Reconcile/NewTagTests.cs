@@ -14,7 +14,7 @@ public abstract class NewTagTests(string engine)
         var committedAt = DateTimeOffset.UtcNow;
 
         var revision = await scenario.CommitTagAsync(GitBbb);
-        var synced = await scenario.Daemon.WaitForRevisionAsync(scenario.Name, revision,
+        var synced = await scenario.WaitForRevisionAsync(revision,
             s => s.Status == "synced" && s.Applied.ImageTag == GitBbb, $"{scenario.Name} synced at {GitBbb}");
 
         var digest = await scenario.Registry.DigestOfAsync(Web, GitBbb);

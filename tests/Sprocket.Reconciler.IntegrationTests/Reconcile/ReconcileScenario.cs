@@ -160,6 +160,10 @@ internal sealed class ReconcileScenario : IAsyncDisposable
     public Task<StackView> WaitAsync(Func<StackView, bool> done, string what, TimeSpan? timeout = null) =>
         Daemon.WaitForStackAsync(Name, done, what, timeout);
 
+    /// <summary>Waits until the stack is evaluated against <paramref name="revision"/> and <paramref name="done"/> holds.</summary>
+    public Task<StackView> WaitForRevisionAsync(string revision, Func<StackView, bool> done, string what, TimeSpan? timeout = null) =>
+        Daemon.WaitForStackAsync(Name, s => s.Desired.Revision == revision && done(s), what, timeout);
+
     public async Task<StackView> GetAsync() =>
         await Daemon.GetStackAsync(Name) ?? throw new InvalidOperationException($"stack {Name} is not in force");
 
