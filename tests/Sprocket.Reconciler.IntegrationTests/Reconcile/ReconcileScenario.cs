@@ -179,14 +179,14 @@ internal sealed class ReconcileScenario : IAsyncDisposable
         Engine == Engines.Pulumi ? $"{Registry.Host}/{repository}@{digest}" : $"{Registry.Host}/{repository}:{tag}@{digest}";
 
     /// <summary>Waits until every service's spec names <paramref name="tag"/>'s digest as the engine writes it, with its tasks running.</summary>
-    public async Task WaitForServicesAtAsync(string tag, string what)
+    public async Task WaitForServicesAtAsync(string tag, string what, TimeSpan? timeout = null)
     {
         for (var index = 0; index < ServiceNames.Count; index++)
         {
             var repository = Options.Services[index].Repository;
             var expected = SpecImageFor(repository, tag, await Registry.DigestOfAsync(repository, tag));
             var name = ServiceNames[index];
-            await Eventually.UntilValue(() => Docker.SnapshotServiceAsync(name), s => s.SpecImage == expected, DaemonProcess.DefaultWait,
+            await Eventually.UntilValue(() => Docker.SnapshotServiceAsync(name), s => s.SpecImage == expected, timeout ?? DaemonProcess.DefaultWait,
                 $"{name} at {expected} ({what})");
         }
     }
