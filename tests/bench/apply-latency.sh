@@ -8,6 +8,9 @@
 #   poll-1s      engine swarm,  DesiredState:PollInterval 00:00:01
 #   poll-default engine swarm,  DesiredState:PollInterval 00:00:30 (the default)
 #   api          engine swarm,  autoSync: false, POST /api/v1/stacks/S/reconcile once the commit is evaluated
+#   api-nopulumi the same without the pulumi stack in the file (every poll/API evaluation reads each pulumi
+#                stack's applied tag with `pulumi stack history`; this shows what that costs the other stacks)
+#   pulumi       engine pulumi, PollInterval 00:00:01
 # Overhead: the runner's duration ("Apply on stack S ended ... after D", what apply_duration_seconds records,
 # pre-flight included) minus the engine's own time: swarm, the engine's "Swarm apply ... finished: ... in E"
 # (ServiceUpdate + Swarm convergence); pulumi (the stand-in, tests/pulumi-standin), the CLI's own run time of
@@ -17,7 +20,7 @@
 #   tests/bench/apply-latency.sh
 #
 # Environment: N (5 samples per fast mode), N_DEFAULT (3 samples with the 30 s poll), BENCH_PORT (18091),
-# BENCH_DIR (/tmp/sprocket-apply-bench), BENCH_MODES ("poll-1s pulumi api poll-default").
+# BENCH_DIR (/tmp/sprocket-apply-bench), BENCH_MODES ("poll-1s pulumi api api-nopulumi poll-default").
 # Needs root, the .NET SDK and git; brings the test environment up with tests/env/swarm.sh (and leaves it up).
 set -euo pipefail
 
@@ -27,7 +30,7 @@ N="${N:-5}"
 N_DEFAULT="${N_DEFAULT:-3}"
 PORT="${BENCH_PORT:-18091}"
 DIR="${BENCH_DIR:-/tmp/sprocket-apply-bench}"
-MODES="${BENCH_MODES:-poll-1s pulumi api poll-default}"
+MODES="${BENCH_MODES:-poll-1s pulumi api api-nopulumi poll-default}"
 APP="$DIR/app"
 BIN="$APP/sprocket-reconciler"
 STANDIN_DIR="$root/tests/pulumi-standin/bin/Debug/net10.0"
@@ -110,6 +113,9 @@ stacks:
     services:
       - { repository: $REPOSITORY, match: '$SWARM_SERVICE*' }
     policy: { autoSync: $3, onDrift: alert, onEmergencyRollback: hold, writeBack: none }
+EOF
+  [[ $with_pulumi == true ]] || return 0
+  cat <<EOF
   - name: applybench-pulumi
     engine: pulumi
     imageTag: $2
@@ -126,6 +132,8 @@ EOF
 swarm_tag=git-aaa1111
 pulumi_tag=git-aaa1111
 autosync=true
+with_pulumi=true
+poll=1
 
 # Commits the file for the current tags; prints the commit id.
 commit_desired() {
@@ -251,6 +259,9 @@ sample_commit() { # STACK (swarm|pulumi)
   local offset t0 start tag
   offset="$(log_lines)"
   if [[ $1 == swarm ]]; then swarm_tag="$(next_tag "$swarm_tag")"; tag=$swarm_tag; else pulumi_tag="$(next_tag "$pulumi_tag")"; tag=$pulumi_tag; fi
+  # Commits land at a random point of the poll cycle, as real pushes do; otherwise every sample would start right
+  # after the poll that triggered the previous apply and measure nearly a whole interval.
+  sleep "$(awk -v r="$RANDOM" -v p="$poll" 'BEGIN { printf "%.3f", r / 32768 * p }')"
   t0="$(now_us)"
   commit_desired >/dev/null
   start="$(log_time_us "$offset" "Applying $tag to stack applybench-$1")"
@@ -308,14 +319,20 @@ summarize() { # NAME then "latency runner engine" lines on stdin
 
 run_mode() {
   local mode=$1 count i samples=()
+  with_pulumi=true
   case $mode in
-    poll-1s | pulumi) autosync=true; commit_desired >/dev/null; start_daemon 00:00:01 ;;
-    poll-default) autosync=true; commit_desired >/dev/null; start_daemon 00:00:30 ;;
-    api) autosync=false; commit_desired >/dev/null; start_daemon 00:00:01 ;;
+    poll-1s | pulumi) autosync=true; poll=1 ;;
+    poll-default) autosync=true; poll=30 ;;
+    api) autosync=false; poll=1 ;;
+    api-nopulumi) autosync=false; poll=1; with_pulumi=false ;;
     *) die "unknown mode $mode" ;;
   esac
+  commit_desired >/dev/null
+  start_daemon "$(printf '00:00:%02d' "$poll")"
   wait_until 90 stack_is applybench-swarm '.status == "synced"' || die "swarm stack not synced at start: $(stack_json applybench-swarm)"
-  wait_until 90 stack_is applybench-pulumi '.status == "synced"' || die "pulumi stack not synced at start: $(stack_json applybench-pulumi)"
+  if [[ $with_pulumi == true ]]; then
+    wait_until 90 stack_is applybench-pulumi '.status == "synced"' || die "pulumi stack not synced at start: $(stack_json applybench-pulumi)"
+  fi
   count=$N; [[ $mode == poll-default ]] && count=$N_DEFAULT
   log "$mode: $count samples"
   printf '%-13s %4s %12s %10s %10s %10s\n' mode run latency_ms runner_ms engine_ms overhead_ms
@@ -323,7 +340,7 @@ run_mode() {
     case $mode in
       poll-1s | poll-default) sample_commit swarm ;;
       pulumi) sample_commit pulumi ;;
-      api) sample_api ;;
+      api | api-nopulumi) sample_api ;;
     esac
     samples+=("$sample")
     read -r latency runner engine <<<"$sample"

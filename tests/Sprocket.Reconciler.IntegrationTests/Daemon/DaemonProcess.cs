@@ -110,6 +110,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["DOCKER_HOST"] = environment.DockerHost;
         start.Environment.Remove("ASPNETCORE_URLS");
+        // The formatter must be named for its options to apply when the output is redirected (checked with .NET 10).
+        start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";

@@ -47,7 +47,7 @@ public abstract class PartialTagTests(string engine)
         AssertNoPulumiChange(scenario, callsBefore);
     }
 
-    internal static void AssertNoPulumiChange(ReconcileScenario scenario, int callsBefore)
+    private static void AssertNoPulumiChange(ReconcileScenario scenario, int callsBefore)
     {
         if (scenario.Pulumi is not { } pulumi) return;
         var calls = pulumi.Calls().Skip(callsBefore).ToList();
