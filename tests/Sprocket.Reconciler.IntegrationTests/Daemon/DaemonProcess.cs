@@ -24,25 +24,37 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(15);
     private const int SigTerm = 15;
 
-    private readonly Process _process;
     private readonly WorkRepository _repository;
     private readonly string _root;
-    private readonly HttpClient _http;
+    private readonly ProcessStartInfo _start;
     private readonly SemaphoreSlim _commits = new(1, 1);
+    private Process _process;
+    private HttpClient _http;
 
-    private DaemonProcess(Process process, WorkRepository repository, string root, ProcessOutput output, Uri baseAddress, string initialRevision)
+    private DaemonProcess(
+        Process process, ProcessStartInfo start, WorkRepository repository, string root, ProcessOutput output, Uri baseAddress, string initialRevision)
     {
         InitialRevision = initialRevision;
         _process = process;
+        _start = start;
         _repository = repository;
         _root = root;
         Output = output;
         BaseAddress = baseAddress;
-        _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
+        _http = NewHttpClient(baseAddress);
     }
 
-    /// <summary>The daemon's HTTP root, <c>http://127.0.0.1:PORT/</c>.</summary>
-    public Uri BaseAddress { get; }
+    /// <summary>The daemon's HTTP root, <c>http://127.0.0.1:PORT/</c> (a new port after <see cref="RestartAsync"/>).</summary>
+    public Uri BaseAddress { get; private set; }
+
+    /// <summary>The daemon's <c>Reconciler:DataDirectory</c> (SQLite state, clones); kept across <see cref="RestartAsync"/>.</summary>
+    public string DataDirectory => Path.Combine(_root, "data");
+
+    /// <summary>The process id of the running daemon.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>True once the daemon process has exited.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>The desired-state repository (a local path, which is what <c>DesiredState:Repository</c> gets).</summary>
     public string RepositoryPath => _repository.Directory;
@@ -100,12 +112,39 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["DOCKER_HOST"] = dockerHost;
         start.Environment.Remove("ASPNETCORE_URLS");
+        // The formatter must be named for its options to apply when the output is redirected (checked with .NET 10).
+        start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
         start.Environment["Logging__LogLevel__Quartz"] = "Warning";
 
         var output = new ProcessOutput();
+        var (process, listening) = Launch(start, output);
+        DaemonProcess? daemon = null;
+        try
+        {
+            var address = await listening.WaitAsync(StartDeadline);
+            daemon = new DaemonProcess(process, start, repository, root, output, address, initialRevision);
+            await Eventually.Until(daemon.IsHealthyAsync, StartDeadline, "the daemon's /healthz");
+            return daemon;
+        }
+        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
+        {
+            var message = $"The daemon did not start: {exception.Message}\n--- daemon output ---\n{output.Tail()}";
+            if (daemon is not null) await daemon.DisposeAsync();
+            else
+            {
+                await StopAsync(process, StopDeadline);
+                process.Dispose();
+            }
+            throw new InvalidOperationException(message, exception);
+        }
+    }
+
+    /// <summary>Starts the daemon process; the task completes with its address once Kestrel logs it.</summary>
+    private static (Process Process, Task<Uri> Listening) Launch(ProcessStartInfo start, ProcessOutput output)
+    {
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnLine(e.Data);
@@ -114,22 +153,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         if (!process.Start()) throw new InvalidOperationException($"could not start {DotnetHost} {DaemonDll}");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        DaemonProcess? daemon = null;
-        try
-        {
-            var address = await listening.Task.WaitAsync(StartDeadline);
-            daemon = new DaemonProcess(process, repository, root, output, address, initialRevision);
-            await Eventually.Until(daemon.IsHealthyAsync, StartDeadline, "the daemon's /healthz");
-            return daemon;
-        }
-        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
-        {
-            var message = $"The daemon did not start: {exception.Message}\n--- daemon output ---\n{output.Tail()}";
-            if (daemon is not null) await daemon.DisposeAsync();
-            else await StopAsync(process);
-            throw new InvalidOperationException(message, exception);
-        }
+        return (process, listening.Task);
 
         void OnLine(string? line)
         {
@@ -138,6 +162,62 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             if (ListeningLine().Match(line) is { Success: true } match) listening.TrySetResult(new Uri(match.Groups[1].Value + "/"));
         }
     }
+
+    /// <summary>
+    /// Stops the daemon with SIGTERM (killed after <paramref name="deadline"/>, default 15 s) and returns its exit code,
+    /// keeping its DataDirectory and desired-state repository for <see cref="RestartAsync"/>.
+    /// </summary>
+    public async Task<int> StopAsync(TimeSpan? deadline = null)
+    {
+        _http.Dispose();
+        ExitCode = await StopAsync(_process, deadline ?? StopDeadline);
+        return ExitCode.Value;
+    }
+
+    /// <summary>Sends SIGTERM without waiting, as systemd or Swarm does; see <see cref="WaitForExitAsync"/>.</summary>
+    public void SendSigterm() => _ = Kill(_process.Id, SigTerm);
+
+    /// <summary>Waits for the daemon to exit on its own; returns its exit code, or throws <see cref="TimeoutException"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the daemon did not exit within {timeout}\n--- daemon output (tail) ---\n{Output.Tail()}");
+        }
+
+        ExitCode = _process.ExitCode;
+        return ExitCode.Value;
+    }
+
+    /// <summary>
+    /// Starts the daemon again after <see cref="StopAsync"/> with the same arguments, DataDirectory and desired-state
+    /// repository (on a new port), and waits until <c>/healthz</c> answers.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        if (!_process.HasExited) throw new InvalidOperationException("stop the daemon before restarting it");
+        _process.Dispose();
+        var (process, listening) = Launch(_start, Output);
+        _process = process;
+        ExitCode = null;
+        try
+        {
+            BaseAddress = await listening.WaitAsync(StartDeadline);
+            _http = NewHttpClient(BaseAddress);
+            await Eventually.Until(IsHealthyAsync, StartDeadline, "the restarted daemon's /healthz");
+        }
+        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"The daemon did not restart: {exception.Message}\n--- daemon output ---\n{Output.Tail()}", exception);
+        }
+    }
+
+    private static HttpClient NewHttpClient(Uri baseAddress) => new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
 
     /// <summary>Commits a whole new desired-state file; returns the commit's full sha.</summary>
     public async Task<string> CommitDesiredStateAsync(string yaml, string message = "update desired state")
@@ -201,7 +281,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        ExitCode = await StopAsync(_process);
+        ExitCode = await StopAsync(_process, StopDeadline);
+        _process.Dispose();
         _commits.Dispose();
         try
         {
@@ -228,25 +309,22 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM first, as systemd or Swarm would stop it, so the host shuts down in order; then kill.</summary>
-    private static async Task<int> StopAsync(Process process)
+    private static async Task<int> StopAsync(Process process, TimeSpan stopDeadline)
     {
-        using (process)
+        if (process.HasExited) return process.ExitCode;
+        _ = Kill(process.Id, SigTerm);
+        using var deadline = new CancellationTokenSource(stopDeadline);
+        try
         {
-            if (process.HasExited) return process.ExitCode;
-            _ = Kill(process.Id, SigTerm);
-            using var deadline = new CancellationTokenSource(StopDeadline);
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-
-            return process.ExitCode;
+            await process.WaitForExitAsync(deadline.Token);
         }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        return process.ExitCode;
     }
 
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]

@@ -29,6 +29,8 @@ public sealed record StackView(
     };
 
     /// <summary>The single service (most scenarios have one); fails with the document when there are more.</summary>
+    // Not serialized: ToString serializes the document, and this getter's failure message calls ToString.
+    [JsonIgnore]
     public ServiceView OnlyService =>
         Services.Count == 1 ? Services[0] : throw new InvalidOperationException($"expected one service in {this}");
 
