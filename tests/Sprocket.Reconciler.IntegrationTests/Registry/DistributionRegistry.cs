@@ -1,3 +1,4 @@
+using Sprocket.Reconciler.IntegrationTests.TestEnv;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -124,8 +125,7 @@ public sealed class DistributionRegistry : IAsyncDisposable
     private async Task WaitUntilServingAsync(TimeSpan limit)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
+        await Eventually.Until(async () =>
         {
             if (_process.HasExited)
             {
@@ -134,20 +134,13 @@ public sealed class DistributionRegistry : IAsyncDisposable
             try
             {
                 using var response = await http.GetAsync(new Uri(BaseUri, "v2/"));
-                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized)
-                {
-                    return;
-                }
+                return response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized;
             }
             catch (HttpRequestException)
             {
+                return false;
             }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"docker-registry did not answer on {Host} within {limit}: {Output}");
-            }
-            await Task.Delay(50); // polling interval while waiting for the port, not synchronisation
-        }
+        }, limit, $"docker-registry answering on {Host}");
     }
 
     public static int FreeLoopbackPort()
