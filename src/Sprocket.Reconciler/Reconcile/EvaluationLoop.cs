@@ -84,7 +84,9 @@ public sealed partial class EvaluationLoop(
         }
 
         var facts = await imageFacts.GatherAsync(desired.State, live, cancellationToken);
-        if (trigger != ReconcileTrigger.Event) await appliedTags.RefreshAsync(desired.State, cancellationToken);
+        // The daemon refreshes applied tags in the background; a one-shot diff has no later pass, so it waits.
+        if (!actOnVerdicts) await appliedTags.RefreshAsync(desired.State, cancellationToken);
+        else if (trigger is not (ReconcileTrigger.Event or ReconcileTrigger.Resync)) appliedTags.RefreshInBackground(desired.State);
         var index = new LiveIndex(live);
         var stacks = desired.State.Stacks.Select(stack => DriftClassifier.Evaluate(stack, appliedTags.Get(stack.Name), index, facts)).ToImmutableArray();
         var now = time.GetUtcNow();
