@@ -17,6 +17,12 @@ internal sealed class RealignStory : IAsyncDisposable
 {
     public const string DesiredFile = "desired-state.yaml";
 
+    /// <summary>The webhook secret of stories that poll git rarely, so only a webhook makes a commit seen.</summary>
+    public const string WebhookSecret = "realign-webhook-secret";
+
+    /// <summary>Long enough that the daemon never polls git during a story: commits are seen through <see cref="PushWebhookAsync"/>.</summary>
+    public static readonly TimeSpan NoPolling = TimeSpan.FromMinutes(30);
+
     private RealignStory(ReconcileScenario scenario, string bbbRevision)
     {
         Scenario = scenario;
@@ -44,10 +50,12 @@ internal sealed class RealignStory : IAsyncDisposable
         string engine, string writeBack = "commit", string stabilization = "5s", Func<ScenarioOptions, ScenarioOptions>? configure = null)
     {
         var options = new ScenarioOptions(engine, GitAaa) { Policy = Policy(writeBack, stabilization), BareDesiredState = true };
-        var scenario = await ReconcileScenario.StartAsync(configure?.Invoke(options) ?? options);
+        options = configure?.Invoke(options) ?? options;
+        var scenario = await ReconcileScenario.StartAsync(options);
         try
         {
             var bbb = await scenario.CommitTagAsync(GitBbb);
+            if (options.PollInterval >= NoPolling) await GitHubPush.SendAsync(scenario.Daemon, WebhookSecret, bbb);
             await scenario.WaitForRevisionAsync(bbb, s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb && s.Applied.ImageTag == GitBbb,
                 $"{scenario.Name} synced at {GitBbb} (deployed by the daemon)");
             await scenario.WaitForServicesAtAsync(GitBbb, "the daemon's deploy");
@@ -149,7 +157,7 @@ internal sealed class SpecWatch : IAsyncDisposable
                 var now = await _scenario.Docker.SnapshotServiceAsync(_baseline.Name, _stop.Token);
                 if (now.SpecImage != _baseline.SpecImage || now.VersionIndex != _baseline.VersionIndex)
                     _changes.Add($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} version {_baseline.VersionIndex} -> {now.VersionIndex}, image {_baseline.SpecImage} -> {now.SpecImage}");
-                if ((await _scenario.Daemon.GetStackAsync(_scenario.Name))?.LastReconcile is { } reconcile) _evaluations.Add(reconcile.At);
+                if (await TryReadStackAsync() is { LastReconcile: { } reconcile }) _evaluations.Add(reconcile.At);
                 Polls++;
                 // The watch's own sampling period, not a wait for anything.
                 await Task.Delay(TimeSpan.FromMilliseconds(100), _stop.Token);
@@ -158,6 +166,19 @@ internal sealed class SpecWatch : IAsyncDisposable
             {
                 return;
             }
+        }
+    }
+
+    // The daemon may be down (a restart story): the service is still watched meanwhile.
+    private async Task<StackView?> TryReadStackAsync()
+    {
+        try
+        {
+            return await _scenario.Daemon.GetStackAsync(_scenario.Name);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or ObjectDisposedException or TaskCanceledException && !_stop.IsCancellationRequested)
+        {
+            return null;
         }
     }
 
