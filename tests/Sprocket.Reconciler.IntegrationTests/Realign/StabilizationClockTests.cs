@@ -22,7 +22,8 @@ public sealed class StabilizationClockTests
         var first = (await story.WaitForStableSinceAsync()).Incident!;
         var firstDeadline = first.StabilizationDeadline!.Value;
 
-        // Back to bbb and at once to aaa again: what runs changed (a new rollback), though its tag did not.
+        // Back to bbb and at once to aaa again: what runs changed (a new rollback), though its tag did not. Whether the
+        // daemon sees the moment bbb ran (and ends the first incident) is a race, so only the clock is asserted on.
         await scenario.Docker.RollbackAsync(story.Service);
         var secondRollbackAt = DateTimeOffset.UtcNow;
         await scenario.Docker.RollbackAsync(story.Service);
@@ -44,15 +45,15 @@ public sealed class StabilizationClockTests
 
         Assert.NotNull(restarted);
         Assert.True(restarted.StableSince >= secondRollbackAt, $"stable since {restarted.StableSince:O}, before the second rollback at {secondRollbackAt:O}");
-        Assert.Equal(first.DetectedAt, restarted.DetectedAt);
         var newDeadline = restarted.StabilizationDeadline!.Value;
         Assert.True(newDeadline > firstDeadline);
-        Assert.NotNull(writeBack);
-        Assert.Equal("commit", writeBack.Kind);
-        Assert.True(writeBack.At >= newDeadline, $"written back at {writeBack.At:O}, before the new deadline {newDeadline:O}");
+        // The write-back record shows in the API only until the next git poll aligns, which may be the same evaluation.
+        if (writeBack is not null)
+            Assert.True(writeBack.At >= newDeadline, $"written back at {writeBack.At:O}, before the new deadline {newDeadline:O}");
+        Assert.NotNull(commitSeenAt);
         Assert.True(commitSeenAt >= newDeadline, $"a commit was in git at {commitSeenAt:O}, before the new deadline {newDeadline:O}");
         var commit = Assert.Single(await story.CommitsAfterAsync(story.BbbRevision));
-        Assert.Equal(writeBack.Reference, commit);
+        if (writeBack is not null) Assert.Equal(("commit", commit), (writeBack.Kind, writeBack.Reference));
         var authored = DateTimeOffset.FromUnixTimeSeconds(long.Parse(await story.Git("log", "-1", "--format=%at", commit), CultureInfo.InvariantCulture));
         Assert.True(authored >= newDeadline.AddSeconds(-1), $"commit authored {authored:O}, before the new deadline {newDeadline:O}");
         Assert.Equal("aligned=1,commit=1", await story.RealignmentOutcomesAsync());
