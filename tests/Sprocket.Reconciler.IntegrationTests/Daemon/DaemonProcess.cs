@@ -25,6 +25,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     private const int SigTerm = 15;
 
     private readonly WorkRepository _repository;
+    private readonly string? _bareRemote;
     private readonly string _root;
     private readonly ProcessStartInfo _start;
     private readonly SemaphoreSlim _commits = new(1, 1);
@@ -32,12 +33,14 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     private HttpClient _http;
 
     private DaemonProcess(
-        Process process, ProcessStartInfo start, WorkRepository repository, string root, ProcessOutput output, Uri baseAddress, string initialRevision)
+        Process process, ProcessStartInfo start, WorkRepository repository, string? bareRemote, string root, ProcessOutput output, Uri baseAddress,
+        string initialRevision)
     {
         InitialRevision = initialRevision;
         _process = process;
         _start = start;
         _repository = repository;
+        _bareRemote = bareRemote;
         _root = root;
         Output = output;
         BaseAddress = baseAddress;
@@ -56,8 +59,13 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>True once the daemon process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The desired-state repository (a local path, which is what <c>DesiredState:Repository</c> gets).</summary>
-    public string RepositoryPath => _repository.Directory;
+    /// <summary>The desired-state repository the daemon reads (a local path; <c>DesiredState:Repository</c> gets it, or
+    /// the URL <c>repositoryUrl</c> made of it): the bare remote when started with <c>bareRemote</c>.</summary>
+    public string RepositoryPath => _bareRemote ?? _repository.Directory;
+
+    /// <summary>The working repository where the test's commits are made (the same as <see cref="RepositoryPath"/>
+    /// unless started with <c>bareRemote</c>).</summary>
+    public string WorkingCopyPath => _repository.Directory;
 
     public ProcessOutput Output { get; }
 
@@ -80,15 +88,30 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// (e.g. <c>--Reconciler:Registry:TagRecheckInterval=00:00:01</c>). A long <paramref name="pollInterval"/> leaves
     /// the Swarm event stream as the only trigger after the first poll at start. <paramref name="dockerHost"/> points
     /// the daemon at another engine of the test Swarm (e.g. a standby manager); the test environment's DOCKER_HOST otherwise.
+    /// <paramref name="bareRemote"/>: the daemon reads a bare repository, as a real remote is, so a <c>writeBack: commit</c>
+    /// can push to it (libgit2 pushes to bare repositories only); the test commits in a working clone and pushes, pulling
+    /// first, as a human would. <paramref name="repositoryUrl"/> turns the path of the repository the daemon reads into
+    /// the <c>DesiredState:Repository</c> it is given (e.g. an http URL of a git server serving it).
     /// </summary>
     public static async Task<DaemonProcess> StartAsync(
-        string initialDesiredState, IEnumerable<string>? extraArguments = null, TimeSpan? pollInterval = null, string? dockerHost = null)
+        string initialDesiredState, IEnumerable<string>? extraArguments = null, TimeSpan? pollInterval = null, string? dockerHost = null,
+        bool bareRemote = false, Func<string, string>? repositoryUrl = null)
     {
         var environment = TestEnvironment.Current;
         dockerHost ??= environment.DockerHost;
         var root = Directory.CreateTempSubdirectory("sprocket-daemon-").FullName;
-        var repository = await WorkRepository.InitAsync(Path.Combine(root, "desired"));
+        var repository = await WorkRepository.InitAsync(Path.Combine(root, bareRemote ? "work" : "desired"));
         var initialRevision = await repository.CommitFileAsync(DesiredStateYaml.FileName, initialDesiredState, "initial desired state");
+        string? bare = null;
+        if (bareRemote)
+        {
+            bare = await repository.CloneBareAsync(Path.Combine(root, "desired.git"));
+            await repository.RunAsync("remote", "add", "origin", bare);
+            await repository.RunAsync("fetch", "--quiet", "origin");
+            await repository.RunAsync("branch", "--quiet", "--set-upstream-to=origin/main", "main");
+        }
+
+        var daemonRepository = bare ?? repository.Directory;
 
         var start = new ProcessStartInfo(DotnetHost)
         {
@@ -103,7 +126,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             DaemonDll, "run",
             // Port 0: the kernel picks a free port and Kestrel logs it; no race with other tests for a port.
             "--urls", "http://127.0.0.1:0",
-            $"--Reconciler:DesiredState:Repository={repository.Directory}",
+            $"--Reconciler:DesiredState:Repository={repositoryUrl?.Invoke(daemonRepository) ?? daemonRepository}",
             $"--Reconciler:DataDirectory={Path.Combine(root, "data")}",
             $"--Reconciler:DesiredState:PollInterval={(pollInterval ?? DefaultPollInterval):c}",
             $"--Reconciler:Docker:Host={dockerHost}",
@@ -125,7 +148,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         try
         {
             var address = await listening.WaitAsync(StartDeadline);
-            daemon = new DaemonProcess(process, start, repository, root, output, address, initialRevision);
+            daemon = new DaemonProcess(process, start, repository, bare, root, output, address, initialRevision);
             await Eventually.Until(daemon.IsHealthyAsync, StartDeadline, "the daemon's /healthz");
             return daemon;
         }
@@ -220,18 +243,31 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     private static HttpClient NewHttpClient(Uri baseAddress) => new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
 
     /// <summary>Commits a whole new desired-state file; returns the commit's full sha.</summary>
-    public async Task<string> CommitDesiredStateAsync(string yaml, string message = "update desired state")
+    public Task<string> CommitDesiredStateAsync(string yaml, string message = "update desired state") =>
+        CommitFileAsync(DesiredStateYaml.FileName, yaml, message);
+
+    /// <summary>
+    /// Commits one file of the desired-state repository (any path); returns the commit's full sha. With a bare remote
+    /// it pulls first (fast-forward only: a write-back commit is built upon, never overwritten) and pushes after, without force.
+    /// </summary>
+    public async Task<string> CommitFileAsync(string path, string content, string message)
     {
         await _commits.WaitAsync();
         try
         {
-            return await _repository.CommitFileAsync(DesiredStateYaml.FileName, yaml, message);
+            if (_bareRemote is not null) await _repository.RunAsync("pull", "--quiet", "--ff-only", "origin", "main");
+            var commit = await _repository.CommitFileAsync(path, content, message);
+            if (_bareRemote is not null) await _repository.RunAsync("push", "--quiet", "origin", "main");
+            return commit;
         }
         finally
         {
             _commits.Release();
         }
     }
+
+    /// <summary>The desired-state file as the repository the daemon reads has it on <c>main</c> now.</summary>
+    public Task<string> ReadDesiredStateAsync() => GitCli.RunAsync(RepositoryPath, "show", $"main:{DesiredStateYaml.FileName}");
 
     /// <summary><c>GET /api/v1/stacks/{name}</c>, read strictly against the contract; null on 404 (not in force yet).</summary>
     public async Task<StackView?> GetStackAsync(string name)

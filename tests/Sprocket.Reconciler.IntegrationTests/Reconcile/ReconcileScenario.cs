@@ -24,6 +24,13 @@ public sealed record ScenarioOptions(string Engine, string InitialTag)
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
     public TimeSpan? PollInterval { get; init; }
+
+    /// <summary>The daemon reads a bare remote the test pushes to, so a <c>writeBack: commit</c> can push there too
+    /// (see <see cref="DaemonProcess.StartAsync"/>).</summary>
+    public bool BareDesiredState { get; init; }
+
+    /// <summary>Turns the path of the repository the daemon reads into the <c>DesiredState:Repository</c> it is given.</summary>
+    public Func<string, string>? DesiredRepositoryUrl { get; init; }
 }
 
 /// <summary>
@@ -89,7 +96,8 @@ internal sealed class ReconcileScenario : IAsyncDisposable
 
             scenario = new ReconcileScenario(options, scope, registry, pulumi, stack);
             await scenario.CreateServicesAsync();
-            scenario.Daemon = await DaemonProcess.StartAsync(ReconcileYaml.Render(stack), scenario.DaemonArguments(), options.PollInterval);
+            scenario.Daemon = await DaemonProcess.StartAsync(ReconcileYaml.Render(stack), scenario.DaemonArguments(), options.PollInterval,
+                bareRemote: options.BareDesiredState, repositoryUrl: options.DesiredRepositoryUrl);
             await scenario.Daemon.WaitForRevisionAsync(stack.Name, scenario.Daemon.InitialRevision,
                 s => s.Status == "synced" && (options.Engine != Engines.Pulumi || s.Applied.ImageTag == options.InitialTag),
                 $"stack {stack.Name} synced at {options.InitialTag} before the scenario starts");
