@@ -78,8 +78,9 @@ public static class ReconcilePolicy
         var needsApply = managed.Any(s => s.Drift != DriftReason.None || (!s.InSync && s.LiveTag != s.ExpectedTag));
         if (!needsApply)
         {
+            // Synced without an align due: whatever incident was open is over (the on-call undid the rollback).
             if (evaluation.Status == StackStatus.Synced)
-                state = state with { Hold = null, ConsecutiveFailures = 0, NotBefore = null, LastFailure = null };
+                state = state with { Hold = null, ConsecutiveFailures = 0, NotBefore = null, LastFailure = null, Incident = null };
             return state.Hold is { } hold ? Held(state, hold) : new(ReconcileAction.None, evaluation.Status, evaluation.Message, state);
         }
 

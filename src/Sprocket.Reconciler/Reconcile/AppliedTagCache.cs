@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.State;
 
 namespace Sprocket.Reconciler.Reconcile;
 
@@ -9,7 +10,7 @@ namespace Sprocket.Reconciler.Reconcile;
 /// the label written on our last update). Read on polls and after applies, not on every Swarm event, because
 /// asking Pulumi costs a CLI run; events reuse the last answer.
 /// </summary>
-public sealed partial class AppliedTagCache(ApplyRunner runner, EvaluationQueue queue, ILogger<AppliedTagCache> logger)
+public sealed partial class AppliedTagCache(ApplyRunner runner, ApplyHistory history, EvaluationQueue queue, ILogger<AppliedTagCache> logger)
 {
     private readonly ConcurrentDictionary<string, string?> _tags = new(StringComparer.Ordinal);
     private int _refreshing;
@@ -45,7 +46,9 @@ public sealed partial class AppliedTagCache(ApplyRunner runner, EvaluationQueue 
             if (runner.IsApplying(stack.Name) || runner.EngineFor(stack) is not { } engine) return;
             try
             {
-                var tag = await engine.ReadAppliedTagAsync(stack, ct);
+                // The engine's own record first (Pulumi's history, our Swarm labels); when it has none — a Swarm
+                // rollback restores a spec without our labels — the daemon's apply history says what it applied last.
+                var tag = await engine.ReadAppliedTagAsync(stack, ct) ?? LastSucceeded(stack.Name);
                 if (!_tags.TryGetValue(stack.Name, out var known) || known != tag) Interlocked.Exchange(ref changed, 1);
                 _tags[stack.Name] = tag;
             }
@@ -57,6 +60,9 @@ public sealed partial class AppliedTagCache(ApplyRunner runner, EvaluationQueue 
         });
         return changed == 1;
     }
+
+    private string? LastSucceeded(string stack) =>
+        history.Recent(stack, 20).FirstOrDefault(r => r.Outcome == nameof(ApplyOutcome.Succeeded))?.Tag;
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Could not read the applied tag of stack {Stack}: {Reason}")]
     private static partial void LogReadFailed(ILogger logger, string stack, string reason);

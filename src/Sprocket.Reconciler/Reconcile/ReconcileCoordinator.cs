@@ -23,6 +23,7 @@ public sealed partial class ReconcileCoordinator(
     EvaluationQueue queue,
     ReconcilerMetrics metrics,
     StackNotifications notifications,
+    DesiredStateTracker desiredState,
     TimeProvider time,
     ILogger<ReconcileCoordinator> logger) : IDisposable
 {
@@ -139,6 +140,8 @@ public sealed partial class ReconcileCoordinator(
         var now = time.GetUtcNow();
         if (outcome.Record is { Kind: not "superseded" } written)
             notifications.Realigned(desired, evaluation, incident.GoodTag ?? "", incident.BadTag, $"{incident.GoodTag} written back to git ({written.Kind} {written.Reference})");
+        // Our own commit is in git now: fetch it at once rather than at the next poll, so alignment follows.
+        if (outcome.Record?.Kind == "commit") _ = desiredState.RefreshAsync(ReconcileTrigger.Apply, CancellationToken.None);
         var result = outcome.Record?.Kind ?? ReconcileOutcome.Failed;
         metrics.Realigned(spec.Name, result);
         Remember(spec.Name, ReconcilePolicy.AfterWriteBack(StateOf(spec.Name), outcome.Record, outcome.Message, now), now);
