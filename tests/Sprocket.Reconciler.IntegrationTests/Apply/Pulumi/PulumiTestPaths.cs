@@ -1,7 +1,8 @@
 namespace Sprocket.Reconciler.IntegrationTests.Apply.Pulumi;
 
 /// <summary>Where the parser fixtures live: this folder's TestData, and the recorded real-CLI events in
-/// <c>../shared/fixtures/pulumi</c> beside the checkout (as CI lays it out).</summary>
+/// TestData/recorded — copies of the shared fixtures (pulumi/pulumi's display test data, Apache-2.0), kept in
+/// the repository so the tests do not depend on where the checkout sits.</summary>
 internal static class PulumiTestPaths
 {
     public static string RepositoryRoot { get; } = FindRoot();
@@ -10,7 +11,7 @@ internal static class PulumiTestPaths
         Path.Combine(RepositoryRoot, "tests", "Sprocket.Reconciler.IntegrationTests", "Apply", "Pulumi", "TestData", name);
 
     public static string SharedFixture(string name) =>
-        Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "fixtures", "pulumi", name));
+        TestData(Path.Combine("recorded", name));
 
     private static string FindRoot()
     {
