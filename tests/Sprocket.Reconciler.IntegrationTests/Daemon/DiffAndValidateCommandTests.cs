@@ -25,6 +25,9 @@ public sealed class DiffAndValidateCommandTests : IDisposable
         await using var scope = SwarmServiceScope.Create();
         var web = await scope.CreateServiceAsync("web-service-1a2b3c4", _environment.Image(SeededImages.Web, SeededImages.GitAaa));
         var worker = await scope.CreateServiceAsync("worker-service-5d6e7f8", _environment.Image(SeededImages.Worker, SeededImages.GitAaa));
+        // diff is one shot: a service whose task has not started yet is still rolling out, not synced.
+        foreach (var service in new[] { web, worker })
+            await Eventually.Until(async () => await scope.Docker.RunningTaskCountAsync(service) >= 1, TimeSpan.FromSeconds(60), service + " running");
         var name = scope.Prefix + "diff";
         var repository = await WorkRepository.InitAsync(_scratch.Combine("desired"));
         await repository.CommitFileAsync(DesiredStateYaml.FileName, DesiredStateYaml.Render(new DesiredStack(name, SeededImages.GitAaa,
