@@ -11,11 +11,13 @@ public sealed record GitHubRepository(string Host, string Owner, string Name)
     /// Parses an https URL with exactly two path segments. Credentials in the URL are ignored (never kept), so a URL
     /// holding a token can be passed as is. Anything else (ssh, local paths, extra segments) gives null.
     /// </summary>
-    public static GitHubRepository? TryParse(string? url)
+    /// <param name="allowPlainHttp">Also accept <c>http://</c>: only where the URL merely names the repository and the
+    /// API address is configured on its own (the write-back), never where requests follow the URL's scheme.</param>
+    public static GitHubRepository? TryParse(string? url, bool allowPlainHttp = false)
     {
         if (string.IsNullOrWhiteSpace(url)
             || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri)
-            || uri.Scheme != Uri.UriSchemeHttps
+            || !(uri.Scheme == Uri.UriSchemeHttps || (allowPlainHttp && uri.Scheme == Uri.UriSchemeHttp))
             || !string.IsNullOrEmpty(uri.Query)
             || !string.IsNullOrEmpty(uri.Fragment))
         {
@@ -36,5 +38,12 @@ public sealed record GitHubRepository(string Host, string Owner, string Name)
     private static bool IsValidPart(string part) =>
         part.Length > 0 && part != "." && part != ".." && part.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
-    public override string ToString() => $"{Owner}/{Name}";
+    public string FullName => $"{Owner}/{Name}";
+
+    /// <summary>api.github.com for github.com; GitHub Enterprise Server serves its API under /api/v3/ of its own host.</summary>
+    public Uri DefaultApiUrl => Host.Equals("github.com", StringComparison.OrdinalIgnoreCase)
+        ? new Uri("https://api.github.com/")
+        : new Uri($"https://{Host}/api/v3/");
+
+    public override string ToString() => FullName;
 }

@@ -1,3 +1,4 @@
+using Sprocket.Reconciler.Notify;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Octokit;
@@ -33,7 +34,7 @@ internal sealed class GitHubPullRequestWriteBack(
     {
         var desired = desiredStateOptions.CurrentValue;
         var token = gitHubOptions.CurrentValue.Token;
-        if (GitHubRepositoryName.TryParse(desired.Repository) is not { } repository)
+        if (GitHubRepository.TryParse(desired.Repository, allowPlainHttp: true) is not { } repository)
             return new WriteBackResult.Failed(
                 $"writeBack: pull-request needs the desired-state repository as a GitHub https URL; {SecretScrubber.RemoveUrlUserInfo(desired.Repository)} is not one.");
         if (string.IsNullOrEmpty(token))
@@ -60,7 +61,7 @@ internal sealed class GitHubPullRequestWriteBack(
         }
     }
 
-    private GitHubClient Client(GitHubRepositoryName repository, string token)
+    private GitHubClient Client(GitHubRepository repository, string token)
     {
         var configured = apiOptions.CurrentValue.ApiUrl;
         var apiUrl = string.IsNullOrWhiteSpace(configured) ? repository.DefaultApiUrl : new Uri(configured);
@@ -73,7 +74,7 @@ internal sealed class GitHubPullRequestWriteBack(
     }
 
     private sealed class Session(
-        GitHubClient client, GitHubRepositoryName repository, string baseBranch, string path,
+        GitHubClient client, GitHubRepository repository, string baseBranch, string path,
         WriteBackRequest request, WriteBackOptions identity, DateTimeOffset now)
     {
         private string Owner => repository.Owner;

@@ -1,3 +1,4 @@
+using Sprocket.Reconciler.Notify;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.WriteBack;
 
@@ -59,9 +60,9 @@ public sealed class WriteBackOptionsTests
     [InlineData("https://ghe.example.com/platform/desired.git/", "ghe.example.com", "platform", "desired", "https://ghe.example.com/api/v3/")]
     public void RepositoryName_IsReadFromTheCloneUrl(string url, string host, string owner, string name, string apiUrl)
     {
-        var parsed = GitHubRepositoryName.TryParse(url);
+        var parsed = GitHubRepository.TryParse(url, allowPlainHttp: true);
 
-        Assert.Equal(new GitHubRepositoryName(host, owner, name), parsed);
+        Assert.Equal(new GitHubRepository(host, owner, name), parsed);
         Assert.Equal(new Uri(apiUrl), parsed!.DefaultApiUrl);
     }
 
@@ -70,5 +71,5 @@ public sealed class WriteBackOptionsTests
     [InlineData("file:///srv/git/desired.git")]
     [InlineData("https://github.com/SprocketBot")]
     [InlineData("https://gitlab.example/group/sub/desired.git")]
-    public void RepositoryName_IsNullForAnythingElse(string url) => Assert.Null(GitHubRepositoryName.TryParse(url));
+    public void RepositoryName_IsNullForAnythingElse(string url) => Assert.Null(GitHubRepository.TryParse(url, allowPlainHttp: true));
 }
