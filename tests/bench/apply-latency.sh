@@ -43,28 +43,11 @@ TOKEN=apply-bench-token
 PASSPHRASE=apply-bench-passphrase
 TAGS=(git-bbb2222 git-ccc3333)
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-wait_until() {
-  local seconds="$1"; shift
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.05
-  done
-}
-
-now_us() { echo "${EPOCHREALTIME/./}"; }
+# shellcheck source=tests/bench/lib.sh
+source "$root/tests/bench/lib.sh"
 
 publish() {
-  if [[ ! -x $BIN ]] || [[ -n $(find "$root/src" "$root/Directory.Build.props" -newer "$BIN" -type f \
-      ! -path '*/bin/*' ! -path '*/obj/*' -print -quit) ]]; then
-    log "publishing the daemon to $APP"
-    dotnet publish "$root/src/Sprocket.Reconciler" -c Release -o "$APP" --nologo -v quiet >"$DIR/publish.log" 2>&1 ||
-      die "dotnet publish failed; see $DIR/publish.log"
-    touch "$BIN"
-  fi
+  publish_daemon
   log "building the pulumi stand-in"
   dotnet build "$root/tests/pulumi-standin" -c Debug --nologo -v quiet >"$DIR/standin-build.log" 2>&1 ||
     die "building the stand-in failed; see $DIR/standin-build.log"
