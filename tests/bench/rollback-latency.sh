@@ -31,30 +31,9 @@ DESIRED_TAG=git-bbb2222
 LABEL=sprocket.bench=1
 API="http://127.0.0.1:$PORT/api/v1/stacks/$STACK"
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=tests/bench/lib.sh
+source "$root/tests/bench/lib.sh"
 
-wait_until() {
-  local seconds="$1"; shift
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.05
-  done
-}
-
-now_us() { echo "${EPOCHREALTIME/./}"; }
-
-publish() {
-  if [[ -x $BIN ]] && [[ -z $(find "$root/src" "$root/Directory.Build.props" -newer "$BIN" -type f \
-      ! -path '*/bin/*' ! -path '*/obj/*' -print -quit) ]]; then
-    return
-  fi
-  log "publishing the daemon to $APP"
-  dotnet publish "$root/src/Sprocket.Reconciler" -c Release -o "$APP" --nologo -v quiet >"$DIR/publish.log" 2>&1 ||
-    die "dotnet publish failed; see $DIR/publish.log"
-  touch "$BIN"
-}
 
 daemon_pid=""
 cleanup() {
@@ -91,6 +70,8 @@ stacks:
     imageTag: $DESIRED_TAG
     services:
       - { repository: $REPOSITORY, match: $SERVICE* }
+    # Detection only: the bench drives every update itself, so the daemon must not apply, revert or realign.
+    policy: { autoSync: false, onEmergencyRollback: hold, onDrift: alert }
 EOF
   git -C "$DIR/desired" add desired-state.yaml
   git -C "$DIR/desired" -c user.name=bench -c user.email=bench@localhost commit -q -m "bench: $DESIRED_TAG"
@@ -141,7 +122,7 @@ main() {
   trap cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
-  publish
+  publish_daemon
   make_desired_repo
   create_service
   start_daemon
