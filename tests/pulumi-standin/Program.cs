@@ -26,7 +26,7 @@ try
     }
 
     // The crash and hard-terminate paths exit without returning here; they record the call first.
-    void RecordKilled() => Record(137);
+    void RecordKilled() => Record(ExitCodes.Killed);
 
     exitCode = arguments.Words.FirstOrDefault() switch
     {
@@ -39,7 +39,9 @@ try
         "up" or "update" => await DeployCommands.UpAsync(arguments, workDirectory, clock, stdout, stderr, RecordKilled),
         "refresh" => await DeployCommands.RefreshAsync(arguments, workDirectory, clock, stdout, stderr, RecordKilled),
         null => throw new CliException("the stand-in needs a command (see tests/pulumi-standin/README.md)"),
-        var unknown => throw new CliException($"unknown command \"{unknown}\" for \"pulumi\""),
+        // rattler's unknownCommandError (v3.259.0 pkg/cmd/pulumi/rattler/rattler.go), minus its "Did you mean
+        // this?" suggestions; a plain error, so exit 1.
+        var unknown => throw new CliException($"unknown command \"{unknown}\" for \"pulumi\"\nRun 'pulumi --help' for usage."),
     };
 }
 catch (CliException exception)
@@ -49,9 +51,9 @@ catch (CliException exception)
 }
 catch (Exception exception) when (exception is Docker.DotNet.DockerApiException or HttpRequestException or IOException or TimeoutException)
 {
-    // What the real CLI does with an unexpected provider or I/O error: print it, exit 255.
+    // What the real CLI does with an unexpected provider or I/O error: print it, exit 1 (ExitCodeError).
     stderr.WriteLine($"error: {exception.Message}");
-    exitCode = CliException.GenericFailure;
+    exitCode = ExitCodes.Error;
 }
 
 stdout.Flush();

@@ -17,32 +17,42 @@ public sealed class StandinCommandTests : IAsyncLifetime
     public async Task DisposeAsync() => await workspace.DisposeAsync();
 
     [Fact]
-    public async Task Version_prints_one_line_the_automation_api_accepts()
+    public async Task Version_prints_the_modelled_release_v3_259_0_with_its_leading_v()
     {
+        // pulumi/pulumi v3.259.0 pkg/cmd/pulumi/version/version.go prints version.Version and a newline.
         var result = await workspace.RunAsync(["version"]);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("v3.150.0\n", result.StandardOutput);
+        Assert.Equal("v3.259.0\n", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Install_exists_as_in_every_cli_since_3_91_0_and_succeeds_for_a_yaml_program()
+    {
+        var result = await workspace.RunAsync(["install", "--non-interactive"]);
+
+        StandinWorkspace.AssertSucceeded(result);
     }
 
     [Fact]
     public async Task Stack_select_of_a_missing_stack_fails_like_the_real_cli_until_init_creates_it()
     {
         var missing = await workspace.RunAsync(["stack", "select", "--stack", "prod", "--non-interactive"]);
-        Assert.Equal(255, missing.ExitCode);
+        // StackNotFoundError maps to ExitStackNotFound (v3.259.0 pkg/cmd/pulumi/cmd/exit_codes.go).
+        Assert.Equal(6, missing.ExitCode);
         Assert.Equal("error: no stack named 'prod' found", missing.StandardError.Trim());
 
         var noPassphrase = await workspace.RunAsync(
             ["stack", "init", "--stack", "prod", "--non-interactive"],
             new Dictionary<string, string?> { ["PULUMI_CONFIG_PASSPHRASE"] = null });
-        Assert.Equal(255, noPassphrase.ExitCode);
+        Assert.Equal(1, noPassphrase.ExitCode);
         Assert.Contains("passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE", noPassphrase.StandardError);
 
         StandinWorkspace.AssertSucceeded(await workspace.RunAsync(["stack", "init", "--stack", "prod", "--non-interactive"]));
         Assert.True(File.Exists(Path.Combine(workspace.StateDirectory, ".pulumi", "stacks", "platform", "prod.json")));
 
         var again = await workspace.RunAsync(["stack", "init", "--stack", "prod", "--non-interactive"]);
-        Assert.Equal(255, again.ExitCode);
+        Assert.Equal(1, again.ExitCode);
         Assert.Equal("error: stack 'prod' already exists", again.StandardError.Trim());
 
         StandinWorkspace.AssertSucceeded(await workspace.RunAsync(["stack", "select", "--stack", "prod", "--non-interactive"]));
@@ -68,20 +78,83 @@ public sealed class StandinCommandTests : IAsyncLifetime
         Assert.False(value["secret"]!.GetValue<bool>());
 
         var missing = await workspace.RunAsync(["config", "get", "nope", "--json", "--stack", "prod", "--non-interactive"]);
-        Assert.Equal(255, missing.ExitCode);
+        Assert.Equal(1, missing.ExitCode);
         Assert.Equal("error: configuration key 'nope' not found for stack 'prod'", missing.StandardError.Trim());
     }
 
     [Fact]
-    public async Task Unknown_commands_and_flags_fail_with_cobras_text()
+    public async Task Unknown_commands_and_flags_fail_with_the_texts_and_exit_code_of_v3_259_0()
     {
+        // pkg/cmd/pulumi/rattler/rattler.go unknownCommandError; a plain error, so ExitCodeError (1).
         var command = await workspace.RunAsync(["frobnicate"]);
-        Assert.Equal(255, command.ExitCode);
-        Assert.Equal("error: unknown command \"frobnicate\" for \"pulumi\"", command.StandardError.Trim());
+        Assert.Equal(1, command.ExitCode);
+        Assert.Equal("error: unknown command \"frobnicate\" for \"pulumi\"\nRun 'pulumi --help' for usage.", command.StandardError.Trim());
 
+        // pflag's "unknown flag: --x" through cobra's default FlagErrorFunc, also exit 1.
         var flag = await workspace.RunAsync(["up", "--bogus"]);
-        Assert.Equal(255, flag.ExitCode);
+        Assert.Equal(1, flag.ExitCode);
         Assert.Equal("error: unknown flag: --bogus", flag.StandardError.Trim());
+    }
+
+    [Fact]
+    public async Task Up_without_yes_is_the_typed_no_confirmation_error_exit_2()
+    {
+        await workspace.InitStackAsync(SeededImages.GitAaa);
+
+        // v3.259.0 up.go returns backenderr.NoConfirmationInNonInteractiveError; ExitCodeFor maps it to 2.
+        var up = await workspace.RunAsync(["up", "--stack", "prod", "--non-interactive"]);
+
+        Assert.Equal(2, up.ExitCode);
+        Assert.Equal("error: --yes or --skip-preview or --preview-only must be passed in to proceed when running in non-interactive mode",
+            up.StandardError.Trim());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("false")]
+    [InlineData("yes")]
+    [InlineData(" true")]
+    public async Task Event_log_is_an_unknown_flag_unless_PULUMI_DEBUG_COMMANDS_is_truthy(string? debugCommands)
+    {
+        // v3.259.0 pkg/cmd/pulumi/operations/up.go registers --event-log only `if env.DebugCommands.Value()`;
+        // sdk/go/common/util/env/env.go BoolValue.Value is true only for "1" or "true" (any case), untrimmed.
+        await workspace.InitStackAsync(SeededImages.GitAaa);
+
+        var up = await workspace.UpAsync("nodebug", environment: new Dictionary<string, string?> { ["PULUMI_DEBUG_COMMANDS"] = debugCommands });
+        var preview = await workspace.RunAsync(["preview", "--json", "--event-log", workspace.EventLogPath("nodebug-preview"), "--stack", "prod"],
+            new Dictionary<string, string?> { ["PULUMI_DEBUG_COMMANDS"] = debugCommands });
+
+        Assert.Equal(1, up.ExitCode);
+        Assert.Equal("error: unknown flag: --event-log", up.StandardError.Trim());
+        Assert.Equal(1, preview.ExitCode);
+        Assert.Equal("error: unknown flag: --event-log", preview.StandardError.Trim());
+        Assert.False(File.Exists(workspace.EventLogPath("nodebug")));
+        Assert.Empty(workspace.LockFiles());
+    }
+
+    [Theory]
+    [InlineData("true")]
+    [InlineData("TRUE")]
+    [InlineData("1")]
+    public async Task Event_log_is_accepted_when_PULUMI_DEBUG_COMMANDS_is_truthy(string debugCommands)
+    {
+        await workspace.InitStackAsync(SeededImages.GitAaa);
+
+        var preview = await workspace.RunAsync(["preview", "--json", "--event-log", workspace.EventLogPath("debug-preview"), "--stack", "prod"],
+            new Dictionary<string, string?> { ["PULUMI_DEBUG_COMMANDS"] = debugCommands });
+
+        StandinWorkspace.AssertSucceeded(preview);
+        Assert.Equal("succeeded", EventLog.ReadValid(workspace.EventLogPath("debug-preview")).Summary["result"]!.ToString());
+    }
+
+    [Fact]
+    public async Task Event_log_stays_unknown_on_commands_that_never_have_it()
+    {
+        var stack = await workspace.RunAsync(["stack", "ls", "--json", "--event-log", workspace.EventLogPath("ls")]);
+
+        Assert.Equal(1, stack.ExitCode);
+        Assert.Equal("error: unknown flag: --event-log", stack.StandardError.Trim());
     }
 
     [Fact]
@@ -96,7 +169,7 @@ public sealed class StandinCommandTests : IAsyncLifetime
             ["config", "set", "image-tag", "--plaintext", "--stack", "prod", "--non-interactive", "--", "git-bbb2222"],
             calls[1]["argv"]!.AsArray().Select(argument => argument!.ToString()));
         Assert.Equal(0, calls[1]["exitCode"]!.GetValue<int>());
-        Assert.Equal(255, calls[2]["exitCode"]!.GetValue<int>());
+        Assert.Equal(1, calls[2]["exitCode"]!.GetValue<int>());
         Assert.Equal(workspace.ProgramDirectory, calls[2]["cwd"]!.ToString());
         var names = calls[0]["pulumiEnv"]!.AsArray().Select(name => name!.ToString()).ToList();
         Assert.Contains("PULUMI_CONFIG_PASSPHRASE", names);

@@ -23,7 +23,9 @@ public sealed class StandinFailureTests : IAsyncLifetime
         await workspace.SetTagAsync(SeededImages.GitDead);
         var up = await workspace.UpAsync("dead");
 
-        Assert.Equal(255, up.ExitCode);
+        // v3.259.0: the engine's bail error maps to ExitCodeError (pkg/cmd/pulumi/cmd/exit_codes.go); the summary
+        // carries result "failed" (sdk/go/common/apitype/events.go, OperationResultFromError).
+        Assert.Equal(1, up.ExitCode);
         Assert.Contains("error: update failed", up.StandardError);
         var log = EventLog.ReadValid(workspace.EventLogPath("dead"));
         var failed = Assert.Single(log.Payloads("resOpFailedEvent"));
@@ -32,6 +34,7 @@ public sealed class StandinFailureTests : IAsyncLifetime
         Assert.Equal("error", diagnostic["severity"]!.ToString());
         Assert.Contains("rolled back", diagnostic["message"]!.ToString(), StringComparison.Ordinal);
         Assert.Null(log.Summary["resourceChanges"]!["update"]);
+        Assert.Equal("failed", log.Summary["result"]!.ToString());
 
         var history = await workspace.RunAsync(["stack", "history", "--json", "--stack", "prod", "--non-interactive"]);
         Assert.Equal("failed", System.Text.Json.Nodes.JsonNode.Parse(history.StandardOutput)![0]!["result"]!.ToString());
@@ -58,7 +61,8 @@ public sealed class StandinFailureTests : IAsyncLifetime
         await workspace.SetTagAsync(SeededImages.GitCcc);
         var up = await workspace.UpAsync("partial", environment: new Dictionary<string, string?> { ["SPROCKET_STANDIN_FAIL_AFTER"] = "1" });
 
-        Assert.Equal(255, up.ExitCode);
+        Assert.Equal(1, up.ExitCode);
+        Assert.Equal("failed", EventLog.ReadValid(workspace.EventLogPath("partial")).Summary["result"]!.ToString());
         Assert.Equal(await RegistryDigest.OfAsync(workspace.Environment, SeededImages.Web, SeededImages.GitCcc),
             (await workspace.Scope.Docker.SnapshotServiceAsync(web)).SpecImage);
         var workerAfter = await workspace.Scope.Docker.SnapshotServiceAsync(worker);

@@ -29,7 +29,7 @@ public sealed class StandinLockTests : IAsyncLifetime
 
         var second = await workspace.UpAsync("second");
 
-        Assert.Equal(255, second.ExitCode);
+        Assert.Equal(1, second.ExitCode); // v3.259.0: a plain error, ExitCodeError
         Assert.StartsWith(LockConflict, second.StandardError, StringComparison.Ordinal);
         Assert.Contains(Path.GetFileName(workspace.LockFiles().Single()), second.StandardError, StringComparison.Ordinal);
 
@@ -37,7 +37,7 @@ public sealed class StandinLockTests : IAsyncLifetime
         await global::CliWrap.Cli.Wrap("kill").WithArguments(["-INT", slow.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExecuteAsync();
         var result = await slow;
         var first = new StandinResult(result.ExitCode, result.StandardOutput, result.StandardError);
-        Assert.Equal(255, first.ExitCode);
+        Assert.Equal(1, first.ExitCode); // v3.259.0: BailErrorf("canceled") maps to ExitCodeError, not 8
         Assert.Contains("error: update canceled", first.StandardError, StringComparison.Ordinal);
         Assert.Contains("^C received; cancelling.", first.StandardOutput, StringComparison.Ordinal);
         var log = EventLog.ReadValid(workspace.EventLogPath("slow"));
@@ -51,7 +51,7 @@ public sealed class StandinLockTests : IAsyncLifetime
     {
         var up = await workspace.UpAsync("locked", environment: new Dictionary<string, string?> { ["SPROCKET_STANDIN_LOCKED"] = "1" });
 
-        Assert.Equal(255, up.ExitCode);
+        Assert.Equal(1, up.ExitCode);
         Assert.StartsWith(LockConflict, up.StandardError, StringComparison.Ordinal);
         Assert.Empty(workspace.LockFiles());
         Assert.Empty(File.ReadAllText(workspace.EventLogPath("locked")));

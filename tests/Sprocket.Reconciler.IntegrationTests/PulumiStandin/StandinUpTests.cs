@@ -55,6 +55,7 @@ public sealed class StandinUpTests : IAsyncLifetime
         Assert.NotNull(outputs["metadata"]!["detailedDiff"]!["taskSpec.containerSpec.image"]);
         Assert.Equal(1, log.Summary["resourceChanges"]!["update"]!.GetValue<int>());
         Assert.False(log.Summary["isPreview"]!.GetValue<bool>());
+        Assert.Equal("succeeded", log.Summary["result"]!.ToString());
 
         var history = await workspace.RunAsync(["stack", "history", "--json", "--page-size", "1", "--page", "1", "--stack", "prod", "--non-interactive"]);
         var latest = Assert.Single(JsonNode.Parse(history.StandardOutput)!.AsArray())!;

@@ -117,6 +117,8 @@ public sealed class StandinWorkspace : IAsyncDisposable
                     .Set("PULUMI_CONFIG_PASSPHRASE", Passphrase)
                     .Set("PULUMI_HOME", Path.Combine(Root, "home"))
                     .Set("PULUMI_SKIP_UPDATE_CHECK", "true")
+                    // As the Automation API (and the daemon) sets it: without it up/preview/refresh have no --event-log.
+                    .Set("PULUMI_DEBUG_COMMANDS", "true")
                     .Set("DOCKER_HOST", Environment.DockerHost)
                     .Set("SPROCKET_STANDIN_CALLS", CallsFile)
                     .Set("SPROCKET_STANDIN_LOCKED", null)

@@ -22,7 +22,7 @@ public sealed class FileBackend(string root, TimeProvider clock)
         if (string.IsNullOrEmpty(url))
         {
             // What the real CLI says when it falls back to Pulumi Cloud without a token.
-            throw new CliException("PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions");
+            throw new CliException("PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions", ExitCodes.Authentication);
         }
 
         if (!url.StartsWith("file://", StringComparison.Ordinal))

@@ -2,7 +2,9 @@ namespace Sprocket.PulumiStandin.Cli;
 
 /// <summary>
 /// Splits argv into words and flags. One flag table serves every command (the real CLI's flags differ per
-/// command, but a driver only sends valid combinations); a flag outside the table fails with cobra's text.
+/// command, but a driver only sends valid combinations); a flag outside the table fails with pflag's text
+/// (<c>unknown flag: --x</c>), exit 1. <c>--event-log</c> exists only on the operations and only under
+/// <c>PULUMI_DEBUG_COMMANDS</c> (see <see cref="DebugCommands"/>).
 /// </summary>
 public static class ArgumentParser
 {
@@ -29,7 +31,9 @@ public static class ArgumentParser
         ['a'] = "all",
     };
 
-    public static ParsedArguments Parse(IReadOnlyList<string> argv)
+    public static ParsedArguments Parse(IReadOnlyList<string> argv) => Parse(argv, DebugCommands.Enabled());
+
+    public static ParsedArguments Parse(IReadOnlyList<string> argv, bool debugCommands)
     {
         var words = new List<string>();
         var flags = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -48,7 +52,9 @@ public static class ArgumentParser
                 var body = argument[2..];
                 var equals = body.IndexOf('=', StringComparison.Ordinal);
                 var name = equals >= 0 ? body[..equals] : body;
-                if (!LongFlags.TryGetValue(name, out var spec))
+                var command = words.FirstOrDefault();
+                if (!LongFlags.TryGetValue(name, out var spec) ||
+                    (name == "event-log" && !DebugCommands.HasEventLogFlag(command, debugCommands)))
                 {
                     throw new CliException($"unknown flag: --{name}");
                 }

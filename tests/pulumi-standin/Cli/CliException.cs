@@ -1,12 +1,10 @@
 namespace Sprocket.PulumiStandin.Cli;
 
 /// <summary>
-/// A failure the CLI reports as <c>error: MESSAGE</c> on stderr. Pulumi CLIs before v3.226.1 (this stand-in
-/// claims v3.150.0) exit 255 for every failure: missing stack, lock conflict, failed update, bad flag.
+/// A failure the CLI reports as <c>error: MESSAGE</c> on stderr, with the exit code the modelled CLI
+/// (<see cref="Commands.MiscCommands.Version"/>) gives that kind of failure (see <see cref="ExitCodes"/>).
 /// </summary>
-public sealed class CliException(string message, int exitCode = CliException.GenericFailure) : Exception(message)
+public sealed class CliException(string message, int exitCode = ExitCodes.Error) : Exception(message)
 {
-    public const int GenericFailure = 255;
-
     public int ExitCode { get; } = exitCode;
 }

@@ -32,7 +32,10 @@ public static class DeployCommands
     {
         if (!arguments.IsSet("yes") && !arguments.IsSet("skip-preview"))
         {
-            throw new CliException("--yes or --skip-preview must be passed in to proceed when running in non-interactive mode");
+            // backenderr.NoConfirmationInNonInteractiveError (v3.259.0 up.go), which ExitCodeFor maps to 2.
+            throw new CliException(
+                "--yes or --skip-preview or --preview-only must be passed in to proceed when running in non-interactive mode",
+                ExitCodes.Configuration);
         }
 
         return RunAsync(arguments, workDirectory, clock, stdout, stderr, recordCrash,
@@ -43,7 +46,8 @@ public static class DeployCommands
     {
         if (!arguments.IsSet("yes") && !arguments.IsSet("skip-preview"))
         {
-            throw new CliException("--yes or --skip-preview must be passed in to proceed when running in non-interactive mode");
+            // A plain error in v3.259.0 refresh.go (exit 1), unlike up's typed one.
+            throw new CliException("--yes or --skip-preview or --preview-only must be passed in to proceed when running in non-interactive mode");
         }
 
         return RunAsync(arguments, workDirectory, clock, stdout, stderr, recordCrash,
@@ -74,7 +78,7 @@ public static class DeployCommands
                 terminate: () =>
                 {
                     recordCrash();
-                    Environment.Exit(CliException.GenericFailure);
+                    Environment.Exit(ExitCodes.Error);
                 });
             var runner = new UpdateRunner(context, swarm, resolver, log, switches, signals, stdout, stderr) { BeforeCrash = recordCrash };
             return await run(runner);

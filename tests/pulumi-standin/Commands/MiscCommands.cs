@@ -5,8 +5,12 @@ namespace Sprocket.PulumiStandin.Commands;
 /// <summary>`pulumi version`, `pulumi install`, `pulumi cancel`.</summary>
 public static class MiscCommands
 {
-    /// <summary>The version the stand-in claims: new enough for the Automation API's check (≥ 3.1.0), old enough to exit 255 on every failure.</summary>
-    public const string Version = "v3.150.0";
+    /// <summary>
+    /// The release the stand-in models (pulumi/pulumi tag v3.259.0, commit 0ac56e876614aedf12771d73ef7e80959b8a6fd4):
+    /// its flags, texts and exit codes. <c>pulumi version</c> prints version.Version, which carries the leading v
+    /// (pkg/cmd/pulumi/version/version.go).
+    /// </summary>
+    public const string Version = "v3.259.0";
 
     public static int PrintVersion(TextWriter stdout)
     {
@@ -14,7 +18,7 @@ public static class MiscCommands
         return 0;
     }
 
-    /// <summary>A YAML program has no dependencies to install: success, as the real CLI reports for it.</summary>
+    /// <summary>`pulumi install` (since v3.91.0): a YAML program has no dependencies to install, so success.</summary>
     public static int Install() => 0;
 
     /// <summary>On the file backend `pulumi cancel` deletes the stack's lock files (a crashed update's included).</summary>

@@ -40,10 +40,10 @@ public static class StackCommands
         var project = ProjectFile.Find(workDirectory);
         var backend = FileBackend.FromEnvironment(clock);
         var stack = StackContext.Parse(arguments.Value("stack") ?? arguments.Words.ElementAtOrDefault(2)
-            ?? throw new CliException("no stack selected; please use `pulumi stack select` or `pulumi stack init` to choose one"), project);
+            ?? throw new CliException("no stack selected; please use `pulumi stack select` or `pulumi stack init` to choose one", ExitCodes.StackNotFound), project);
         if (!backend.StackExists(project.Name, stack))
         {
-            if (!arguments.IsSet("create")) throw new CliException($"no stack named '{stack}' found");
+            if (!arguments.IsSet("create")) throw new CliException($"no stack named '{stack}' found", ExitCodes.StackNotFound);
             Create(project, backend, stack);
         }
 

@@ -18,14 +18,14 @@ public sealed record StackContext(ProjectFile Project, FileBackend Backend, stri
         var project = ProjectFile.Find(workDirectory);
         var backend = FileBackend.FromEnvironment(clock);
         var stack = StackName(arguments, project);
-        if (!backend.StackExists(project.Name, stack)) throw new CliException($"no stack named '{stack}' found");
+        if (!backend.StackExists(project.Name, stack)) throw new CliException($"no stack named '{stack}' found", ExitCodes.StackNotFound);
         return new StackContext(project, backend, stack, StackConfigFile.Load(project, stack));
     }
 
     public static string StackName(ParsedArguments arguments, ProjectFile project)
     {
         var reference = arguments.Value("stack") ?? CurrentStackStore.Read(project)
-            ?? throw new CliException("no stack selected; please use `pulumi stack select` or `pulumi stack init` to choose one");
+            ?? throw new CliException("no stack selected; please use `pulumi stack select` or `pulumi stack init` to choose one", ExitCodes.StackNotFound);
         return Parse(reference, project);
     }
 

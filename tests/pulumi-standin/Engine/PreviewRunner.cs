@@ -49,13 +49,13 @@ public sealed class PreviewRunner(StackContext context, DigestResolver resolver,
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        log.Write("summaryEvent", StepEvents.Summary(summary, elapsed, isPreview: true));
+        log.Write("summaryEvent", StepEvents.Summary(summary, elapsed, isPreview: true, diagnostics.Count > 0 ? "failed" : "succeeded"));
         log.Write("cancelEvent", new JsonObject());
         var digest = new JsonObject { ["config"] = config, ["steps"] = steps };
         if (diagnostics.Count > 0) digest["diagnostics"] = diagnostics;
         digest["duration"] = elapsed.Ticks * 100;
         digest["changeSummary"] = new JsonObject(summary.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)pair.Value)));
-        return (diagnostics.Count > 0 ? CliException.GenericFailure : 0, digest);
+        return (diagnostics.Count > 0 ? ExitCodes.Error : 0, digest);
     }
 
     private void Planning(string op, string urn, string type, JsonObject? old, JsonObject? proposed, bool changed, string provider)

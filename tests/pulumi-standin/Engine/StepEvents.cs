@@ -62,13 +62,18 @@ public static class StepEvents
         return diagnostic;
     }
 
-    public static JsonObject Summary(IReadOnlyDictionary<string, int> changes, TimeSpan duration, bool isPreview) => new()
+    /// <summary>
+    /// SummaryEvent (v3.259.0 sdk/go/common/apitype/events.go); <c>result</c> (OperationResult: succeeded, failed,
+    /// canceled) exists since v3.237.0 and is derived from the engine's terminal error (OperationResultFromError).
+    /// </summary>
+    public static JsonObject Summary(IReadOnlyDictionary<string, int> changes, TimeSpan duration, bool isPreview, string result) => new()
     {
         ["maybeCorrupt"] = false,
         ["durationSeconds"] = (int)duration.TotalSeconds,
         ["resourceChanges"] = new JsonObject(changes.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)pair.Value))),
         ["PolicyPacks"] = new JsonObject(),
         ["isPreview"] = isPreview,
+        ["result"] = result,
     };
 
     /// <summary>A service resource as state stores it after the provider applied <paramref name="inputs"/>.</summary>

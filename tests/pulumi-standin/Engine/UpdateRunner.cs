@@ -10,7 +10,7 @@ namespace Sprocket.PulumiStandin.Engine;
 
 /// <summary>
 /// `pulumi up` and `pulumi refresh`: under the stack lock, run the steps against the real Swarm, write the
-/// event log, then state and a history entry. Returns the exit code (0, or 255 on failure or cancellation).
+/// event log, then state and a history entry. Returns the exit code (0, or 1 on failure or cancellation, as v3.259.0 does).
 /// </summary>
 public sealed class UpdateRunner(
     StackContext context,
@@ -230,11 +230,13 @@ public sealed class UpdateRunner(
     private int Finish(StackState state, string kind, DateTimeOffset started, string execKind, string message, string? failure)
     {
         var ended = clock.GetUtcNow();
-        log.Write("summaryEvent", StepEvents.Summary(changes, ended - started, isPreview: false));
-        log.Write("cancelEvent", new JsonObject());
-        context.Backend.WriteState(context.Project.Name, context.Stack, state);
         var cancelled = failure is null && signals.IsCancelled;
         var result = failure is null && !cancelled ? "succeeded" : "failed";
+        // A graceful cancel ends the engine with BailErrorf("canceled") (v3.259.0 pkg/resource/deploy/
+        // deployment_executor.go), which is not context.Canceled: OperationResultFromError says "failed".
+        log.Write("summaryEvent", StepEvents.Summary(changes, ended - started, isPreview: false, result));
+        log.Write("cancelEvent", new JsonObject());
+        context.Backend.WriteState(context.Project.Name, context.Stack, state);
         context.Backend.AppendHistory(context.Project.Name, context.Stack, new UpdateRecord(
             Version: 0,
             Kind: kind,
@@ -258,13 +260,13 @@ public sealed class UpdateRunner(
         if (cancelled)
         {
             stderr.WriteLine($"error: {kind} canceled");
-            return CliException.GenericFailure;
+            return ExitCodes.Error; // a bail error: ExitCodeFor gives 1, not ExitCancelled (8)
         }
 
         if (failure is not null)
         {
             stderr.WriteLine($"error: {kind} failed");
-            return CliException.GenericFailure;
+            return ExitCodes.Error; // a bail error; ExitResourceError (4) is not wired in v3.259.0
         }
 
         return 0;

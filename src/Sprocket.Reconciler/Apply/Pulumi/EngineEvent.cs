@@ -33,9 +33,10 @@ internal sealed record DiagnosticEngineEvent(long Sequence, long Timestamp, stri
 }
 
 /// <summary>
-/// summaryEvent, emitted once at the end of a run that got that far. The real CLI's SummaryEvent has
-/// maybeCorrupt, durationSeconds, resourceChanges, PolicyPacks and (newer) isPreview — no result: success is
-/// the exit code. <see cref="Result"/> is read when a CLI (or the stand-in) adds one.
+/// summaryEvent, emitted once at the end of a run that got that far: maybeCorrupt, durationSeconds,
+/// resourceChanges, PolicyPacks, isPreview and, since pulumi/pulumi v3.237.0, <see cref="Result"/>
+/// (<c>succeeded</c>, <c>failed</c>, <c>canceled</c>: apitype.OperationResult in sdk/go/common/apitype/events.go).
+/// Null when an older CLI wrote none; <see cref="UpVerdict"/> then goes by the exit code alone.
 /// </summary>
 internal sealed record SummaryEngineEvent(
     long Sequence,

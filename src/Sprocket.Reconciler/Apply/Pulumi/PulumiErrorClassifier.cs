@@ -5,9 +5,12 @@ namespace Sprocket.Reconciler.Apply.Pulumi;
 /// <summary>
 /// The ONE table from a failed CLI run (stderr text, exit code) to a reason and an <see cref="ApplyOutcome"/>.
 /// The texts are the CLI's own (pulumi/pulumi: sdk/go/auto/errors.go, pkg/backend/diy/lock.go,
-/// pkg/secrets/passphrase/manager.go, the cloud backend's "[code] message" errors); the exit codes are the
-/// CLI's stable taxonomy (sdk/go/common/util/cmdutil: 2 configuration, 3 authentication, 6 stack not found,
-/// 8 cancelled). Text rows come first because older CLIs exit 255 or 1 for everything.
+/// pkg/secrets/passphrase/manager.go, the cloud backend's "[code] message" errors, pflag's "unknown flag" and
+/// pkg/cmd/pulumi/rattler/rattler.go's "unknown command"); the exit codes are the CLI's taxonomy since v3.226.0
+/// (pkg/cmd/pulumi/cmd/exit_codes.go ExitCodeFor, constants in sdk/go/common/util/cmdutil/exit.go: 1 error,
+/// 2 configuration, 3 authentication, 4 resource, 5 policy, 6 stack not found, 7 no changes expected,
+/// 8 cancelled, 9 timeout, 255 internal). Text rows come first because older CLIs exit 255 for everything, and
+/// v3.259.0 still exits 1 for lock conflicts, unknown flags and failed updates (plain and bail errors).
 /// </summary>
 internal static partial class PulumiErrorClassifier
 {
@@ -25,10 +28,18 @@ internal static partial class PulumiErrorClassifier
         Text(PulumiFailureReason.Authentication, "incorrect passphrase"),
         Text(PulumiFailureReason.Authentication, "passphrase must be set with PULUMI_CONFIG_PASSPHRASE"),
         Text(PulumiFailureReason.Configuration, "no Pulumi.yaml project file found"),
+        // The CLI lacks a flag or command we pass: too old, or PULUMI_DEBUG_COMMANDS missing (--event-log).
+        Text(PulumiFailureReason.Configuration, "error: unknown flag: "),
+        Text(PulumiFailureReason.Configuration, "error: unknown shorthand flag: "),
+        Text(PulumiFailureReason.Configuration, "error: unknown command \""),
         ExitCode(PulumiFailureReason.Configuration, 2),
         ExitCode(PulumiFailureReason.Authentication, 3),
+        ExitCode(PulumiFailureReason.ResourceFailure, 4),
+        ExitCode(PulumiFailureReason.PolicyViolation, 5),
         ExitCode(PulumiFailureReason.StackNotFound, 6),
+        ExitCode(PulumiFailureReason.NoChangesExpected, 7),
         ExitCode(PulumiFailureReason.Cancelled, 8),
+        ExitCode(PulumiFailureReason.Timeout, 9),
     ];
 
     public static PulumiFailureReason Classify(int exitCode, string stderr)
@@ -44,7 +55,7 @@ internal static partial class PulumiErrorClassifier
     {
         PulumiFailureReason.LockConflict => ApplyOutcome.Locked,
         PulumiFailureReason.StackNotFound or PulumiFailureReason.Authentication or PulumiFailureReason.Configuration
-            => ApplyOutcome.Misconfigured,
+            or PulumiFailureReason.PolicyViolation => ApplyOutcome.Misconfigured,
         _ => ApplyOutcome.Failed,
     };
 

@@ -11,7 +11,8 @@ public static class PulumiServiceCollectionExtensions
     /// <summary>
     /// Registers the <c>engine: pulumi</c> <see cref="IApplyEngine"/> (one of several: the loop picks by
     /// <see cref="IApplyEngine.Engine"/>) with <c>Reconciler:Pulumi</c>, validated at start, plus the
-    /// <c>Reconciler:DataDirectory</c> and <c>Reconciler:GitHub</c> options it shares with the desired-state clone.
+    /// <c>Reconciler:DataDirectory</c> and <c>Reconciler:GitHub</c> options it shares with the desired-state clone,
+    /// and the start-up refusal of a too-old CLI (<see cref="PulumiCliStartupCheck"/>).
     /// </summary>
     public static IServiceCollection AddPulumiApplyEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +31,7 @@ public static class PulumiServiceCollectionExtensions
         services.TryAddSingleton<PulumiProgramCheckout>();
         services.TryAddSingleton<PulumiApplyEngine>();
         services.AddSingleton<IApplyEngine>(provider => provider.GetRequiredService<PulumiApplyEngine>());
+        services.AddHostedService<PulumiCliStartupCheck>();
         return services;
     }
 }

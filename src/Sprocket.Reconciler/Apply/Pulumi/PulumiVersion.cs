@@ -2,11 +2,13 @@ namespace Sprocket.Reconciler.Apply.Pulumi;
 
 /// <summary>
 /// <c>pulumi version</c> prints e.g. <c>v3.140.0</c> (dev builds: <c>v3.141.0-alpha.x</c>). Like the Automation
-/// API we strip the leading <c>v</c> and require at least 3.1.0, the first CLI with the flags we pass.
+/// API we strip the leading <c>v</c>. The minimum is 3.91.0, not the Automation API's 3.1.0: every apply may
+/// run <c>pulumi install</c>, which appeared in 3.91.0 (pulumi/pulumi CHANGELOG.md "## 3.91.0";
+/// pkg/cmd/pulumi/install.go is absent at v3.90.1), and the Automation APIs refuse their install below it.
 /// </summary>
 internal static class PulumiVersion
 {
-    public static readonly Version Minimum = new(3, 1, 0);
+    public static readonly Version Minimum = new(3, 91, 0);
 
     /// <summary>The numeric part, or null when the output is not a version.</summary>
     public static Version? Parse(string output)
@@ -27,7 +29,7 @@ internal static class PulumiVersion
         if (version is null)
             return $"'pulumi version' printed '{output.Trim()}', which is not a version.";
         return version < Minimum
-            ? $"The Pulumi CLI is version {version}; at least {Minimum} is required."
+            ? $"The Pulumi CLI is version {version}; at least {Minimum} is required (the first with `pulumi install`)."
             : null;
     }
 }

@@ -27,10 +27,26 @@ public sealed class PulumiErrorClassifierTests
           255, PulumiFailureReason.Authentication, ApplyOutcome.Misconfigured },
         { "error: no Pulumi.yaml project file found (searching upwards from /data/programs/ab/infra). If you have not created a project yet, use `pulumi new` to do so: no project file found\n",
           255, PulumiFailureReason.Configuration, ApplyOutcome.Misconfigured },
-        // the exit-code taxonomy of newer CLIs, whatever the text
-        { "error: unknown flag: --bogus\n", 2, PulumiFailureReason.Configuration, ApplyOutcome.Misconfigured },
+        // A CLI that does not have what we pass: pflag's text via cobra, exit 1 on v3.259.0 (ExitCodeFor's default),
+        // 255 before v3.226.0. PULUMI_DEBUG_COMMANDS unset → no --event-log (pkg/cmd/pulumi/operations/up.go).
+        // Retrying cannot help: a human must fix the CLI or its environment.
+        { "error: unknown flag: --event-log\n", 1, PulumiFailureReason.Configuration, ApplyOutcome.Misconfigured },
+        { "error: unknown flag: --exec-kind\n", 255, PulumiFailureReason.Configuration, ApplyOutcome.Misconfigured },
+        { "error: unknown shorthand flag: 'f' in -f\n", 1, PulumiFailureReason.Configuration, ApplyOutcome.Misconfigured },
+        // pkg/cmd/pulumi/rattler/rattler.go unknownCommandError (a CLI before 3.91.0 has no `install`)
+        { "error: unknown command \"install\" for \"pulumi\"\nRun 'pulumi --help' for usage.\n", 1, PulumiFailureReason.Configuration, ApplyOutcome.Misconfigured },
+        // the exit-code taxonomy of v3.226.0+ (pkg/cmd/pulumi/cmd/exit_codes.go), whatever the text
+        { "error: --yes or --skip-preview or --preview-only must be passed in to proceed when running in non-interactive mode\n",
+          2, PulumiFailureReason.Configuration, ApplyOutcome.Misconfigured },
         { "error: getting user info\n", 3, PulumiFailureReason.Authentication, ApplyOutcome.Misconfigured },
+        { "error: some resource failed\n", 4, PulumiFailureReason.ResourceFailure, ApplyOutcome.Failed },
+        { "error: policy violations\n", 5, PulumiFailureReason.PolicyViolation, ApplyOutcome.Misconfigured },
+        { "error: no stack selected; specify a stack name with --stack\n", 6, PulumiFailureReason.StackNotFound, ApplyOutcome.Misconfigured },
+        { "error: update expected no changes\n", 7, PulumiFailureReason.NoChangesExpected, ApplyOutcome.Failed },
         { "error: update canceled\n", 8, PulumiFailureReason.Cancelled, ApplyOutcome.Failed },
+        { "error: operation timed out\n", 9, PulumiFailureReason.Timeout, ApplyOutcome.Failed },
+        // ExitCodeError (1): unclassified and bail errors, e.g. a failed update on v3.259.0
+        { "error: update failed\n", 1, PulumiFailureReason.Other, ApplyOutcome.Failed },
         // a resource failure is ours to retry with backoff
         { "error: update failed\n  docker:index/service:Service (web): error: rpc error: code = Unknown desc = update out of sequence\n", 255, PulumiFailureReason.Other, ApplyOutcome.Failed },
         { "", 137, PulumiFailureReason.Other, ApplyOutcome.Failed },

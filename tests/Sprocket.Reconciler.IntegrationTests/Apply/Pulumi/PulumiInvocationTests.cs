@@ -60,6 +60,28 @@ public sealed class PulumiInvocationTests
     }
 
     [Fact]
+    public void Environment_sets_what_the_automation_api_sets_and_configuration_cannot_turn_it_off()
+    {
+        // PULUMI_DEBUG_COMMANDS: without it up/preview/refresh have no --event-log (pulumi/pulumi v3.259.0
+        // pkg/cmd/pulumi/operations/up.go); sdk/go/auto/stack.go runPulumiCmdSync and pulumi-dotnet
+        // LocalPulumiCommand.PulumiEnvironment set it after the caller's variables. PULUMI_AUTOMATION_API:
+        // sdk/go/auto/cmd.go Run appends it last. PULUMI_SKIP_UPDATE_CHECK: both APIs' `pulumi version` call.
+        var options = new PulumiOptions
+        {
+            Environment = { ["PULUMI_DEBUG_COMMANDS"] = "false", ["PULUMI_AUTOMATION_API"] = "0", ["PULUMI_SKIP_UPDATE_CHECK"] = "false" },
+        };
+        KeyValuePair<string, string?>[] inherited = [new("PULUMI_DEBUG_COMMANDS", "0"), new("PATH", "/usr/bin")];
+
+        var environment = PulumiProcessEnvironment.Build(inherited, options);
+
+        Assert.Equal("true", environment["PULUMI_DEBUG_COMMANDS"]);
+        Assert.Equal("true", environment["PULUMI_AUTOMATION_API"]);
+        Assert.Equal("true", environment["PULUMI_SKIP_UPDATE_CHECK"]);
+        Assert.Equal(["PULUMI_AUTOMATION_API", "PULUMI_DEBUG_COMMANDS", "PULUMI_SKIP_UPDATE_CHECK"],
+            environment.Keys.Where(name => name.StartsWith("PULUMI_", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void The_binary_is_looked_up_by_name_on_the_path_the_child_gets()
     {
         using var scratch = new Git.ScratchDirectory();

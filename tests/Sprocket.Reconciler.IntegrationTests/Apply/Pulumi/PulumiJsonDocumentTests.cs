@@ -93,12 +93,16 @@ public sealed class PulumiJsonDocumentTests
         Assert.Equal(Version.Parse(expected), PulumiVersion.Parse(output));
 
     [Theory]
-    [InlineData("v3.1.0", null)]
-    [InlineData("v3.0.9", "at least 3.1.0")]
-    [InlineData("v2.25.2", "at least 3.1.0")]
+    [InlineData("v3.91.0", null)]
+    [InlineData("v3.259.0\n", null)]
+    [InlineData("v3.90.1", "at least 3.91.0")]
+    [InlineData("v3.1.0", "at least 3.91.0")]
+    [InlineData("v2.25.2", "at least 3.91.0")]
     [InlineData("warning: something", "not a version")]
-    public void Version_below_3_1_0_or_unreadable_is_a_problem(string output, string? problem)
+    public void Version_below_3_91_0_the_first_with_pulumi_install_or_unreadable_is_a_problem(string output, string? problem)
     {
+        // `pulumi install` appeared in v3.91.0 (pulumi/pulumi CHANGELOG.md "## 3.91.0", pkg/cmd/pulumi/install.go
+        // absent at v3.90.1); the Automation APIs refuse InstallAsync below it (pulumi-dotnet LocalWorkspace.cs).
         var found = PulumiVersion.Problem(output);
         if (problem is null)
             Assert.Null(found);

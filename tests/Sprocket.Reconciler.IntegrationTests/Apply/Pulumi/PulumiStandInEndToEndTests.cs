@@ -54,6 +54,14 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
         var calls = File.ReadAllText(CallsLog);
         Assert.Contains("--event-log", calls);
         Assert.Contains("--non-interactive", calls);
+        // What the Automation API sets (pulumi/pulumi sdk/go/auto/stack.go, cmd.go); the stand-in records names only.
+        Assert.All(File.ReadAllLines(CallsLog), line =>
+        {
+            var names = System.Text.Json.Nodes.JsonNode.Parse(line)!["pulumiEnv"]!.AsArray().Select(name => name!.ToString()).ToList();
+            Assert.Contains("PULUMI_DEBUG_COMMANDS", names);
+            Assert.Contains("PULUMI_AUTOMATION_API", names);
+            Assert.Contains("PULUMI_SKIP_UPDATE_CHECK", names);
+        });
         Assert.DoesNotContain(Passphrase, string.Join('\n', logs.GetSnapshot().Select(record => record.Message + " " + record.Exception)));
     }
 
@@ -77,7 +85,9 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
         var result = await engine.ApplyAsync(Request(stack, SeededImages.GitAaa), null, CancellationToken.None);
 
         Assert.Equal(ApplyOutcome.Failed, result.Outcome);
-        Assert.NotEmpty(result.Message);
+        // v3.259.0: a failed update exits 1 (a bail error) and its summaryEvent says result "failed".
+        Assert.Contains("exit 1, result failed", result.Message, StringComparison.Ordinal);
+        Assert.Contains("update out of sequence", result.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -59,6 +59,54 @@ public sealed class UpVerdictTests
         Assert.Equal(ApplyOutcome.Failed, UpVerdict.Decide(Exit(8, "error: update canceled"), new UpObservation(), false, false, "error: update canceled").Outcome);
     }
 
+    // summaryEvent.result exists since pulumi/pulumi v3.237.0 (sdk/go/common/apitype/events.go, OperationResult).
+    [Fact]
+    public void A_summary_result_of_succeeded_with_exit_zero_is_success() =>
+        Assert.Equal(ApplyOutcome.Succeeded, UpVerdict.Decide(Exit(0),
+            Observe(["""{"sequence":1,"timestamp":1,"summaryEvent":{"resourceChanges":{"same":2},"result":"succeeded"}}"""]), false, false, "").Outcome);
+
+    [Fact]
+    public void A_summary_result_of_canceled_is_the_cancelled_reason_whatever_the_exit_code()
+    {
+        var observed = Observe(["""{"sequence":1,"timestamp":1,"summaryEvent":{"resourceChanges":{},"result":"canceled"}}"""]);
+
+        var (outcome, message) = UpVerdict.Decide(Exit(1), observed, false, false, "");
+        var (shutdownOutcome, _) = UpVerdict.Decide(Exit(1), observed, interruptedForShutdown: true, false, "");
+
+        Assert.Equal(ApplyOutcome.Failed, outcome);
+        Assert.Contains("(Cancelled, exit 1, result canceled", message, StringComparison.Ordinal);
+        Assert.Equal(ApplyOutcome.Cancelled, shutdownOutcome);
+    }
+
+    [Fact]
+    public void A_summary_result_of_succeeded_does_not_hide_a_failing_exit()
+    {
+        // e.g. the state could not be saved after the engine finished: the exit code still counts.
+        var observed = Observe(["""{"sequence":1,"timestamp":1,"summaryEvent":{"resourceChanges":{"update":1},"result":"succeeded"}}"""]);
+
+        var (outcome, message) = UpVerdict.Decide(Exit(1, "error: could not write checkpoint\n"), observed, false, false, "error: could not write checkpoint\n");
+
+        Assert.Equal(ApplyOutcome.Failed, outcome);
+        Assert.Contains("result succeeded", message, StringComparison.Ordinal);
+        Assert.Contains("could not write checkpoint", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_result_this_driver_does_not_know_falls_back_to_the_exit_code() =>
+        Assert.Equal(ApplyOutcome.Succeeded, UpVerdict.Decide(Exit(0),
+            Observe(["""{"sequence":1,"timestamp":1,"summaryEvent":{"resourceChanges":{},"result":"skipped"}}"""]), false, false, "").Outcome);
+
+    [Fact]
+    public void An_older_cli_without_result_exiting_255_is_classified_by_its_text()
+    {
+        // CLIs before v3.226.0 exit 255 (os.Exit(-1)) for every failure and before v3.237.0 write no result.
+        var observed = Observe(["""{"sequence":1,"timestamp":1,"summaryEvent":{"resourceChanges":{},"PolicyPacks":{}}}"""]);
+        var stderr = "error: the stack is currently locked by 1 lock(s).";
+
+        Assert.Equal(ApplyOutcome.Locked, UpVerdict.Decide(Exit(255, stderr), observed, false, false, stderr).Outcome);
+        Assert.Equal(ApplyOutcome.Failed, UpVerdict.Decide(Exit(255, "error: update failed"), observed, false, false, "error: update failed").Outcome);
+    }
+
     [Fact]
     public void Exceeding_the_time_limit_fails_whatever_the_exit() =>
         Assert.Equal(ApplyOutcome.Failed, UpVerdict.Decide(Exit(0), Observe(ServiceUpdate), false, timedOut: true, "").Outcome);
