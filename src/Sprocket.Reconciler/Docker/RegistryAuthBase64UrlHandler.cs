@@ -1,0 +1,32 @@
+namespace Sprocket.Reconciler.Docker;
+
+/// <summary>
+/// Sends <c>X-Registry-Auth</c> as base64url, whatever the client library encoded. The engine decodes that header with
+/// base64url only (moby api/pkg/authconfig/authconfig.go <c>Decode</c>; in Engine 20.10 the swarm route hands it on
+/// untouched and daemon/cluster/executor/container/adapter.go decodes it on the worker at pull time, logs "invalid
+/// authconfig" on failure and pulls anonymously). Docker.DotNet.Enhanced 4.3.3 encodes it with standard base64 for
+/// ServiceCreate/ServiceUpdate (src/Docker.DotNet/Endpoints/SwarmOperations.cs <c>RegistryAuthHeaders</c>, while its
+/// ImageOperations already sends base64url): credentials whose encoding holds <c>+</c> or <c>/</c> then reach the
+/// worker garbled, the task is rejected with "No such image" and the update pauses or rolls back.
+/// </summary>
+internal sealed class RegistryAuthBase64UrlHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    public const string HeaderName = "X-Registry-Auth";
+
+    /// <summary>Standard base64 to base64url: the two alphabets differ only in these two characters; the padding stays,
+    /// as the engine's decoder (Go's padded <c>base64.URLEncoding</c>) expects it. A value already in base64url is
+    /// returned unchanged.</summary>
+    public static string ToBase64Url(string encoded) => encoded.Replace('+', '-').Replace('/', '_');
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Headers.TryGetValues(HeaderName, out var values))
+        {
+            // Copied first: the header collection cannot change while its values are enumerated.
+            var rewritten = values.Select(ToBase64Url).ToList();
+            request.Headers.Remove(HeaderName);
+            request.Headers.TryAddWithoutValidation(HeaderName, rewritten);
+        }
+        return base.SendAsync(request, cancellationToken);
+    }
+}
