@@ -205,6 +205,23 @@ public sealed class SwarmApplyEngineTests(SeededDigests digests) : IClassFixture
     }
 
     [Fact]
+    public async Task Without_credentials_the_private_pull_is_rejected_and_the_paused_update_is_Failed_naming_No_such_image()
+    {
+        var repository = await PrivateRegistryImage.PushAsync(_h.Docker, "apply-" + _h.Scope.Prefix.TrimEnd('-'), SeededImages.GitBbb);
+        var before = await _h.CreateRunningServiceAsync("web", _h.Env.Image(SeededImages.Web, SeededImages.GitAaa), "--update-failure-action", "pause");
+        var pinned = new PinnedImage(before.Name, before.Id, repository, SeededImages.GitBbb, await digests.DigestAsync(repository, SeededImages.GitBbb));
+
+        var result = await _h.Engine(withCredentials: false).ApplyAsync(
+            SwarmApplyHarness.Request(_h.Stack((repository, "web")), SeededImages.GitBbb, ApplyMode.Deploy, pinned), _h.ProgressSink, CancellationToken.None);
+
+        // Swarm's own message only says "update paused due to failure or early termination of task …".
+        Assert.Equal(ApplyOutcome.Failed, result.Outcome);
+        Assert.Contains($"{before.Name}: Swarm paused the update to {SeededImages.GitBbb}", result.Message);
+        Assert.Contains($"task error: No such image: {pinned.Reference}", result.Message);
+        Assert.Equal("paused", (await _h.Docker.SnapshotServiceAsync(before.Name)).UpdateState);
+    }
+
+    [Fact]
     public async Task Align_records_the_running_tag_without_any_update()
     {
         var before = await _h.CreateRunningServiceAsync("web", _h.Env.Image(SeededImages.Web, SeededImages.GitAaa));
