@@ -2,12 +2,14 @@ namespace Sprocket.Reconciler.Docker;
 
 /// <summary>
 /// Sends <c>X-Registry-Auth</c> as base64url, whatever the client library encoded. The engine decodes that header with
-/// base64url only (moby api/pkg/authconfig/authconfig.go <c>Decode</c>; in Engine 20.10 the swarm route hands it on
-/// untouched and daemon/cluster/executor/container/adapter.go decodes it on the worker at pull time, logs "invalid
-/// authconfig" on failure and pulls anonymously). Docker.DotNet.Enhanced 4.3.3 encodes it with standard base64 for
-/// ServiceCreate/ServiceUpdate (src/Docker.DotNet/Endpoints/SwarmOperations.cs <c>RegistryAuthHeaders</c>, while its
-/// ImageOperations already sends base64url): credentials whose encoding holds <c>+</c> or <c>/</c> then reach the
-/// worker garbled, the task is rejected with "No such image" and the update pauses or rolls back.
+/// base64url only: moby/moby api/pkg/authconfig/authconfig.go <c>Decode</c> (master; v28 api/types/registry/authconfig.go).
+/// In Engine 20.10 (v20.10.24) api/server/router/swarm/cluster_routes.go stores the header as given and
+/// daemon/cluster/executor/container/adapter.go decodes it on the worker at pull time; a failure there only logs
+/// "invalid authconfig" and the pull goes on without credentials. Docker.DotNet.Enhanced 4.3.3 (testcontainers/Docker.DotNet
+/// src/Docker.DotNet/Endpoints/SwarmOperations.cs <c>RegistryAuthHeaders</c>) encodes it with standard base64 for
+/// ServiceCreate/ServiceUpdate, while its ImageOperations already sends base64url: credentials whose encoding holds
+/// <c>+</c> or <c>/</c> reach the worker garbled, the task is rejected with "No such image" and the update pauses or
+/// rolls back. Rewriting the header here fixes every call without forking the library.
 /// </summary>
 internal sealed class RegistryAuthBase64UrlHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
 {

@@ -6,7 +6,7 @@ namespace Sprocket.Reconciler.IntegrationTests.Docker;
 
 /// <summary>
 /// What the daemon's engine client puts in X-Registry-Auth, read off the wire: base64url, as the engine decodes it
-/// (moby api/pkg/authconfig/authconfig.go; daemon/cluster/executor/container/adapter.go in Engine 20.10).
+/// (moby/moby api/pkg/authconfig/authconfig.go; daemon/cluster/executor/container/adapter.go in v20.10.24).
 /// </summary>
 public sealed class RegistryAuthHeaderTests : IAsyncLifetime
 {
