@@ -323,12 +323,29 @@ write_registry_config() {
   } >"$D/registry-$name/config.yml"
 }
 
+# The Engine API carries registry credentials as base64url of the authconfig JSON (X-Registry-Auth);
+# a client that sends standard base64 breaks only when the encoding holds `+` or `/`, which a plain
+# alphanumeric password rarely produces. So the password ends in five `?` and five `~`: three
+# consecutive `?` (0x3F) encode as `Pz8/` and three `~` (0x7E) as `fn5+`, and a run of five holds
+# an aligned triple wherever the password sits in the JSON, so the standard encoding of any
+# authconfig carrying it contains both `/` and `+` (neither character is escaped by JSON encoders).
+# See tests/env/FACTS.md §7.
+AUTH_PASSWORD_SUFFIX='?????~~~~~'
+
 ensure_auth_credentials() {
-  if [[ ! -s $D/auth-registry.password ]]; then
-    (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$D/auth-registry.password")
+  local password_file="$D/auth-registry.password"
+  # An environment made before the suffix existed gets a new password, but only while its auth
+  # registry is stopped: a running one may serve tests that already read the old password.
+  if [[ -s $password_file && $(cat "$password_file") != *"$AUTH_PASSWORD_SUFFIX" ]] &&
+    ! live_pid "$D/registry-auth/registry.pid" docker-registry >/dev/null; then
+    log "auth registry password predates the base64url suffix: making a new one"
+    rm -f "$password_file"
+  fi
+  if [[ ! -s $password_file ]]; then
+    (umask 077; printf '%s%s' "$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" "$AUTH_PASSWORD_SUFFIX" >"$password_file")
   fi
   mkdir -p "$D/registry-auth"
-  htpasswd -B -b -c "$D/registry-auth/htpasswd" "$AUTH_USER" "$(cat "$D/auth-registry.password")" 2>/dev/null
+  htpasswd -B -b -c "$D/registry-auth/htpasswd" "$AUTH_USER" "$(cat "$password_file")" 2>/dev/null
 }
 
 start_registry() {

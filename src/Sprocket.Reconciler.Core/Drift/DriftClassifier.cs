@@ -49,6 +49,7 @@ public static class DriftClassifier
                 UpdateStartedAt = service.UpdateStatus?.StartedAt,
                 UpdateCompletedAt = service.UpdateStatus?.CompletedAt,
                 TasksRunning = service.RunningTasks >= service.DesiredTasks,
+                TaskError = service.TaskError,
             };
         }
     }
@@ -123,14 +124,19 @@ public static class DriftClassifier
     }
 
     private static string Behind(ServiceEvaluation s) =>
-        s.LiveTag == s.ExpectedTag ? $"{s.Name} rolling out ({s.UpdateState ?? "tasks starting"})" : $"{s.Name} runs {s.LiveTag ?? s.LiveImage}";
+        (s.LiveTag == s.ExpectedTag ? $"{s.Name} rolling out ({s.UpdateState ?? "tasks starting"})" : $"{s.Name} runs {s.LiveTag ?? s.LiveImage}")
+        + TaskErrorSuffix(s);
 
     private static string Describe(ServiceEvaluation s) => s.Drift switch
     {
         DriftReason.Missing => $"{s.Name}: missing (no service matches)",
         DriftReason.TagMoved => $"{s.Name}: tag-moved ({s.ExpectedTag} now resolves to {s.ExpectedDigest}, live {s.LiveDigest ?? s.LiveImage})",
-        _ => $"{s.Name}: {s.Drift} (live {s.LiveTag ?? s.LiveImage}, desired {s.ExpectedTag})",
+        _ => $"{s.Name}: {s.Drift} (live {s.LiveTag ?? s.LiveImage}, desired {s.ExpectedTag}){TaskErrorSuffix(s)}",
     };
+
+    // Swarm's own update message only says that a task failed; the task's error says why (a pull without credentials
+    // reads "No such image: …"), which is what the on-call needs from the stack's message.
+    private static string TaskErrorSuffix(ServiceEvaluation s) => s.TaskError is null ? "" : $", task error: {s.TaskError}";
 
     private static bool SameRepository(ImageReference image, string repository) =>
         ImageReferenceParser.Normalize(image.Repository) == ImageReferenceParser.Normalize(repository);

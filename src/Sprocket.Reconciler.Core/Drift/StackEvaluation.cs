@@ -42,4 +42,8 @@ public sealed record ServiceEvaluation(
 
     /// <summary>Every desired task runs.</summary>
     public bool TasksRunning { get; init; } = true;
+
+    /// <summary>Why Swarm paused or rolled back the service's update: its failed task's own error (see
+    /// <see cref="Live.LiveService.TaskError"/>); null otherwise.</summary>
+    public string? TaskError { get; init; }
 }

@@ -3,6 +3,8 @@ using Sprocket.Reconciler.Core.Images;
 namespace Sprocket.Reconciler.Core.Live;
 
 /// <summary>What the Swarm says about one service, reduced to what the decision needs.</summary>
+/// <param name="TaskError">While Swarm has paused or rolled back the service's update: Status.Err of the newest task
+/// that failed or was rejected since that update started (e.g. "No such image: …"), the reason Swarm gave up.</param>
 public sealed record LiveService(
     string Id,
     string Name,
@@ -11,7 +13,8 @@ public sealed record LiveService(
     LiveUpdateStatus? UpdateStatus,
     ulong VersionIndex,
     int RunningTasks = 0,
-    int DesiredTasks = 0);
+    int DesiredTasks = 0,
+    string? TaskError = null);
 
 /// <summary>Swarm's UpdateStatus. <see cref="Origin"/> is known for rollbacks: the observer remembers the
 /// message seen at <c>rollback_started</c>, because once complete both kinds read "rollback completed".</summary>
@@ -23,6 +26,9 @@ public sealed record LiveUpdateStatus(
     RollbackOrigin Origin = RollbackOrigin.Unknown)
 {
     public bool IsRollback => State.StartsWith("rollback_", StringComparison.Ordinal);
+
+    /// <summary>Swarm stopped the update on a failed task (paused) or undid it: the moment a task error explains.</summary>
+    public bool GaveUp => IsRollback || State == "paused";
 
     /// <summary>Swarm's message while a rollback runs: the CLI's <c>--rollback</c> writes "manually requested
     /// rollback"; the updater writes "update rolled back due to failure or early termination of task …".

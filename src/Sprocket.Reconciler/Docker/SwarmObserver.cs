@@ -4,7 +4,10 @@ using Sprocket.Reconciler.Core.Live;
 
 namespace Sprocket.Reconciler.Docker;
 
-/// <summary>Lists services with their task counts (<c>status=true</c>) in a single Engine API call.</summary>
+/// <summary>
+/// Lists services with their task counts (<c>status=true</c>) in a single Engine API call, plus one task listing
+/// when Swarm has paused or rolled back any update: the failed task's error is the only place that says why.
+/// </summary>
 public sealed class SwarmObserver(IDockerClient docker, RollbackOriginMemory origins) : ISwarmObserver
 {
     public async Task<IReadOnlyList<LiveService>> ListServicesAsync(CancellationToken cancellationToken)
@@ -15,6 +18,27 @@ public sealed class SwarmObserver(IDockerClient docker, RollbackOriginMemory ori
         {
             if (SwarmServiceMapper.Map(service, origins) is { } mapped) live.Add(mapped);
         }
-        return live;
+        return await WithTaskErrorsAsync(live, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<LiveService>> WithTaskErrorsAsync(List<LiveService> live, CancellationToken cancellationToken)
+    {
+        var gaveUp = live.Where(service => service.UpdateStatus is { GaveUp: true }).Select(service => service.Id).ToList();
+        if (gaveUp.Count == 0) return live;
+
+        // Several values of one filter match any of them: one call for every such service.
+        var tasks = await docker.Tasks.ListAsync(
+            new TasksListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["service"] = gaveUp.ToDictionary(id => id, _ => true, StringComparer.Ordinal),
+                },
+            },
+            cancellationToken);
+        var byService = tasks.ToLookup(task => task.ServiceID, StringComparer.Ordinal);
+        return [.. live.Select(service => service.UpdateStatus is { GaveUp: true } status
+            ? service with { TaskError = TaskErrors.NewestSince(byService[service.Id], status.StartedAt) }
+            : service)];
     }
 }

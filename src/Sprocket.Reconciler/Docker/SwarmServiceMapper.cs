@@ -28,13 +28,10 @@ public static class SwarmServiceMapper
     private static LiveUpdateStatus? MapUpdateStatus(string serviceId, UpdateStatus? status, RollbackOriginMemory origins)
     {
         if (status is null || string.IsNullOrEmpty(status.State)) return null;
-        var startedAt = ToOffset(status.StartedAt);
+        var startedAt = SwarmTime.ToOffset(status.StartedAt);
         var origin = status.State.StartsWith("rollback_", StringComparison.Ordinal)
             ? origins.Recall(serviceId, startedAt, status.Message)
             : RollbackOrigin.Unknown;
-        return new LiveUpdateStatus(status.State, status.Message, startedAt, ToOffset(status.CompletedAt), origin);
+        return new LiveUpdateStatus(status.State, status.Message, startedAt, SwarmTime.ToOffset(status.CompletedAt), origin);
     }
-
-    private static DateTimeOffset? ToOffset(DateTime? value) =>
-        value is { } v && v != default ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 }

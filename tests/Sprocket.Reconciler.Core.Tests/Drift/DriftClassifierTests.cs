@@ -44,6 +44,28 @@ public class DriftClassifierTests
     }
 
     [Fact]
+    public void A_paused_update_names_the_failed_task_error_in_the_stack_message()
+    {
+        const string error = "No such image: registry.example.com/web:" + Bbb;
+        var paused = Service("prod-web-1", Web + ":" + Bbb, previous: Web + ":" + Aaa, Status("paused", "update paused due to failure or early termination of task x"))
+            with { RunningTasks = 0, DesiredTasks = 1, TaskError = error };
+        var evaluation = Evaluate(Stack(Bbb), Facts, null, paused);
+        Assert.Equal(StackStatus.OutOfSync, evaluation.Status);
+        Assert.Equal(error, Single(evaluation).TaskError);
+        Assert.Contains($"prod-web-1 rolling out (paused), task error: {error}", evaluation.Message);
+    }
+
+    [Fact]
+    public void A_failed_update_rollback_names_the_failed_task_error_in_the_stack_message()
+    {
+        var rolledBack = Service("prod-web-1", Web + ":" + Aaa, previous: null, Status("rollback_completed", "rollback completed", RollbackOrigin.AfterFailedUpdate))
+            with { TaskError = "task: non-zero exit (1)" };
+        var evaluation = Evaluate(Stack(Bbb), Facts, null, rolledBack);
+        Assert.Equal(DriftReason.FailedUpdateRollback, Single(evaluation).Drift);
+        Assert.Contains($"prod-web-1: {DriftReason.FailedUpdateRollback} (live {Aaa}, desired {Bbb}), task error: task: non-zero exit (1)", evaluation.Message);
+    }
+
+    [Fact]
     public void Digest_only_spec_is_named_by_its_tag_through_the_ledger()
     {
         var evaluation = Evaluate(Stack(Bbb), Facts, null, Service("prod-web-1", Web + "@" + DigestOf(Aaa)));

@@ -90,6 +90,9 @@ public sealed class RollbackDetectionTests : IDisposable
         var aaaDigest = await _registry.DigestOfAsync(SeededImages.Web, SeededImages.GitAaa);
         Assert.Equal(("failed-update-rollback", SeededImages.GitAaa, aaaDigest), (service.Drift, service.LiveTag, service.LiveDigest));
         Assert.Equal(("drifted", SeededImages.GitDead), (completed.Status, completed.Desired.ImageTag));
+        // Why Swarm rolled back, in the failed task's own words (its Status.Err), not only the drift class.
+        Assert.Contains($"{web}: failed-update-rollback (live {SeededImages.GitAaa}, desired {SeededImages.GitDead}), task error: task: non-zero exit (1)",
+            completed.Message, StringComparison.Ordinal);
         Assert.Null((await scope.Docker.SnapshotServiceAsync(web)).PreviousSpecImage);
 
         var metrics = await daemon.GetMetricsAsync();

@@ -163,9 +163,17 @@ public sealed class SwarmApplyEngineTests(SeededDigests digests) : IClassFixture
         Assert.Equal("paused", (await _h.Docker.SnapshotServiceAsync(before.Name)).UpdateState);
     }
 
+    /// <summary>
+    /// The engine decodes X-Registry-Auth as base64url only; a worker that cannot decode it pulls anonymously, the task is
+    /// rejected and the update pauses. tests/env/swarm.sh gives the auth registry a password whose authconfig encodes
+    /// with <c>+</c> and <c>/</c> in standard base64, so this pull works only if we really send base64url.
+    /// </summary>
     [Fact]
-    public async Task An_image_on_a_private_registry_is_pulled_with_the_configured_credentials()
+    public async Task An_image_on_a_private_registry_is_pulled_with_credentials_whose_standard_base64_holds_plus_and_slash()
     {
+        Assert.True(RegistryAuthEncoding.StandardBase64HoldsPlusOrSlash(_h.Env.AuthRegistryUser, _h.Env.AuthRegistryPassword, _h.Env.AuthRegistry),
+            "the auth registry's password no longer makes the standard base64 of its authconfig hold + or /, so this test "
+            + "would not catch a client sending standard base64; this environment predates that password: restart its registries (tests/env/swarm.sh down && up)");
         var repository = await PrivateRegistryImage.PushAsync(_h.Docker, "apply-" + _h.Scope.Prefix.TrimEnd('-'), SeededImages.GitBbb);
         var before = await _h.CreateRunningServiceAsync("web", _h.Env.Image(SeededImages.Web, SeededImages.GitAaa), "--update-failure-action", "rollback");
         var pinned = new PinnedImage(before.Name, before.Id, repository, SeededImages.GitBbb, await digests.DigestAsync(repository, SeededImages.GitBbb));
@@ -194,6 +202,23 @@ public sealed class SwarmApplyEngineTests(SeededDigests digests) : IClassFixture
         Assert.Equal(ApplyOutcome.RolledBack, result.Outcome);
         Assert.Contains($"task error: No such image: {pinned.Reference}", result.Message);
         Assert.Equal(before.SpecImage, (await _h.Docker.SnapshotServiceAsync(before.Name)).SpecImage);
+    }
+
+    [Fact]
+    public async Task Without_credentials_the_private_pull_is_rejected_and_the_paused_update_is_Failed_naming_No_such_image()
+    {
+        var repository = await PrivateRegistryImage.PushAsync(_h.Docker, "apply-" + _h.Scope.Prefix.TrimEnd('-'), SeededImages.GitBbb);
+        var before = await _h.CreateRunningServiceAsync("web", _h.Env.Image(SeededImages.Web, SeededImages.GitAaa), "--update-failure-action", "pause");
+        var pinned = new PinnedImage(before.Name, before.Id, repository, SeededImages.GitBbb, await digests.DigestAsync(repository, SeededImages.GitBbb));
+
+        var result = await _h.Engine(withCredentials: false).ApplyAsync(
+            SwarmApplyHarness.Request(_h.Stack((repository, "web")), SeededImages.GitBbb, ApplyMode.Deploy, pinned), _h.ProgressSink, CancellationToken.None);
+
+        // Swarm's own message only says "update paused due to failure or early termination of task …".
+        Assert.Equal(ApplyOutcome.Failed, result.Outcome);
+        Assert.Contains($"{before.Name}: Swarm paused the update to {SeededImages.GitBbb}", result.Message);
+        Assert.Contains($"task error: No such image: {pinned.Reference}", result.Message);
+        Assert.Equal("paused", (await _h.Docker.SnapshotServiceAsync(before.Name)).UpdateState);
     }
 
     [Fact]
