@@ -16,8 +16,11 @@ internal sealed class PulumiCliStartupCheck(
     PulumiCli cli,
     IOptions<PulumiOptions> options,
     IOptions<ReconcilerPathsOptions> paths,
-    ILogger<PulumiCliStartupCheck> logger) : IHostedService
+    ILogger<PulumiCliStartupCheck> logger,
+    TimeProvider timeProvider) : IHostedService
 {
+    private static readonly TimeSpan VersionCheckLimit = TimeSpan.FromSeconds(30);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (PulumiProcessEnvironment.ResolveExecutable(options.Value.Binary, PathTheChildGets()) is null)
@@ -25,7 +28,20 @@ internal sealed class PulumiCliStartupCheck(
 
         // `version` needs no project; the data directory is simply a folder we own (made on first use).
         var dataDirectory = Directory.CreateDirectory(Path.GetFullPath(paths.Value.DataDirectory)).FullName;
-        var result = await cli.RunAsync(dataDirectory, PulumiCommands.Version(), cancellationToken);
+        // Bounded well below CommandTimeout: a hung CLI must not hold the whole daemon (API, metrics, swarm stacks)
+        // at start; the per-apply check runs it again with the full limit.
+        using var limit = new CancellationTokenSource(VersionCheckLimit, timeProvider);
+        using var startupLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        PulumiCliResult result;
+        try
+        {
+            result = await cli.RunAsync(dataDirectory, PulumiCommands.Version(), startupLimit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.VersionRejected(logger, $"'pulumi version' did not answer within {VersionCheckLimit.TotalSeconds:0} s at start");
+            return;
+        }
         if (!result.Succeeded)
         {
             // Could be passing (a slow disk, a wrapper script's hiccup): the per-apply check retries and reports.
