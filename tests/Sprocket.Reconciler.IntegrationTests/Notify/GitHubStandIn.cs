@@ -14,10 +14,11 @@ internal sealed class GitHubStandIn : IDisposable
     public const string Token = "ghp_notifyTestToken0123456789abcdefABCDEF";
     public const long DeploymentId = 4242;
 
-    public GitHubStandIn(int statusCode = 201)
+    public GitHubStandIn(int statusCode = 201, string pathPrefix = "/api/v3")
     {
         Server = WireMockServer.Start();
-        var repo = $"/api/v3/repos/{Notifications.Repository.Owner}/{Notifications.Repository.Name}";
+        PathPrefix = pathPrefix;
+        var repo = RepoPath;
         Server.Given(Request.Create().UsingPost().WithPath($"{repo}/statuses/*"))
             .RespondWith(Json(statusCode, """{"id":1,"url":"u","state":"pending","context":"c","description":"d","target_url":null,"created_at":"2025-03-14T09:26:53Z","updated_at":"2025-03-14T09:26:53Z"}"""));
         Server.Given(Request.Create().UsingPost().WithPath($"{repo}/deployments"))
@@ -28,7 +29,10 @@ internal sealed class GitHubStandIn : IDisposable
 
     public WireMockServer Server { get; }
 
-    public string RepoPath => $"/api/v3/repos/{Notifications.Repository.Owner}/{Notifications.Repository.Name}";
+    /// <summary><c>/api/v3</c> as GitHub Enterprise Server serves the API, empty as api.github.com does.</summary>
+    public string PathPrefix { get; }
+
+    public string RepoPath => $"{PathPrefix}/repos/{Notifications.Repository.Owner}/{Notifications.Repository.Name}";
 
     public Dictionary<string, string?> Settings(string? publicUrl = "https://reconciler.example.org") => new()
     {
