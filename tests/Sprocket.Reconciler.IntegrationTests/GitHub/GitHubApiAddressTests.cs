@@ -25,12 +25,15 @@ public sealed class GitHubApiAddressTests
     [InlineData("https://ghe.example.org/API/V3", "https://ghe.example.org/API/V3/")]
     [InlineData("http://127.0.0.1:8080", "http://127.0.0.1:8080/api/v3/")]
     [InlineData("https://ghe.example.org:8443/api/v3", "https://ghe.example.org:8443/api/v3/")]
+    [InlineData("https://octocorp.ghe.com", "https://api.octocorp.ghe.com/")]
+    [InlineData("https://api.octocorp.ghe.com/", "https://api.octocorp.ghe.com/")]
     public void A_configured_address_becomes_the_REST_root(string configured, string root) =>
         Assert.Equal(new Uri(root), GitHubApiAddress.Normalize(configured));
 
     [Theory]
     [InlineData("https://github.com/SprocketBot/desired-state.git", "https://api.github.com/")]
     [InlineData("https://ghe.example.org/platform/desired.git", "https://ghe.example.org/api/v3/")]
+    [InlineData("https://octocorp.ghe.com/platform/desired.git", "https://api.octocorp.ghe.com/")]
     public void Unset_the_repository_host_decides(string repository, string root) =>
         Assert.Equal(new Uri(root), GitHubApiAddress.For(GitHubRepository.TryParse(repository)!, configured: null));
 
