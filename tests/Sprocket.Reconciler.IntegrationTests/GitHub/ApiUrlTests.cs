@@ -85,4 +85,23 @@ public sealed class ApiUrlTests
             await sut.WriteBack.WriteAsync(WriteBackFixtures.Request(WriteBackMode.PullRequest), CancellationToken.None));
         Assert.All(redirect!.Intended, uri => Assert.StartsWith("https://ghe.example.org/api/v3/repos/SprocketBot/desired-state/", uri.AbsoluteUri));
     }
+
+    [Theory]
+    [InlineData("ghe.example.org")]
+    [InlineData("https://user:secret@ghe.example.org")]
+    public void A_bad_address_fails_the_options_check_of_both_users_naming_the_key_and_not_the_value(string apiUrl)
+    {
+        var settings = new Dictionary<string, string?> { ["Reconciler:GitHub:Token"] = FakeGitHub.Token, ["Reconciler:GitHub:ApiUrl"] = apiUrl };
+
+        var notifier = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => NotifyHarness.Build(settings).Dispose());
+        using var writeBack = WriteBackUnderTest.Create("https://github.com/SprocketBot/desired-state.git", "/tmp/unused", settings);
+        var writer = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => writeBack.Get<Microsoft.Extensions.Options.IOptions<Sprocket.Reconciler.GitHub.GitHubApiOptions>>().Value);
+
+        foreach (var error in new[] { notifier.Message, writer.Message })
+        {
+            Assert.Contains("Reconciler:GitHub:ApiUrl must be an absolute http or https URL", error);
+            Assert.DoesNotContain("secret", error);
+        }
+    }
 }
