@@ -100,8 +100,9 @@ public sealed class GitHubNotifier : INotifier
         return deployment.Id;
     }
 
-    // Unset, the API is github.com's, so a repository elsewhere (GitHub Enterprise, or no GitHub at all) is not ours
-    // to write statuses on; a configured address is taken to serve whichever repository the daemon reads.
+    // On github.com's API (unset, or configured as github.com) a repository elsewhere (GitHub Enterprise, or no GitHub at
+    // all) is not ours to write statuses on; an Enterprise address is taken to serve whichever repository the daemon reads.
     private bool IsOnThisGitHub(GitHubRepository repository) =>
-        !string.IsNullOrWhiteSpace(_options.ApiUrl) || repository.Host == GitHubNotifierOptions.DotComHost;
+        (!string.IsNullOrWhiteSpace(_options.ApiUrl) && GitHubApiAddress.Normalize(_options.ApiUrl) != GitHubApiAddress.DotCom)
+        || repository.Host == GitHubNotifierOptions.DotComHost;
 }

@@ -141,6 +141,10 @@ public sealed class GitHubNotifierTests
         Assert.False(dotCom.Accepts(Notifications.Of(NotificationKind.DeployStarted) with { Revision = "main" }));
         Assert.False(dotCom.Accepts(Notifications.Of(NotificationKind.Realign)));
 
+        var explicitDotCom = Notifier(new GitHubApiOptions { Token = "t", ApiUrl = "https://api.github.com" }, shared);
+        Assert.False(explicitDotCom.Accepts(Notifications.Of(NotificationKind.DeployStarted) with { Repository = new("git.example.org", "o", "r") }));
+        Assert.True(explicitDotCom.Accepts(Notifications.Of(NotificationKind.DeployStarted)));
+
         var enterprise = Notifier(new GitHubApiOptions { Token = "t", ApiUrl = "https://git.example.org" }, shared);
         Assert.True(enterprise.Accepts(Notifications.Of(NotificationKind.DeployStarted) with { Repository = new("git.example.org", "o", "r") }));
     }
