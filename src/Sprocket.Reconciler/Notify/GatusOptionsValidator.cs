@@ -14,6 +14,12 @@ public sealed class GatusOptionsValidator : IValidateOptions<GatusOptions>
         {
             errors.Add($"{GatusOptions.SectionName}:Group must not be empty.");
         }
+        else if (options.Enabled && !GatusResult.TravelsUnescaped(GatusResult.KeyOf(options.Group, "stack")))
+        {
+            // Gatus matches the key as sent in the URL path, undecoded: an escaped key would reach no endpoint.
+            errors.Add($"{GatusOptions.SectionName}:Group may hold only ASCII letters, digits, spaces and -._~!$&'()*+,;=:@/#, "
+                + "so that its Gatus key can be sent in the URL path as it is.");
+        }
         foreach (var (stack, token) in options.StackTokens)
         {
             if (string.IsNullOrWhiteSpace(token))

@@ -5,7 +5,8 @@ namespace Sprocket.Reconciler.Notify;
 /// <summary>
 /// One external-endpoint result, as Gatus' <c>POST /api/v1/endpoints/{key}/external?success=…&amp;error=…&amp;duration=…</c>
 /// takes it. <see cref="Key"/> follows Gatus' own key function: group and name each trimmed, lower-cased, with
-/// <c>/ _ . , space # + &amp;</c> replaced by <c>-</c>, joined by <c>_</c>.
+/// <c>/ _ . , space # + &amp;</c> replaced by <c>-</c>, joined by <c>_</c>. The key goes into the path unescaped
+/// (see <see cref="TravelsUnescaped"/>).
 /// </summary>
 public sealed record GatusResult(string Key, bool Success, string? Error, TimeSpan? Duration)
 {
@@ -31,8 +32,16 @@ public sealed record GatusResult(string Key, bool Success, string? Error, TimeSp
         if (!Success && !string.IsNullOrEmpty(Error)) query += "&error=" + Uri.EscapeDataString(Error);
         // Go's time.ParseDuration reads "1500ms"; whole milliseconds are plenty for an apply.
         if (Duration is { } d) query += "&duration=" + ((long)Math.Max(0, d.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
-        return $"api/v1/endpoints/{Uri.EscapeDataString(Key)}/external?{query}";
+        return $"api/v1/endpoints/{Key}/external?{query}";
     }
+
+    /// <summary>
+    /// Whether the key can go into the URL path as it is. Gatus' router (fiber, UnescapePath off) matches the path
+    /// segment as sent, undecoded, so a percent-escaped key names no endpoint: the key must consist of characters a
+    /// path segment may carry raw (RFC 3986 pchar). The validator checks this for the group at start; stack names
+    /// are lower-case letters, digits and '-'.
+    /// </summary>
+    public static bool TravelsUnescaped(string key) => key.All(c => char.IsAsciiLetterOrDigit(c) || "-._~!$&'()*+,;=:@".Contains(c));
 
     private static string Sanitize(string s)
     {

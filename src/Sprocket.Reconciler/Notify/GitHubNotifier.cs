@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using Microsoft.Extensions.Options;
 using Octokit;
-using Octokit.Internal;
+using Sprocket.Reconciler.GitHub;
 
 namespace Sprocket.Reconciler.Notify;
 
@@ -15,24 +14,18 @@ public sealed class GitHubNotifier : INotifier
     /// <summary>GitHub's limit for commit and deployment status descriptions.</summary>
     public const int MaxDescription = 140;
 
-    private readonly GitHubNotifierOptions _options;
+    private readonly GitHubApiOptions _options;
     private readonly NotificationOptions _shared;
     private readonly IGitHubClient _client;
 
     // The deployment of the apply in flight per stack (at most one apply per stack runs), so its end updates it.
     private readonly ConcurrentDictionary<string, (long Id, string Revision)> _deployments = new(StringComparer.Ordinal);
 
-    public GitHubNotifier(IOptions<GitHubNotifierOptions> options, IOptions<NotificationOptions> shared)
+    public GitHubNotifier(GitHubClientFactory clients, IOptions<GitHubApiOptions> options, IOptions<NotificationOptions> shared)
     {
         _options = options.Value;
         _shared = shared.Value;
-        var product = new ProductHeaderValue("sprocket-reconciler", ProductVersion());
-        var credentials = new InMemoryCredentialStore(new Credentials(_options.Token, AuthenticationType.Bearer));
-        var baseAddress = string.IsNullOrWhiteSpace(_options.ApiUrl) ? GitHubClient.GitHubApiUrl : EnterpriseApi(_options.ApiUrl);
-        var http = new HttpClientAdapter(() => new GitHubJsonContentType(HttpMessageHandlerFactory.CreateDefault()));
-        var connection = new Connection(product, baseAddress, credentials, http, new SimpleJsonSerializer());
-        connection.SetRequestTimeout(_options.RequestTimeout);
-        _client = new GitHubClient(connection);
+        _client = clients.Create(string.IsNullOrWhiteSpace(_options.ApiUrl) ? GitHubApiAddress.DotCom : GitHubApiAddress.Normalize(_options.ApiUrl));
     }
 
     public string Name => "github";
@@ -107,20 +100,9 @@ public sealed class GitHubNotifier : INotifier
         return deployment.Id;
     }
 
+    // On github.com's API (unset, or configured as github.com) a repository elsewhere (GitHub Enterprise, or no GitHub at
+    // all) is not ours to write statuses on; an Enterprise address is taken to serve whichever repository the daemon reads.
     private bool IsOnThisGitHub(GitHubRepository repository) =>
-        !string.IsNullOrWhiteSpace(_options.ApiUrl) || repository.Host == GitHubNotifierOptions.DotComHost;
-
-    /// <summary>GitHub Enterprise Server serves the REST API under <c>/api/v3/</c>; accept its root or that path
-    /// (GitHubClient does the same fix-up, but only when it builds the connection itself).</summary>
-    internal static Uri EnterpriseApi(string apiUrl)
-    {
-        var root = UrlCheck.AsBase(apiUrl);
-        return root.AbsolutePath.EndsWith("/api/v3/", StringComparison.OrdinalIgnoreCase) ? root : new Uri(root, "api/v3/");
-    }
-
-    private static string ProductVersion()
-    {
-        var version = typeof(GitHubNotifier).Assembly.GetName().Version;
-        return version is null ? "1.0.0" : $"{version.Major}.{version.Minor}.{version.Build}";
-    }
+        (!string.IsNullOrWhiteSpace(_options.ApiUrl) && GitHubApiAddress.Normalize(_options.ApiUrl) != GitHubApiAddress.DotCom)
+        || repository.Host == GitHubNotifierOptions.DotComHost;
 }

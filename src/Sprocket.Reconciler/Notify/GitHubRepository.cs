@@ -40,10 +40,5 @@ public sealed record GitHubRepository(string Host, string Owner, string Name)
 
     public string FullName => $"{Owner}/{Name}";
 
-    /// <summary>api.github.com for github.com; GitHub Enterprise Server serves its API under /api/v3/ of its own host.</summary>
-    public Uri DefaultApiUrl => Host.Equals("github.com", StringComparison.OrdinalIgnoreCase)
-        ? new Uri("https://api.github.com/")
-        : new Uri($"https://{Host}/api/v3/");
-
     public override string ToString() => FullName;
 }

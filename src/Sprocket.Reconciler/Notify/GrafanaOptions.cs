@@ -8,7 +8,9 @@ public sealed class GrafanaOptions
     /// <summary>Grafana's root URL, with its sub-path if served under one (<c>https://grafana.example.org/grafana</c>).</summary>
     public string? Url { get; set; }
 
-    /// <summary>A service account token with <c>annotations:write</c>, sent as <c>Authorization: Bearer</c>. Never logged.</summary>
+    /// <summary>A service account token allowed <c>annotations:create</c> on scope <c>annotations:type:organization</c> (the
+    /// annotations are organization ones; <c>annotations:write</c> only updates), sent as <c>Authorization: Bearer</c>.
+    /// Never logged.</summary>
     public string? Token { get; set; }
 
     /// <summary>Limit per request; a stalled Grafana only delays Grafana annotations.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.GitHub;
 
 namespace Sprocket.Reconciler.Notify;
 
@@ -28,14 +29,15 @@ public static class NotifyServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>());
 
-        AddOptions<GitHubNotifierOptions, GitHubNotifierOptionsValidator>(services, configuration, GitHubNotifierOptions.SectionName);
+        services.AddOptions<GitHubNotifierOptions>().Bind(configuration.GetSection(GitHubNotifierOptions.SectionName));
+        services.AddGitHubApi(configuration);
         AddOptions<GrafanaOptions, GrafanaOptionsValidator>(services, configuration, GrafanaOptions.SectionName);
         AddOptions<GatusOptions, GatusOptionsValidator>(services, configuration, GatusOptions.SectionName);
 
         // Which notifiers exist is decided once, from configuration at start; a change needs a restart, like the
         // tokens themselves.
         var gitHub = configuration.GetSection(GitHubNotifierOptions.SectionName).Get<GitHubNotifierOptions>() ?? new();
-        if (gitHub.Enabled)
+        if (gitHub.Notify && !string.IsNullOrWhiteSpace(configuration[GitHubApiOptions.SectionName + ":Token"]))
         {
             services.TryAddEnumerable(ServiceDescriptor.Singleton<INotifier, GitHubNotifier>());
         }

@@ -1,10 +1,10 @@
-using Sprocket.Reconciler.Notify;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Octokit;
-using Octokit.Internal;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.GitHub;
+using Sprocket.Reconciler.Notify;
 
 namespace Sprocket.Reconciler.WriteBack;
 
@@ -24,10 +24,10 @@ internal sealed class GitHubPullRequestWriteBack(
     IOptionsMonitor<DesiredStateOptions> desiredStateOptions,
     IOptionsMonitor<GitHubOptions> gitHubOptions,
     IOptionsMonitor<GitHubApiOptions> apiOptions,
+    GitHubClientFactory clients,
     IOptionsMonitor<WriteBackOptions> writeBackOptions,
     TimeProvider timeProvider) : IWriteBack
 {
-    private static readonly ProductHeaderValue UserAgent = new("Sprocket.Reconciler");
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public async Task<WriteBackResult> WriteAsync(WriteBackRequest request, CancellationToken cancellationToken)
@@ -40,7 +40,8 @@ internal sealed class GitHubPullRequestWriteBack(
         if (string.IsNullOrEmpty(token))
             return new WriteBackResult.Failed("writeBack: pull-request needs Reconciler:GitHub:Token (contents and pull requests: write).");
 
-        var session = new Session(Client(repository, token), repository, desired.Branch, desired.Path, request,
+        var client = clients.Create(GitHubApiAddress.For(repository, apiOptions.CurrentValue.ApiUrl));
+        var session = new Session(client, repository, desired.Branch, desired.Path, request,
             writeBackOptions.CurrentValue, timeProvider.GetUtcNow());
         try
         {
@@ -61,20 +62,8 @@ internal sealed class GitHubPullRequestWriteBack(
         }
     }
 
-    private GitHubClient Client(GitHubRepository repository, string token)
-    {
-        var configured = apiOptions.CurrentValue.ApiUrl;
-        var apiUrl = string.IsNullOrWhiteSpace(configured) ? repository.DefaultApiUrl : new Uri(configured);
-        // Relative API paths resolve under the root only when it ends with '/'.
-        if (!apiUrl.AbsoluteUri.EndsWith('/'))
-            apiUrl = new Uri(apiUrl.AbsoluteUri + "/");
-        // Connection takes the root as given (GitHubClient's own constructor would append /api/v3/ to any host
-        // other than api.github.com, which a configured Enterprise root already has).
-        return new GitHubClient(new Connection(UserAgent, apiUrl, new InMemoryCredentialStore(new Credentials(token))));
-    }
-
     private sealed class Session(
-        GitHubClient client, GitHubRepository repository, string baseBranch, string path,
+        IGitHubClient client, GitHubRepository repository, string baseBranch, string path,
         WriteBackRequest request, WriteBackOptions identity, DateTimeOffset now)
     {
         private string Owner => repository.Owner;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.GitHub;
 
 namespace Sprocket.Reconciler.WriteBack;
 
@@ -8,8 +9,9 @@ public static class WriteBackServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IWriteBack"/> (dispatching on <see cref="WriteBackRequest.Mode"/>) with
-    /// <see cref="WriteBackOptions"/> (<c>Reconciler:WriteBack</c>) and <see cref="GitHubApiOptions"/>
-    /// (<c>Reconciler:GitHub:ApiUrl</c>) bound from the ROOT <paramref name="configuration"/> and validated at start.
+    /// <see cref="WriteBackOptions"/> (<c>Reconciler:WriteBack</c>) and the shared GitHub API client
+    /// (<see cref="GitHubApiServiceCollectionExtensions.AddGitHubApi"/>) bound from the ROOT <paramref name="configuration"/>
+    /// and validated at start.
     /// It reads <c>Reconciler:DesiredState</c>, <c>Reconciler:DataDirectory</c> and <c>Reconciler:GitHub:Token</c>
     /// through the options <c>AddDesiredStateSource</c> registers; call that too.
     /// </summary>
@@ -19,10 +21,7 @@ public static class WriteBackServiceCollectionExtensions
             .Bind(configuration.GetSection(WriteBackOptions.SectionName))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WriteBackOptions>, WriteBackOptionsValidator>());
-        services.AddOptions<GitHubApiOptions>()
-            .Bind(configuration.GetSection(GitHubApiOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubApiOptions>, GitHubApiOptionsValidator>());
+        services.AddGitHubApi(configuration);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GitCommitWriteBack>();

@@ -5,7 +5,8 @@ namespace Sprocket.Reconciler.IntegrationTests.Notify;
 /// <summary>
 /// Gatus' external endpoints: <c>POST /api/v1/endpoints/{key}/external?success={true|false}&amp;error={…}&amp;duration={…}</c>
 /// with <c>Authorization: Bearer &lt;token&gt;</c>, the key being <c>&lt;group&gt;_&lt;name&gt;</c> with
-/// <c>/ _ . , space # + &amp;</c> replaced by <c>-</c> (README "External Endpoints", config/key/key.go).
+/// <c>/ _ . , space # + &amp;</c> replaced by <c>-</c> (TwiN/gatus api/external_endpoint.go, config/key/key.go), against
+/// <see cref="GatusFake"/>, which refuses what Gatus refuses.
 /// </summary>
 public sealed class GatusNotifierTests
 {
@@ -21,7 +22,7 @@ public sealed class GatusNotifierTests
     [Fact]
     public async Task Synced_pushes_a_success_without_error()
     {
-        using var gatus = HttpStandIn.Gatus();
+        await using var gatus = (await GatusFake.StartAsync()).Endpoint("sprocket-reconciler", "platform-prod", Token);
         await using var harness = await NotifyHarness.StartAsync(new Dictionary<string, string?>
         {
             ["Reconciler:Gatus:Url"] = gatus.Url,
@@ -29,7 +30,7 @@ public sealed class GatusNotifierTests
         });
 
         harness.Publisher.Publish(Notifications.Of(NotificationKind.Synced, "all services run sha-4f2a9c1e0b7d"));
-        var request = Assert.Single(await gatus.Server.WaitForRequests(1, "the result"));
+        var request = Assert.Single(await gatus.WaitForRequests(1, "the result"));
 
         Assert.Equal("POST", request.Method);
         Assert.Equal("/api/v1/endpoints/sprocket-reconciler_platform-prod/external", request.Path);
@@ -42,7 +43,9 @@ public sealed class GatusNotifierTests
     [Fact]
     public async Task A_failed_deploy_pushes_a_failure_with_its_reason_and_duration_to_the_configured_group_and_stack_token()
     {
-        using var gatus = HttpStandIn.Gatus();
+        await using var gatus = (await GatusFake.StartAsync())
+            .Endpoint("Swarm Stacks", "platform-prod", "per-stack-token")
+            .Endpoint("Swarm Stacks", "other", Token);
         await using var harness = await NotifyHarness.StartAsync(new Dictionary<string, string?>
         {
             ["Reconciler:Gatus:Url"] = gatus.Url + "/status/",
@@ -55,10 +58,10 @@ public sealed class GatusNotifierTests
             with { Duration = TimeSpan.FromMilliseconds(83_250.7) });
         harness.Publisher.Publish(Notifications.Of(NotificationKind.DeployStarted));
         harness.Publisher.Publish(Notifications.Of(NotificationKind.Hold, "held after a manual rollback", stack: "other"));
-        var requests = await gatus.Server.WaitForRequests(2, "two results");
+        var requests = await gatus.WaitForRequests(2, "two results");
         await harness.WaitForCount(harness.Sent, "gatus", NotificationKind.Hold, 1, "the hold pushed");
 
-        Assert.Equal(2, gatus.Server.Requests().Count);
+        Assert.Equal(2, gatus.Requests().Count);
         var failed = requests[0];
         Assert.Equal("/status/api/v1/endpoints/swarm-stacks_platform-prod/external", failed.Path);
         Assert.Equal("Bearer per-stack-token", failed.Header("Authorization"));
@@ -75,5 +78,59 @@ public sealed class GatusNotifierTests
         Assert.Equal("other held at sha-4f2a9c1e0b7d: held after a manual rollback", held.Query["error"]);
         Assert.False(held.Query.ContainsKey("duration"));
         Assert.DoesNotContain("per-stack-token", harness.AllLogText());
+    }
+
+    [Fact]
+    public async Task A_group_with_characters_Gatus_keeps_reaches_its_endpoint_because_the_key_is_sent_unescaped()
+    {
+        // Gatus keeps '(' ')' ':' in keys and its router does not decode the path, so "%28" would name no endpoint.
+        await using var gatus = (await GatusFake.StartAsync()).Endpoint("Platform (prod):eu", "platform-prod", Token);
+        await using var harness = await NotifyHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Reconciler:Gatus:Url"] = gatus.Url,
+            ["Reconciler:Gatus:Token"] = Token,
+            ["Reconciler:Gatus:Group"] = "Platform (prod):eu",
+        });
+
+        harness.Publisher.Publish(Notifications.Of(NotificationKind.Synced));
+        await harness.WaitForCount(harness.Sent, "gatus", NotificationKind.Synced, 1, "the result accepted by Gatus");
+
+        Assert.Equal("/api/v1/endpoints/platform-(prod):eu_platform-prod/external", Assert.Single(gatus.Requests()).Path);
+        Assert.Equal(0, NotifyHarness.Count(harness.Failed, "gatus", NotificationKind.Synced));
+    }
+
+    [Fact]
+    public async Task A_refused_token_is_a_counted_failure_with_Gatus_reason()
+    {
+        await using var gatus = (await GatusFake.StartAsync()).Endpoint("sprocket-reconciler", "platform-prod", "the-right-token");
+        await using var harness = await NotifyHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Reconciler:Gatus:Url"] = gatus.Url,
+            ["Reconciler:Gatus:Token"] = Token,
+        });
+
+        harness.Publisher.Publish(Notifications.Of(NotificationKind.Hold, "held"));
+        await harness.WaitForCount(harness.Failed, "gatus", NotificationKind.Hold, 1, "the refusal counted");
+
+        var warning = Assert.Single(harness.Logs.GetSnapshot(), r => r.Id.Id == 8002);
+        Assert.EndsWith("Gatus answered 401 Unauthorized: invalid token", warning.Message);
+        Assert.DoesNotContain(Token, harness.AllLogText());
+    }
+
+    [Theory]
+    [InlineData("Prod?eu")]
+    [InlineData("Prod%20eu")]
+    [InlineData("Prödüktion")]
+    [InlineData("prod\"eu\"")]
+    public void A_group_whose_key_cannot_travel_unescaped_in_a_URL_path_stops_the_start(string group)
+    {
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => NotifyHarness.Build(new Dictionary<string, string?>
+        {
+            ["Reconciler:Gatus:Url"] = "https://status.example.org",
+            ["Reconciler:Gatus:Token"] = Token,
+            ["Reconciler:Gatus:Group"] = group,
+        }).Dispose());
+
+        Assert.Contains("Reconciler:Gatus:Group", error.Message);
     }
 }

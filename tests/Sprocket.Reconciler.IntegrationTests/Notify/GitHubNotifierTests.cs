@@ -1,3 +1,4 @@
+using Sprocket.Reconciler.GitHub;
 using Sprocket.Reconciler.Notify;
 
 namespace Sprocket.Reconciler.IntegrationTests.Notify;
@@ -131,9 +132,8 @@ public sealed class GitHubNotifierTests
     [Fact]
     public void Only_revisions_of_a_repository_on_this_GitHub_are_accepted()
     {
-        var options = Microsoft.Extensions.Options.Options.Create(new GitHubNotifierOptions { Token = "t" });
         var shared = Microsoft.Extensions.Options.Options.Create(new NotificationOptions());
-        var dotCom = new GitHubNotifier(options, shared);
+        var dotCom = Notifier(new GitHubApiOptions { Token = "t" }, shared);
 
         Assert.True(dotCom.Accepts(Notifications.Of(NotificationKind.DeployStarted)));
         Assert.False(dotCom.Accepts(Notifications.Of(NotificationKind.DeployStarted) with { Repository = null }));
@@ -141,8 +141,15 @@ public sealed class GitHubNotifierTests
         Assert.False(dotCom.Accepts(Notifications.Of(NotificationKind.DeployStarted) with { Revision = "main" }));
         Assert.False(dotCom.Accepts(Notifications.Of(NotificationKind.Realign)));
 
-        var enterprise = new GitHubNotifier(
-            Microsoft.Extensions.Options.Options.Create(new GitHubNotifierOptions { Token = "t", ApiUrl = "https://git.example.org" }), shared);
+        var explicitDotCom = Notifier(new GitHubApiOptions { Token = "t", ApiUrl = "https://api.github.com" }, shared);
+        Assert.False(explicitDotCom.Accepts(Notifications.Of(NotificationKind.DeployStarted) with { Repository = new("git.example.org", "o", "r") }));
+        Assert.True(explicitDotCom.Accepts(Notifications.Of(NotificationKind.DeployStarted)));
+
+        var enterprise = Notifier(new GitHubApiOptions { Token = "t", ApiUrl = "https://git.example.org" }, shared);
         Assert.True(enterprise.Accepts(Notifications.Of(NotificationKind.DeployStarted) with { Repository = new("git.example.org", "o", "r") }));
     }
+
+    private static GitHubNotifier Notifier(GitHubApiOptions api, Microsoft.Extensions.Options.IOptions<NotificationOptions> shared) =>
+        new(new GitHubClientFactory(new StaticOptionsMonitor<GitHubApiOptions>(api), GitHubHttpTransport.Default),
+            Microsoft.Extensions.Options.Options.Create(api), shared);
 }

@@ -5,13 +5,14 @@ namespace Sprocket.Reconciler.IntegrationTests.Notify;
 /// <summary>
 /// Grafana's "Create Annotation": <c>POST /api/annotations</c> with <c>Accept: application/json</c>,
 /// <c>Content-Type: application/json</c>, <c>Authorization: Bearer &lt;service account token&gt;</c> and a body of
-/// <c>time</c> (epoch ms), <c>tags</c> and <c>text</c>; no dashboardUID/panelId makes it an organization annotation.
+/// <c>time</c> (epoch ms), <c>tags</c> and <c>text</c>; no dashboardUID/panelId makes it an organization annotation,
+/// which the token may create with <c>annotations:create</c> on <c>annotations:type:organization</c> alone.
 /// </summary>
 public sealed class GrafanaNotifierTests
 {
     private const string Token = "glsa_notifyTestToken_0123456789";
 
-    private static Dictionary<string, string?> Settings(HttpStandIn grafana, string path = "") => new()
+    private static Dictionary<string, string?> Settings(GrafanaFake grafana, string path = "") => new()
     {
         ["Reconciler:Grafana:Url"] = grafana.Url + path,
         ["Reconciler:Grafana:Token"] = Token,
@@ -20,7 +21,7 @@ public sealed class GrafanaNotifierTests
     [Fact]
     public async Task Drift_becomes_an_organization_annotation_tagged_with_stack_services_and_event()
     {
-        using var grafana = HttpStandIn.Grafana();
+        using var grafana = new GrafanaFake(Token, GrafanaFake.Create());
         await using var harness = await NotifyHarness.StartAsync(Settings(grafana, "/grafana"));
 
         harness.Publisher.Publish(Notifications.Of(NotificationKind.Drift, "prod-sprocket-web-service-1a2b3c4 was changed by hand"));
@@ -47,7 +48,7 @@ public sealed class GrafanaNotifierTests
     [Fact]
     public async Task A_deploy_end_is_tagged_deploy_and_its_outcome_and_its_start_is_not_annotated()
     {
-        using var grafana = HttpStandIn.Grafana();
+        using var grafana = new GrafanaFake(Token, GrafanaFake.Create());
         await using var harness = await NotifyHarness.StartAsync(Settings(grafana));
 
         harness.Publisher.Publish(Notifications.Of(NotificationKind.DeployStarted));
@@ -78,5 +79,21 @@ public sealed class GrafanaNotifierTests
               "text": "Emergency rollback of platform-prod to sha-0d1e2f3a4b5c (from sha-4f2a9c1e0b7d) (desired-state revision 4f2a9c1e0b7d)"
             }
             """, requests[1].Body);
+    }
+
+    [Fact]
+    public async Task The_documented_permission_is_enough_and_annotations_write_alone_is_refused()
+    {
+        // annotations:write is Grafana's action for updating annotations; creating one is annotations:create.
+        using var writeOnly = new GrafanaFake(Token, ("annotations:write", GrafanaFake.OrganizationScope));
+        await using var refused = await NotifyHarness.StartAsync(Settings(writeOnly));
+        refused.Publisher.Publish(Notifications.Of(NotificationKind.Hold, "held"));
+        await refused.WaitForCount(refused.Failed, "grafana", NotificationKind.Hold, 1, "the refusal counted");
+        Assert.Contains("Grafana answered 403", Assert.Single(refused.Logs.GetSnapshot(), r => r.Id.Id == 8002).Message);
+
+        using var documented = new GrafanaFake(Token, ("annotations:create", "annotations:type:organization"));
+        await using var accepted = await NotifyHarness.StartAsync(Settings(documented));
+        accepted.Publisher.Publish(Notifications.Of(NotificationKind.Hold, "held"));
+        await accepted.WaitForCount(accepted.Sent, "grafana", NotificationKind.Hold, 1, "the annotation created");
     }
 }

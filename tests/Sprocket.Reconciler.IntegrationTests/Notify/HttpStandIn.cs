@@ -5,9 +5,8 @@ using WireMock.Server;
 namespace Sprocket.Reconciler.IntegrationTests.Notify;
 
 /// <summary>
-/// Grafana or Gatus (neither can run here): one POST route answering as the real one does — Grafana's
-/// <c>{"message":"Annotation added","id":1}</c>, Gatus' empty 200 — or failing, or stalled: a stalled stand-in holds
-/// every request without answering until it is disposed.
+/// Grafana when it fails or stalls (the faithful, refusing model of a working one is <see cref="GrafanaFake"/>): one
+/// POST route answering a fixed status, or holding every request without answering until it is disposed.
 /// </summary>
 internal sealed class HttpStandIn : IDisposable
 {
@@ -37,9 +36,6 @@ internal sealed class HttpStandIn : IDisposable
     public static HttpStandIn Grafana(int status = 200, bool stalled = false) => new(
         "*/api/annotations", status, "application/json",
         status == 200 ? """{"message":"Annotation added","id":1}""" : """{"message":"Failed to save annotation"}""", stalled);
-
-    public static HttpStandIn Gatus(int status = 200, bool stalled = false) => new(
-        "*/api/v1/endpoints/*/external", status, "text/plain; charset=utf-8", status == 200 ? "" : "invalid token", stalled);
 
     public void Dispose()
     {

@@ -15,7 +15,7 @@ public sealed class NotificationHubTests
     private const string GrafanaToken = "glsa_hubTestToken_9876543210";
     private const string GatusToken = "gatus-hub-test-token";
 
-    private static Dictionary<string, string?> GrafanaAndGatus(HttpStandIn grafana, HttpStandIn gatus, string grafanaTimeout = "00:01:00") => new()
+    private static Dictionary<string, string?> GrafanaAndGatus(HttpStandIn grafana, GatusFake gatus, string grafanaTimeout = "00:01:00") => new()
     {
         ["Reconciler:Grafana:Url"] = grafana.Url,
         ["Reconciler:Grafana:Token"] = GrafanaToken,
@@ -28,7 +28,7 @@ public sealed class NotificationHubTests
     public async Task A_stalled_Grafana_delays_neither_Publish_nor_Gatus()
     {
         using var grafana = HttpStandIn.Grafana(stalled: true);
-        using var gatus = HttpStandIn.Gatus();
+        await using var gatus = (await GatusFake.StartAsync()).Endpoint("sprocket-reconciler", Notifications.Stack, GatusToken);
         await using var harness = await NotifyHarness.StartAsync(GrafanaAndGatus(grafana, gatus));
 
         var clock = Stopwatch.StartNew();
@@ -37,7 +37,7 @@ public sealed class NotificationHubTests
         harness.Publisher.Publish(Notifications.Of(NotificationKind.DeployFailed, "third"));
         var publishing = clock.Elapsed;
 
-        var pushed = await gatus.Server.WaitForRequests(3, "all three Gatus results while Grafana hangs");
+        var pushed = await gatus.WaitForRequests(3, "all three Gatus results while Grafana hangs");
 
         // Grafana has not answered its first request (it never will before the test ends), so none of its sends ended.
         Assert.Equal(0, NotifyHarness.Count(harness.Sent, "grafana", NotificationKind.Drift));
@@ -50,7 +50,7 @@ public sealed class NotificationHubTests
     public async Task A_failing_Grafana_is_counted_and_logged_without_its_token_and_Gatus_still_gets_its_result()
     {
         using var grafana = HttpStandIn.Grafana(status: 500);
-        using var gatus = HttpStandIn.Gatus();
+        await using var gatus = (await GatusFake.StartAsync()).Endpoint("sprocket-reconciler", Notifications.Stack, GatusToken);
         await using var harness = await NotifyHarness.StartAsync(GrafanaAndGatus(grafana, gatus));
 
         harness.Publisher.Publish(Notifications.Of(NotificationKind.Hold, "held"));
@@ -72,7 +72,7 @@ public sealed class NotificationHubTests
     public async Task A_Grafana_that_does_not_answer_within_its_timeout_is_a_counted_failure()
     {
         using var grafana = HttpStandIn.Grafana(stalled: true);
-        using var gatus = HttpStandIn.Gatus();
+        await using var gatus = (await GatusFake.StartAsync()).Endpoint("sprocket-reconciler", Notifications.Stack, GatusToken);
         await using var harness = await NotifyHarness.StartAsync(GrafanaAndGatus(grafana, gatus, grafanaTimeout: "00:00:01"));
 
         harness.Publisher.Publish(Notifications.Of(NotificationKind.Drift, "drifted"));

@@ -79,7 +79,8 @@ public sealed class NotificationOptionsTests
         Assert.Contains("Reconciler:Grafana:Url must be an absolute http or https URL without query or fragment.", failures);
         Assert.Contains("Reconciler:Gatus:Token is required when Reconciler:Gatus:Url is set.", failures);
         Assert.Contains("Reconciler:Gatus:RequestTimeout must be above zero and at most 00:10:00.", failures);
-        Assert.Contains("Reconciler:GitHub:ApiUrl must be an absolute http or https URL without query or fragment.", failures);
+        Assert.Contains("Reconciler:GitHub:ApiUrl must be an absolute http or https URL without credentials, query or fragment, "
+            + "such as https://api.github.com or https://ghe.example.org/api/v3.", failures);
         Assert.Contains("Reconciler:GitHub:Token is required when Reconciler:GitHub:ApiUrl is set.", failures);
         Assert.Contains("Reconciler:PublicUrl must be an absolute http or https URL without query or fragment.", failures);
         Assert.Contains("Reconciler:Notifications:QueueCapacity must be between 1 and 100000.", failures);

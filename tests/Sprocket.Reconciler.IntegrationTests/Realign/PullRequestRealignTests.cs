@@ -61,12 +61,12 @@ public sealed class PullRequestRealignTests : IAsyncDisposable
         var requests = _github.Requests;
         Assert.Equal(
             [
-                "GET /repos/SprocketBot/desired-state/branches/main -> 200",
-                $"GET /repos/SprocketBot/desired-state/contents/desired-state.yaml?ref={head} -> 200",
-                "GET /repos/SprocketBot/desired-state/pulls?state=open&base=main&sort=created&direction=desc -> 200",
-                "POST /repos/SprocketBot/desired-state/git/refs -> 201",
-                "PUT /repos/SprocketBot/desired-state/contents/desired-state.yaml -> 200",
-                "POST /repos/SprocketBot/desired-state/pulls -> 201",
+                "GET /api/v3/repos/SprocketBot/desired-state/branches/main -> 200",
+                $"GET /api/v3/repos/SprocketBot/desired-state/contents/desired-state.yaml?ref={head} -> 200",
+                "GET /api/v3/repos/SprocketBot/desired-state/pulls?state=open&base=main&sort=created&direction=desc -> 200",
+                "POST /api/v3/repos/SprocketBot/desired-state/git/refs -> 201",
+                "PUT /api/v3/repos/SprocketBot/desired-state/contents/desired-state.yaml -> 200",
+                "POST /api/v3/repos/SprocketBot/desired-state/pulls -> 201",
             ],
             requests.Select(request => request.ToString()));
         Assert.Equal($$"""{"ref":"refs/heads/{{branch}}","sha":"{{head}}"}""", requests[3].Json.ToJsonString());

@@ -11,10 +11,13 @@ namespace Sprocket.Reconciler.IntegrationTests.WriteBack;
 /// <summary>
 /// GitHub's REST API cannot be reached from here, so this answers the endpoints <c>writeBack: pull-request</c> uses,
 /// with response bodies shaped as GitHub's REST reference documents them (branches, repository contents, git refs,
-/// pulls). An endpoint answers only the request GitHub would accept: the exact path and query, the token in
-/// <c>Authorization</c> (GitHub takes <c>token</c>/<c>Bearer</c> in any case; Octokit sends <c>Token</c>), the v3 JSON
-/// media type in <c>Accept</c>, and a <c>User-Agent</c> (GitHub refuses requests without one). Anything else gets
-/// GitHub's 401 or 404. Tests then read <see cref="Requests"/> to check every method, path, header and JSON body.
+/// pulls). An endpoint answers only the request GitHub would accept: the exact path and query under
+/// <see cref="PathPrefix"/> (<c>/api/v3</c> as GitHub Enterprise Server serves it, empty as api.github.com does), the
+/// token in <c>Authorization</c> (GitHub takes the <c>token</c> and <c>Bearer</c> schemes in any case), the v3 JSON
+/// media type in <c>Accept</c>, a <c>User-Agent</c> (GitHub refuses requests without one) and, for writes, the body
+/// fields the endpoint requires (else GitHub's 422). Anything else gets GitHub's 401 or 404. The rows are in
+/// tests/Sprocket.Reconciler.IntegrationTests/Notify/README.md. Tests then read <see cref="Requests"/> to check every
+/// method, path, header and JSON body.
 /// </summary>
 internal sealed class FakeGitHub : IDisposable
 {
@@ -24,13 +27,14 @@ internal sealed class FakeGitHub : IDisposable
     public const string FilePath = "desired-state.yaml";
     public const string MediaType = "application/vnd.github.v3+json";
 
-    private const string RepoPath = $"/repos/{Owner}/{Repo}";
+    public const string EnterprisePrefix = "/api/v3";
 
-    public FakeGitHub(string token = Token)
+    public FakeGitHub(string token = Token, string pathPrefix = EnterprisePrefix)
     {
         Server = WireMockServer.Start();
+        PathPrefix = pathPrefix;
         Server.Given(Request.Create().WithPath(new WildcardMatcher("/*"))
-                .WithHeader("Authorization", new ExactMatcher(MatchBehaviour.RejectOnMatch, "Token " + token)))
+                .WithHeader("Authorization", AuthorizationMatcher(token, MatchBehaviour.RejectOnMatch)))
             .AtPriority(90)
             .RespondWith(Json(401, """{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest","status":"401"}"""));
         Server.Given(Request.Create().WithPath(new WildcardMatcher("/*")))
@@ -41,9 +45,18 @@ internal sealed class FakeGitHub : IDisposable
 
     public WireMockServer Server { get; }
 
-    public string ApiUrl => Server.Url + "/";
+    public string PathPrefix { get; }
+
+    /// <summary>The address to configure as <c>Reconciler:GitHub:ApiUrl</c>: a GitHub Enterprise Server API root.</summary>
+    public string ApiUrl => Server.Url + PathPrefix;
+
+    private string RepoPath => $"{PathPrefix}/repos/{Owner}/{Repo}";
 
     private string ExpectedToken { get; }
+
+    /// <summary>GitHub takes <c>token</c> or <c>Bearer</c>, either case ("Authenticating to the REST API").</summary>
+    private static RegexMatcher AuthorizationMatcher(string token, MatchBehaviour behaviour = MatchBehaviour.AcceptOnMatch) =>
+        new(behaviour, "^(?i:token|bearer) " + System.Text.RegularExpressions.Regex.Escape(token) + "$");
 
     public IReadOnlyList<RecordedRequest> Requests => Server.LogEntries
         .OrderBy(entry => entry.RequestMessage.DateTime)
@@ -120,19 +133,31 @@ internal sealed class FakeGitHub : IDisposable
         Given("GET", $"{RepoPath}/pulls", ("state", "open"), ("base", "main"), ("sort", "created"), ("direction", "desc"))
             .RespondWith(Json(200, "[" + string.Join(",", pulls) + "]"));
 
-    /// <summary>POST /repos/{owner}/{repo}/git/refs answered 201, or 422 when the ref already exists.</summary>
+    /// <summary>POST /repos/{owner}/{repo}/git/refs (ref "refs/…" with two slashes, sha) answered 201, or 422 when the
+    /// ref already exists.</summary>
     public void CreateRef(string branch, string sha, bool alreadyExists = false) =>
-        Given("POST", $"{RepoPath}/git/refs").RespondWith(alreadyExists
-            ? Json(422, """{"message":"Reference already exists","documentation_url":"https://docs.github.com/rest/git/refs#create-a-reference","status":"422"}""")
-            : Json(201, Reference(branch, sha)));
+        Given("POST", $"{RepoPath}/git/refs").RespondWith(Validated(
+            body => Strings(body, "ref", "sha") ?? (((string)body["ref"]!).StartsWith("refs/", StringComparison.Ordinal)
+                && ((string)body["ref"]!).Count(c => c == '/') >= 2 ? null : "Reference name must start with 'refs/' and have at least two slashes."),
+            alreadyExists
+                ? (422, """{"message":"Reference already exists","documentation_url":"https://docs.github.com/rest/git/refs#create-a-reference","status":"422"}""")
+                : (201, Reference(branch, sha))));
 
-    /// <summary>PATCH /repos/{owner}/{repo}/git/refs/heads/{branch}</summary>
+    /// <summary>PATCH /repos/{owner}/{repo}/git/refs/heads/{branch} (sha required, force optional boolean)</summary>
     public void UpdateRef(string branch, string sha) =>
-        Given("PATCH", $"{RepoPath}/git/refs/heads/{branch}").RespondWith(Json(200, Reference(branch, sha)));
+        Given("PATCH", $"{RepoPath}/git/refs/heads/{branch}").RespondWith(Validated(
+            body => Strings(body, "sha") ?? (body["force"]?.GetValueKind() is null or JsonValueKind.True or JsonValueKind.False
+                ? null : "force must be a boolean."),
+            (200, Reference(branch, sha))));
 
-    /// <summary>PUT /repos/{owner}/{repo}/contents/{path}</summary>
+    /// <summary>PUT /repos/{owner}/{repo}/contents/{path}: message, content (base64) and, to update an existing file,
+    /// the sha of the blob being replaced; author, if given, needs name and email.</summary>
     public void PutFile(string newBlobSha, string commitSha) =>
-        Given("PUT", $"{RepoPath}/contents/{FilePath}").RespondWith(Json(200, $$"""
+        Given("PUT", $"{RepoPath}/contents/{FilePath}").RespondWith(Validated(
+            body => Strings(body, "message", "content", "sha")
+                ?? (IsBase64((string)body["content"]!) ? null : "content is not valid Base64")
+                ?? (body["author"] is JsonObject author ? Strings(author, "name", "email") : null),
+            (200, $$"""
             {
               "content": {
                 "name": "{{FilePath}}", "path": "{{FilePath}}", "sha": "{{newBlobSha}}", "size": 512, "type": "file",
@@ -155,15 +180,19 @@ internal sealed class FakeGitHub : IDisposable
                 "verification": { "verified": false, "reason": "unsigned", "signature": null, "payload": null }
               }
             }
-            """));
+            """)));
 
-    /// <summary>POST /repos/{owner}/{repo}/pulls</summary>
+    /// <summary>POST /repos/{owner}/{repo}/pulls: title, head and base are required (title may be replaced by issue).</summary>
     public void CreatePull(int number, string branch, string body = "") =>
-        Given("POST", $"{RepoPath}/pulls").RespondWith(Json(201, Pull(number, branch, body)));
+        Given("POST", $"{RepoPath}/pulls").RespondWith(Validated(
+            json => Strings(json, "title", "head", "base"), (201, Pull(number, branch, body))));
 
-    /// <summary>PATCH /repos/{owner}/{repo}/pulls/{number}</summary>
+    /// <summary>PATCH /repos/{owner}/{repo}/pulls/{number}: every field optional, but each must have its type.</summary>
     public void UpdatePull(int number, string branch) =>
-        Given("PATCH", $"{RepoPath}/pulls/{number}").RespondWith(Json(200, Pull(number, branch, "")));
+        Given("PATCH", $"{RepoPath}/pulls/{number}").RespondWith(Validated(
+            json => json.Select(p => p.Key).FirstOrDefault(k => k is "title" or "body" or "base" or "state"
+                && json[k]?.GetValueKind() != JsonValueKind.String) is { } bad ? $"{bad} is not a string." : null,
+            (200, Pull(number, branch, ""))));
 
     /// <summary>A pull request object as GitHub's REST reference shows it (the fields a client reads, and then some).</summary>
     public static string Pull(int number, string branch, string body, string headRepository = $"{Owner}/{Repo}")
@@ -220,13 +249,51 @@ internal sealed class FakeGitHub : IDisposable
     private WireMock.Server.IRespondWithAProvider Given(string method, string path, params (string Name, string Value)[] query)
     {
         var request = Request.Create().UsingMethod(method).WithPath(new ExactMatcher(path))
-            .WithHeader("Authorization", new ExactMatcher("Token " + ExpectedToken))
+            .WithHeader("Authorization", AuthorizationMatcher(ExpectedToken))
             .WithHeader("Accept", new ExactMatcher(MediaType))
-            .WithHeader("User-Agent", new WildcardMatcher("Sprocket.Reconciler (*"));
+            .WithHeader("User-Agent", new RegexMatcher(".+"));
         foreach (var (name, value) in query)
             request = request.WithParam(name, new ExactMatcher(value));
         return Server.Given(request).AtPriority(1);
     }
+
+    /// <summary>GitHub's 422 for a write whose JSON body lacks what the endpoint requires; <paramref name="problem"/>
+    /// gives null when the body is acceptable.</summary>
+    private static IResponseBuilder Validated(Func<JsonObject, string?> problem, (int Status, string Body) accepted)
+    {
+        return Response.Create().WithCallback(request =>
+        {
+            JsonObject? body;
+            try
+            {
+                body = JsonNode.Parse(request.Body ?? "") as JsonObject;
+            }
+            catch (JsonException)
+            {
+                body = null;
+            }
+            var refusal = body is null ? "Problems parsing JSON" : problem(body);
+            return refusal is null
+                ? JsonMessage(accepted.Status, accepted.Body)
+                : JsonMessage(422, JsonSerializer.Serialize(new { message = "Invalid request.\n\n" + refusal, documentation_url = "https://docs.github.com/rest", status = "422" }));
+        });
+    }
+
+    private static WireMock.ResponseMessage JsonMessage(int status, string body) => new()
+    {
+        StatusCode = status,
+        Headers = new Dictionary<string, WireMock.Types.WireMockList<string>>
+        {
+            ["Content-Type"] = new("application/json; charset=utf-8"),
+            ["X-GitHub-Media-Type"] = new("github.v3; format=json"),
+        },
+        BodyData = new WireMock.Util.BodyData { BodyAsString = body, DetectedBodyType = WireMock.Types.BodyType.String },
+    };
+
+    private static string? Strings(JsonObject body, params string[] fields) =>
+        fields.FirstOrDefault(f => body[f]?.GetValueKind() != JsonValueKind.String) is { } missing ? $"\"{missing}\" wasn't supplied." : null;
+
+    private static bool IsBase64(string text) => Convert.TryFromBase64String(text, new byte[text.Length], out _);
 
     private static IResponseBuilder Json(int status, string body) => Response.Create().WithStatusCode(status)
         .WithHeader("Content-Type", "application/json; charset=utf-8")

@@ -39,12 +39,12 @@ public sealed class GitHubPullRequestWriteBackTests : IDisposable
         var requests = github.Requests;
         Assert.Equal(
             [
-                "GET /repos/SprocketBot/desired-state/branches/main -> 200",
-                $"GET /repos/SprocketBot/desired-state/contents/desired-state.yaml?ref={BaseHead} -> 200",
-                "GET /repos/SprocketBot/desired-state/pulls?state=open&base=main&sort=created&direction=desc -> 200",
-                "POST /repos/SprocketBot/desired-state/git/refs -> 201",
-                "PUT /repos/SprocketBot/desired-state/contents/desired-state.yaml -> 200",
-                "POST /repos/SprocketBot/desired-state/pulls -> 201",
+                "GET /api/v3/repos/SprocketBot/desired-state/branches/main -> 200",
+                $"GET /api/v3/repos/SprocketBot/desired-state/contents/desired-state.yaml?ref={BaseHead} -> 200",
+                "GET /api/v3/repos/SprocketBot/desired-state/pulls?state=open&base=main&sort=created&direction=desc -> 200",
+                "POST /api/v3/repos/SprocketBot/desired-state/git/refs -> 201",
+                "PUT /api/v3/repos/SprocketBot/desired-state/contents/desired-state.yaml -> 200",
+                "POST /api/v3/repos/SprocketBot/desired-state/pulls -> 201",
             ],
             requests.Select(request => request.ToString()));
         AssertHeaders(requests);
@@ -89,7 +89,7 @@ public sealed class GitHubPullRequestWriteBackTests : IDisposable
 
         Assert.Equal(PullRequestAction.AlreadyOpen, Assert.IsType<WriteBackResult.PullRequestReady>(result).Action);
         Assert.All(github.Requests, request => Assert.Equal("GET", request.Method));
-        Assert.Equal($"GET /repos/SprocketBot/desired-state/contents/desired-state.yaml?ref={Branch} -> 200",
+        Assert.Equal($"GET /api/v3/repos/SprocketBot/desired-state/contents/desired-state.yaml?ref={Branch} -> 200",
             github.Requests[^1].ToString());
     }
 
@@ -112,12 +112,12 @@ public sealed class GitHubPullRequestWriteBackTests : IDisposable
         var requests = github.Requests;
         Assert.Equal(
             [
-                "GET /repos/SprocketBot/desired-state/branches/main -> 200",
-                $"GET /repos/SprocketBot/desired-state/contents/desired-state.yaml?ref={BaseHead} -> 200",
-                "GET /repos/SprocketBot/desired-state/pulls?state=open&base=main&sort=created&direction=desc -> 200",
-                $"GET /repos/SprocketBot/desired-state/contents/desired-state.yaml?ref={Branch} -> 200",
-                "PUT /repos/SprocketBot/desired-state/contents/desired-state.yaml -> 200",
-                "PATCH /repos/SprocketBot/desired-state/pulls/1347 -> 200",
+                "GET /api/v3/repos/SprocketBot/desired-state/branches/main -> 200",
+                $"GET /api/v3/repos/SprocketBot/desired-state/contents/desired-state.yaml?ref={BaseHead} -> 200",
+                "GET /api/v3/repos/SprocketBot/desired-state/pulls?state=open&base=main&sort=created&direction=desc -> 200",
+                $"GET /api/v3/repos/SprocketBot/desired-state/contents/desired-state.yaml?ref={Branch} -> 200",
+                "PUT /api/v3/repos/SprocketBot/desired-state/contents/desired-state.yaml -> 200",
+                "PATCH /api/v3/repos/SprocketBot/desired-state/pulls/1347 -> 200",
             ],
             requests.Select(request => request.ToString()));
         AssertHeaders(requests);
@@ -149,7 +149,7 @@ public sealed class GitHubPullRequestWriteBackTests : IDisposable
         var result = await sut.WriteBack.WriteAsync(Request(WriteBackMode.PullRequest), CancellationToken.None);
 
         Assert.Equal(PullRequestAction.Opened, Assert.IsType<WriteBackResult.PullRequestReady>(result).Action);
-        Assert.Contains(github.Requests, request => request.ToString() == "POST /repos/SprocketBot/desired-state/pulls -> 201");
+        Assert.Contains(github.Requests, request => request.ToString() == "POST /api/v3/repos/SprocketBot/desired-state/pulls -> 201");
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public sealed class GitHubPullRequestWriteBackTests : IDisposable
 
         Assert.Equal(PullRequestAction.Opened, Assert.IsType<WriteBackResult.PullRequestReady>(result).Action);
         var patch = Assert.Single(github.Requests, request => request.Method == "PATCH");
-        Assert.Equal($"PATCH /repos/SprocketBot/desired-state/git/refs/heads/{Branch} -> 200", patch.ToString());
+        Assert.Equal($"PATCH /api/v3/repos/SprocketBot/desired-state/git/refs/heads/{Branch} -> 200", patch.ToString());
         Assert.Equal($$"""{"sha":"{{BaseHead}}","force":true}""", patch.Json.ToJsonString());
         Assert.DoesNotContain(github.Requests, request => request.PathAndQuery.Contains("/git/refs/heads/main", StringComparison.Ordinal));
     }
@@ -230,7 +230,7 @@ public sealed class GitHubPullRequestWriteBackTests : IDisposable
         Assert.Contains("401", failed.Message);
         Assert.Contains("Bad credentials", failed.Message);
         Assert.DoesNotContain(FakeGitHub.Token, failed.Message);
-        Assert.Equal("Token " + FakeGitHub.Token, Assert.Single(refusing.Requests).Headers["Authorization"]);
+        Assert.Equal("Bearer " + FakeGitHub.Token, Assert.Single(refusing.Requests).Headers["Authorization"]);
         Assert.DoesNotContain(sut.Logs.GetSnapshot(), record => record.Message.Contains(FakeGitHub.Token, StringComparison.Ordinal));
         Assert.Contains(sut.Logs.GetSnapshot(), record => record.Id.Id == 8105);
     }
@@ -278,17 +278,22 @@ public sealed class GitHubPullRequestWriteBackTests : IDisposable
                 ["Reconciler:GitHub:ApiUrl"] = apiUrl ?? github.ApiUrl,
             });
 
-    /// <summary>What GitHub requires of every call: the token, the v3 JSON media type, a User-Agent naming the client.</summary>
+    /// <summary>What GitHub requires of every call: the token, the v3 JSON media type, a User-Agent naming the client;
+    /// and what the shared client adds: the pinned API version and JSON bodies labelled as JSON.</summary>
     private static void AssertHeaders(IEnumerable<RecordedRequest> requests)
     {
         foreach (var request in requests)
         {
-            Assert.Equal("Token " + FakeGitHub.Token, request.Headers["Authorization"]);
+            Assert.Equal("Bearer " + FakeGitHub.Token, request.Headers["Authorization"]);
             Assert.Equal(FakeGitHub.MediaType, request.Headers["Accept"]);
-            Assert.StartsWith("Sprocket.Reconciler (", request.Headers["User-Agent"]);
+            Assert.StartsWith("sprocket-reconciler/", request.Headers["User-Agent"]);
             Assert.Contains("Octokit.net 14.0.0", request.Headers["User-Agent"]);
+            Assert.Equal("2022-11-28", request.Headers["X-GitHub-Api-Version"]);
             if (request.Method is "POST" or "PUT" or "PATCH")
+            {
                 Assert.NotNull(request.Json);
+                Assert.Equal("application/json; charset=utf-8", request.Headers["Content-Type"]);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
-using Sprocket.Reconciler.Notify;
 using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.GitHub;
+using Sprocket.Reconciler.Notify;
 using Sprocket.Reconciler.WriteBack;
 
 namespace Sprocket.Reconciler.IntegrationTests.WriteBack;
@@ -34,12 +35,14 @@ public sealed class WriteBackOptionsTests
     [Theory]
     [InlineData(null, true)]
     [InlineData("https://ghe.example.com/api/v3/", true)]
+    [InlineData("https://ghe.example.com", true)]
     [InlineData("api.github.com", false)]
+    [InlineData("https://ghe.example.com/api/v3?x=1", false)]
     [InlineData("ftp://ghe.example.com/", false)]
     [InlineData("https://user:pw@ghe.example.com/api/v3/", false)]
     public void ApiUrl_MustBeAnAbsoluteHttpUrlWithoutCredentials(string? apiUrl, bool valid)
     {
-        Assert.Equal(valid, new GitHubApiOptionsValidator().Validate(null, new GitHubApiOptions { ApiUrl = apiUrl }).Succeeded);
+        Assert.Equal(valid, new GitHubApiOptionsValidator().Validate(null, new GitHubApiOptions { ApiUrl = apiUrl, Token = "t" }).Succeeded);
     }
 
     [Fact]
@@ -63,7 +66,7 @@ public sealed class WriteBackOptionsTests
         var parsed = GitHubRepository.TryParse(url, allowPlainHttp: true);
 
         Assert.Equal(new GitHubRepository(host, owner, name), parsed);
-        Assert.Equal(new Uri(apiUrl), parsed!.DefaultApiUrl);
+        Assert.Equal(new Uri(apiUrl), GitHubApiAddress.For(parsed!, configured: null));
     }
 
     [Theory]

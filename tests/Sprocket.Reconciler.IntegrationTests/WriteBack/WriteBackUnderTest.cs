@@ -26,7 +26,8 @@ internal sealed class WriteBackUnderTest : IDisposable
 
     public T Get<T>() where T : notnull => services.GetRequiredService<T>();
 
-    public static WriteBackUnderTest Create(string repository, string dataDirectory, IDictionary<string, string?>? extra = null)
+    public static WriteBackUnderTest Create(string repository, string dataDirectory, IDictionary<string, string?>? extra = null,
+        Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -36,13 +37,13 @@ internal sealed class WriteBackUnderTest : IDisposable
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
             settings[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging())
             .AddSingleton<TimeProvider>(new FakeTimeProvider(WriteBackFixtures.Now))
             .AddDesiredStateSource(configuration)
-            .AddWriteBack(configuration)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return new WriteBackUnderTest(services);
+            .AddWriteBack(configuration);
+        services?.Invoke(collection);
+        return new WriteBackUnderTest(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
     }
 
     public void Dispose() => services.Dispose();

@@ -1,11 +1,11 @@
 using System.Net.Http.Headers;
 
-namespace Sprocket.Reconciler.Notify;
+namespace Sprocket.Reconciler.GitHub;
 
 /// <summary>
 /// Brings Octokit's requests to what GitHub's REST docs ask for. Octokit serializes request bodies as JSON but labels them <c>application/x-www-form-urlencoded</c>. GitHub
 /// tolerates that, yet its REST docs ask for JSON bodies sent as <c>application/json</c>; a proxy or GitHub Enterprise
-/// in front of the API may be stricter. The notifier only ever sends JSON, so every body is labelled as such here.
+/// in front of the API may be stricter. The notifier and the write-back only ever send JSON, so every body is labelled as such here.
 /// It also pins <c>X-GitHub-Api-Version</c>, so a later change of GitHub's default version cannot change the bodies
 /// these requests mean.
 /// </summary>
