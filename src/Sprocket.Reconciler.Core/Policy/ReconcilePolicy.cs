@@ -28,7 +28,7 @@ public static class ReconcilePolicy
         var managed = evaluation.Services.Where(s => !s.ObserveOnly).ToList();
         var drift = managed.Where(s => s.Drift != DriftReason.None).Select(s => s.Drift).ToHashSet();
         var rollbackAnswered = false;
-        (state, rollbackAnswered) = NoteRollback(state, drift, stack.ImageTag);
+        (state, rollbackAnswered) = NoteRollback(state, drift, managed, stack.ImageTag);
         if (rollbackAnswered)
         {
             // A commit naming another tag after the rollback is the humans' answer to it: apply that tag.
@@ -205,10 +205,19 @@ public static class ReconcilePolicy
             : state with { DesiredTagSeen = desiredTag };
 
     /// <summary>Remembers which desired tag a visible rollback belongs to; it is answered once git names another.</summary>
-    private static (StackRuntimeState State, bool Answered) NoteRollback(StackRuntimeState state, HashSet<string> drift, string desiredTag)
+    private static (StackRuntimeState State, bool Answered) NoteRollback(
+        StackRuntimeState state, HashSet<string> drift, IReadOnlyList<ServiceEvaluation> managed, string desiredTag)
     {
         var rollbackVisible = drift.Contains(DriftReason.EmergencyRollback) || drift.Contains(DriftReason.FailedUpdateRollback);
-        if (!rollbackVisible) return (state with { RollbackSeenForTag = null }, false);
+        if (!rollbackVisible)
+        {
+            // Git names what runs while Swarm still reports the rollback we saw (it does until the next update): the
+            // rollback is answered — realigned, or adopted by hand. The next commit, whatever tag it names, is the
+            // humans' decision; forgetting the rollback here would make it look like a new one and hold that commit.
+            var stillReported = state.RollbackSeenForTag is not null
+                && managed.Any(s => s.UpdateState?.StartsWith("rollback_", StringComparison.Ordinal) == true);
+            return (state with { RollbackSeenForTag = stillReported ? AnsweredByHuman : null }, false);
+        }
         if (state.RollbackSeenForTag is null) return (state with { RollbackSeenForTag = desiredTag }, false);
         return (state, state.RollbackSeenForTag != desiredTag);
     }

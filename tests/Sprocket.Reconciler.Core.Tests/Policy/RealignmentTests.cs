@@ -140,6 +140,30 @@ public class RealignmentTests
         Assert.Equal(ReconcileAction.None, Decide(Stack(Aaa), synced, done, T0 + TimeSpan.FromMinutes(7)).Action);
     }
 
+    [Theory]
+    [InlineData(Ccc)]
+    [InlineData(Bbb)]
+    public void After_the_realignment_the_next_commit_is_applied_though_Swarm_still_reports_the_rollback(string next)
+    {
+        // The incident ended: git names aaa, which runs, aligned. Swarm keeps saying rollback_completed until the next
+        // update, so the next commit makes the classifier see a rollback away from it again. The humans answered that
+        // rollback already (the realignment); whatever git names next, even the rolled-away tag, is their decision.
+        var settled = Decide(Stack(), Evaluation(RolledBack()), Fresh(), T0);
+        var written = ReconcilePolicy.AfterWriteBack(settled.State, new WriteBackRecord("commit", "abc123", T0 + Stabilization), "", T0 + Stabilization);
+        var synced = new StackEvaluation("web-prod", StackStatus.Synced, "all run aaa", Aaa, null,
+            [new ServiceEvaluation("web-1", "ghcr.io/s/web", "id1", "img", "sha256:" + Aaa, Aaa, Aaa, "sha256:" + Aaa, DriftReason.None, true, "rollback_completed")]);
+        var align = Decide(Stack(Aaa), synced, written, T0 + TimeSpan.FromMinutes(5));
+        var done = ReconcilePolicy.AfterApply(align.State, Stack(Aaa), ApplyOutcome.Succeeded, "aligned", T0 + TimeSpan.FromMinutes(6));
+        var quiet = Decide(Stack(Aaa), synced, done, T0 + TimeSpan.FromMinutes(7));
+        Assert.Equal((ReconcileAction.None, StackStatus.Synced), (quiet.Action, quiet.Status));
+
+        var commit = Decide(Stack(next), Evaluation(RolledBack(desired: next)), quiet.State, T0 + TimeSpan.FromMinutes(8));
+
+        Assert.Equal(ReconcileAction.Apply, commit.Action);
+        Assert.Null(commit.State.Incident);
+        Assert.Null(commit.State.Hold);
+    }
+
     [Fact]
     public void A_failed_write_back_backs_off_and_retries()
     {
