@@ -455,8 +455,9 @@ tour() {
   show "$STACK"
 
   printf '\nTour done in %s. The demo stays up: http://127.0.0.1:%s/ ; tests/env/demo.sh stop ends it.\n' "$(elapsed "$started")" "$PORT"
-  printf 'Rollbacks, realignments and applies as the metrics count them:\n'
-  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^sprocket_reconciler_(emergency_rollbacks_total|realignments_total|reconciles_total)' | sed 's/^/  /' || true
+  printf 'Rollbacks and realignments as the metrics count them:\n'
+  curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^sprocket_reconciler_(emergency_rollbacks_total|realignments_total)' |
+    sed -e 's/otel_scope_name="[^"]*",//' -e 's/^/  /' || true
 }
 
 case "${1:-up}" in
