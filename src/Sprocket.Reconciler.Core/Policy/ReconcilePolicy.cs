@@ -209,17 +209,34 @@ public static class ReconcilePolicy
         StackRuntimeState state, HashSet<string> drift, IReadOnlyList<ServiceEvaluation> managed, string desiredTag)
     {
         var rollbackVisible = drift.Contains(DriftReason.EmergencyRollback) || drift.Contains(DriftReason.FailedUpdateRollback);
+        var seen = state.RollbackSeenForTag;
+        var reported = ReportedRollback(managed);
         if (!rollbackVisible)
         {
-            // Git names what runs while Swarm still reports the rollback we saw (it does until the next update): the
-            // rollback is answered — realigned, or adopted by hand. The next commit, whatever tag it names, is the
-            // humans' decision; forgetting the rollback here would make it look like a new one and hold that commit.
-            var stillReported = state.RollbackSeenForTag is not null
-                && managed.Any(s => s.UpdateState?.StartsWith("rollback_", StringComparison.Ordinal) == true);
-            return (state with { RollbackSeenForTag = stillReported ? AnsweredByHuman : null }, false);
+            // Git moved off the tag the rollback was seen for and now names what runs (the realignment's commit, or a
+            // human adopting the rollback), while Swarm still reports that rollback (it does until the next update): the
+            // rollback is answered. Remembered by its identity, so the next commit — whatever tag, even the rolled-away
+            // one — is applied rather than held as a new rollback, while a new rollback by the on-call is held again.
+            if (seen is not null && reported is not null && (seen.StartsWith(AnsweredRollback, StringComparison.Ordinal) || seen != desiredTag))
+                return (state with { RollbackSeenForTag = seen.StartsWith(AnsweredRollback, StringComparison.Ordinal) ? seen : AnsweredRollback + reported }, false);
+            return (state with { RollbackSeenForTag = null }, false);
         }
-        if (state.RollbackSeenForTag is null) return (state with { RollbackSeenForTag = desiredTag }, false);
-        return (state, state.RollbackSeenForTag != desiredTag);
+
+        if (seen is null) return (state with { RollbackSeenForTag = desiredTag }, false);
+        if (seen.StartsWith(AnsweredRollback, StringComparison.Ordinal))
+            return seen == AnsweredRollback + reported ? (state, true) : (state with { RollbackSeenForTag = desiredTag }, false);
+        return (state, seen != desiredTag);
+    }
+
+    // Tags cannot contain ':' or '@', so this prefix never collides with a desired tag in RollbackSeenForTag.
+    private const string AnsweredRollback = "answered:";
+
+    /// <summary>Which rollback Swarm reports: each service in a rollback state with the rollback's start; null for none.</summary>
+    private static string? ReportedRollback(IReadOnlyList<ServiceEvaluation> managed)
+    {
+        var rolling = managed.Where(s => s.UpdateState?.StartsWith("rollback_", StringComparison.Ordinal) == true)
+            .Select(s => $"{s.Name}@{s.UpdateStartedAt:O}").Order(StringComparer.Ordinal).ToList();
+        return rolling.Count == 0 ? null : string.Join(';', rolling);
     }
 
     private static ReconcileDecision Held(StackRuntimeState state, string reason, DateTimeOffset now, string message)
