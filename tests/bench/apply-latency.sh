@@ -34,8 +34,8 @@ MODES="${BENCH_MODES:-poll-1s pulumi api api-nopulumi poll-default}"
 APP="$DIR/app"
 BIN="$APP/sprocket-reconciler"
 STANDIN_DIR="$root/tests/pulumi-standin/bin/Debug/net10.0"
-REGISTRY=127.0.0.1:5555
-REPOSITORY=$REGISTRY/sprocketbot/web
+# The open registry swarm.sh runs (SPROCKET_ENV_OPEN_REGISTRY); set in main once its environment is read.
+REPOSITORY=""
 SWARM_SERVICE=applybench-swarm-web
 PULUMI_SERVICE=applybench-pulumi-web
 LABEL=sprocket.applybench=1
@@ -337,6 +337,7 @@ main() {
   [[ $(id -u) == 0 ]] || die "must run as root"
   "$swarm" up 2>/dev/null
   eval "$("$swarm" env)"
+  REPOSITORY="$SPROCKET_TEST_REGISTRY/sprocketbot/web"
   mkdir -p "$DIR"
   trap cleanup EXIT
   trap 'exit 130' INT

@@ -25,7 +25,8 @@ APP="$DIR/app"
 BIN="$APP/sprocket-reconciler"
 STACK=bench
 SERVICE=bench-web
-REPOSITORY=127.0.0.1:5555/sprocketbot/web
+# The open registry swarm.sh runs (SPROCKET_ENV_OPEN_REGISTRY); set in main once its environment is read.
+REPOSITORY=""
 ROLLED_BACK_TAG=git-aaa1111
 DESIRED_TAG=git-bbb2222
 LABEL=sprocket.bench=1
@@ -118,6 +119,7 @@ main() {
   [[ $N =~ ^[1-9][0-9]*$ ]] || die "N must be a positive integer"
   "$swarm" up 2>/dev/null
   eval "$("$swarm" env)"
+  REPOSITORY="$SPROCKET_TEST_REGISTRY/sprocketbot/web"
   mkdir -p "$DIR"
   trap cleanup EXIT
   trap 'exit 130' INT

@@ -54,10 +54,13 @@ wait_until() {
   log "$what: ok"
 }
 
+# Every external command that the scripts under tests/ and the tests themselves run, beyond a Debian
+# minbase with the .NET SDK and git: a fresh machine has none of these (tests/env/minimal-debian.sh proves it).
+# Signals go through the shell's builtin kill or libc (TestEnv.Signals), so procps is not needed.
 ensure_packages() {
   local -A needed=(
     [dockerd]=docker.io [docker-registry]=docker-registry [busybox]=busybox-static
-    [htpasswd]=apache2-utils [curl]=curl [jq]=jq
+    [htpasswd]=apache2-utils [curl]=curl [jq]=jq [ip]=iproute2
   )
   local missing=() cmd
   for cmd in "${!needed[@]}"; do

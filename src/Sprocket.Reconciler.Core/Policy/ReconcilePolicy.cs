@@ -28,7 +28,7 @@ public static class ReconcilePolicy
         var managed = evaluation.Services.Where(s => !s.ObserveOnly).ToList();
         var drift = managed.Where(s => s.Drift != DriftReason.None).Select(s => s.Drift).ToHashSet();
         var rollbackAnswered = false;
-        (state, rollbackAnswered) = NoteRollback(state, drift, stack.ImageTag);
+        (state, rollbackAnswered) = NoteRollback(state, drift, managed, stack.ImageTag);
         if (rollbackAnswered)
         {
             // A commit naming another tag after the rollback is the humans' answer to it: apply that tag.
@@ -205,12 +205,38 @@ public static class ReconcilePolicy
             : state with { DesiredTagSeen = desiredTag };
 
     /// <summary>Remembers which desired tag a visible rollback belongs to; it is answered once git names another.</summary>
-    private static (StackRuntimeState State, bool Answered) NoteRollback(StackRuntimeState state, HashSet<string> drift, string desiredTag)
+    private static (StackRuntimeState State, bool Answered) NoteRollback(
+        StackRuntimeState state, HashSet<string> drift, IReadOnlyList<ServiceEvaluation> managed, string desiredTag)
     {
         var rollbackVisible = drift.Contains(DriftReason.EmergencyRollback) || drift.Contains(DriftReason.FailedUpdateRollback);
-        if (!rollbackVisible) return (state with { RollbackSeenForTag = null }, false);
-        if (state.RollbackSeenForTag is null) return (state with { RollbackSeenForTag = desiredTag }, false);
-        return (state, state.RollbackSeenForTag != desiredTag);
+        var seen = state.RollbackSeenForTag;
+        var reported = ReportedRollback(managed);
+        if (!rollbackVisible)
+        {
+            // Git moved off the tag the rollback was seen for and now names what runs (the realignment's commit, or a
+            // human adopting the rollback), while Swarm still reports that rollback (it does until the next update): the
+            // rollback is answered. Remembered by its identity, so the next commit — whatever tag, even the rolled-away
+            // one — is applied rather than held as a new rollback, while a new rollback by the on-call is held again.
+            if (seen is not null && reported is not null && (seen.StartsWith(AnsweredRollback, StringComparison.Ordinal) || seen != desiredTag))
+                return (state with { RollbackSeenForTag = seen.StartsWith(AnsweredRollback, StringComparison.Ordinal) ? seen : AnsweredRollback + reported }, false);
+            return (state with { RollbackSeenForTag = null }, false);
+        }
+
+        if (seen is null) return (state with { RollbackSeenForTag = desiredTag }, false);
+        if (seen.StartsWith(AnsweredRollback, StringComparison.Ordinal))
+            return seen == AnsweredRollback + reported ? (state, true) : (state with { RollbackSeenForTag = desiredTag }, false);
+        return (state, seen != desiredTag);
+    }
+
+    // Tags cannot contain ':' or '@', so this prefix never collides with a desired tag in RollbackSeenForTag.
+    private const string AnsweredRollback = "answered:";
+
+    /// <summary>Which rollback Swarm reports: each service in a rollback state with the rollback's start; null for none.</summary>
+    private static string? ReportedRollback(IReadOnlyList<ServiceEvaluation> managed)
+    {
+        var rolling = managed.Where(s => s.UpdateState?.StartsWith("rollback_", StringComparison.Ordinal) == true)
+            .Select(s => $"{s.Name}@{s.UpdateStartedAt:O}").Order(StringComparer.Ordinal).ToList();
+        return rolling.Count == 0 ? null : string.Join(';', rolling);
     }
 
     private static ReconcileDecision Held(StackRuntimeState state, string reason, DateTimeOffset now, string message)

@@ -127,7 +127,7 @@ public sealed partial class ApplyRunner(
             // The grace ran out: ask engines to stop cleanly (pulumi gets SIGINT and writes its cancel event).
             LogGraceExpired(logger);
             await _cancelApplies.CancelAsync();
-            await all.WaitAsync(TimeSpan.FromMinutes(1), time, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await all.WaitAsync(ApplyOptions.CancelGrace, time, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -71,7 +71,7 @@ public static class ReconcilerServices
         // Hosted services stop in reverse order: the loop stops deciding first, then the runner waits for the
         // applies in flight (up to ShutdownGrace) — pulumi up is never killed mid-update by a SIGTERM.
         var grace = ReadTimeSpan(configuration, $"{ApplyOptions.Section}:{nameof(ApplyOptions.ShutdownGrace)}", new ApplyOptions().ShutdownGrace);
-        services.Configure<HostOptions>(options => options.ShutdownTimeout = grace + TimeSpan.FromMinutes(1));
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = grace + ApplyOptions.CancelGrace);
         services.AddHostedService(sp => sp.GetRequiredService<ApplyRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<SwarmLeadership>());
         services.AddHostedService(sp => sp.GetRequiredService<EvaluationLoop>());

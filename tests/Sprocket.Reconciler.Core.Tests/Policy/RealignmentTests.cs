@@ -140,6 +140,51 @@ public class RealignmentTests
         Assert.Equal(ReconcileAction.None, Decide(Stack(Aaa), synced, done, T0 + TimeSpan.FromMinutes(7)).Action);
     }
 
+    [Theory]
+    [InlineData(Ccc)]
+    [InlineData(Bbb)]
+    public void After_the_realignment_the_next_commit_is_applied_though_Swarm_still_reports_the_rollback(string next)
+    {
+        // The incident ended: git names aaa, which runs, aligned. Swarm keeps saying rollback_completed until the next
+        // update, so the next commit makes the classifier see a rollback away from it again. The humans answered that
+        // rollback already (the realignment); whatever git names next, even the rolled-away tag, is their decision.
+        var settled = Decide(Stack(), Evaluation(RolledBack()), Fresh(), T0);
+        var written = ReconcilePolicy.AfterWriteBack(settled.State, new WriteBackRecord("commit", "abc123", T0 + Stabilization), "", T0 + Stabilization);
+        var synced = new StackEvaluation("web-prod", StackStatus.Synced, "all run aaa", Aaa, null,
+            [new ServiceEvaluation("web-1", "ghcr.io/s/web", "id1", "img", "sha256:" + Aaa, Aaa, Aaa, "sha256:" + Aaa, DriftReason.None, true, "rollback_completed")
+                { UpdateStartedAt = T0 }]);
+        var align = Decide(Stack(Aaa), synced, written, T0 + TimeSpan.FromMinutes(5));
+        var done = ReconcilePolicy.AfterApply(align.State, Stack(Aaa), ApplyOutcome.Succeeded, "aligned", T0 + TimeSpan.FromMinutes(6));
+        var quiet = Decide(Stack(Aaa), synced, done, T0 + TimeSpan.FromMinutes(7));
+        Assert.Equal((ReconcileAction.None, StackStatus.Synced), (quiet.Action, quiet.Status));
+
+        var commit = Decide(Stack(next), Evaluation(RolledBack(desired: next)), quiet.State, T0 + TimeSpan.FromMinutes(8));
+
+        Assert.Equal(ReconcileAction.Apply, commit.Action);
+        Assert.Null(commit.State.Incident);
+        Assert.Null(commit.State.Hold);
+
+        // The answer covers that rollback only: the on-call rolling back again (a new rollback start) is held again.
+        var again = Decide(Stack(Aaa), Evaluation(RolledBack(liveTag: Bbb, desired: Aaa, started: T0 + TimeSpan.FromMinutes(8))),
+            quiet.State, T0 + TimeSpan.FromMinutes(8));
+        Assert.Equal((ReconcileAction.None, StackStatus.Held), (again.Action, again.Status));
+    }
+
+    [Fact]
+    public void Rolling_the_rollback_back_and_forth_without_a_commit_is_a_new_rollback_each_time()
+    {
+        var held = Decide(Stack(), Evaluation(RolledBack()), Fresh(), T0);
+        // The on-call undoes the rollback: bbb runs again, as git names; Swarm reports rollback_completed.
+        var undone = new StackEvaluation("web-prod", StackStatus.Synced, "all run bbb", Bbb, null,
+            [new ServiceEvaluation("web-1", "ghcr.io/s/web", "id1", "img", "sha256:" + Bbb, Bbb, Bbb, "sha256:" + Bbb, DriftReason.None, true, "rollback_completed")
+                { UpdateStartedAt = T0 + TimeSpan.FromSeconds(10) }]);
+        var back = Decide(Stack(), undone, held.State, T0 + TimeSpan.FromSeconds(11));
+
+        var rolledAgain = Decide(Stack(), Evaluation(RolledBack(started: T0 + TimeSpan.FromSeconds(12))), back.State, T0 + TimeSpan.FromSeconds(13));
+
+        Assert.Equal((ReconcileAction.None, StackStatus.Held), (rolledAgain.Action, rolledAgain.Status));
+    }
+
     [Fact]
     public void A_failed_write_back_backs_off_and_retries()
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Sprocket.Reconciler.IntegrationTests.Git;
 using Sprocket.Reconciler.IntegrationTests.TestEnv;
@@ -22,7 +21,6 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(15);
-    private const int SigTerm = 15;
 
     private readonly WorkRepository _repository;
     private readonly string? _bareRemote;
@@ -198,7 +196,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM without waiting, as systemd or Swarm does; see <see cref="WaitForExitAsync"/>.</summary>
-    public void SendSigterm() => _ = Kill(_process.Id, SigTerm);
+    public void SendSigterm() => Signals.Send(_process.Id, Signals.SigTerm);
 
     /// <summary>Waits for the daemon to exit on its own; returns its exit code, or throws <see cref="TimeoutException"/>.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -348,7 +346,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     private static async Task<int> StopAsync(Process process, TimeSpan stopDeadline)
     {
         if (process.HasExited) return process.ExitCode;
-        _ = Kill(process.Id, SigTerm);
+        Signals.Send(process.Id, Signals.SigTerm);
         using var deadline = new CancellationTokenSource(stopDeadline);
         try
         {
@@ -365,8 +363,4 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
-
-    // .NET has no API to send SIGTERM (Process.Kill sends SIGKILL on Unix).
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

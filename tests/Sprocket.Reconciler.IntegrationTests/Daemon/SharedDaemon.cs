@@ -7,9 +7,10 @@ namespace Sprocket.Reconciler.IntegrationTests.Daemon;
 /// </summary>
 public sealed class SharedDaemon : IAsyncLifetime
 {
-    // The file must always declare a stack; this one matches no service anyone creates.
+    // The file must always declare a stack; this one matches no service anyone creates. Its repository is in this
+    // environment's registry: a fixed 127.0.0.1:5555 would resolve only where the default environment runs.
     private static readonly DesiredStack Anchor = new(
-        "anchor", "git-aaa1111", new DesiredService("127.0.0.1:5555/sprocketbot/web", "sprocket-daemon-anchor-matches-nothing*"));
+        "anchor", "git-aaa1111", new DesiredService($"{TestEnv.TestEnvironment.Current.Registry}/sprocketbot/web", "sprocket-daemon-anchor-matches-nothing*"));
 
     private readonly Dictionary<string, DesiredStack> _stacks = new(StringComparer.Ordinal) { [Anchor.Name] = Anchor };
     private readonly SemaphoreSlim _gate = new(1, 1);

@@ -34,7 +34,7 @@ public sealed class StandinLockTests : IAsyncLifetime
         Assert.Contains(Path.GetFileName(workspace.LockFiles().Single()), second.StandardError, StringComparison.Ordinal);
 
         // What Ctrl-C (or the Automation API's cancellation) sends: SIGINT, to this process id only.
-        await global::CliWrap.Cli.Wrap("kill").WithArguments(["-INT", slow.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExecuteAsync();
+        Assert.True(Signals.Send(slow.ProcessId, Signals.SigInt), "the slow up ended before it was interrupted");
         var result = await slow;
         var first = new StandinResult(result.ExitCode, result.StandardOutput, result.StandardError);
         Assert.Equal(1, first.ExitCode); // v3.259.0: BailErrorf("canceled") maps to ExitCodeError, not 8
