@@ -89,11 +89,12 @@ public sealed partial class NotificationHub : BackgroundService, INotificationPu
         }
         catch (Exception exception)
         {
-            _metrics.Failed(notifier.Name, notification.Kind);
             // Only the type and the redacted message: the exception object (inner exceptions, request data) could
-            // carry what Redact does not know about.
+            // carry what Redact does not know about. Logged before it is counted, so whoever sees the count can
+            // already find the line.
             Log.SendFailed(_logger, notifier.Name, notification.Kind, notification.Stack, exception.GetType().Name,
                 notifier.Redact(exception.Message));
+            _metrics.Failed(notifier.Name, notification.Kind);
         }
     }
 
