@@ -23,9 +23,13 @@ internal static partial class YamlTreeReader
     /// aliases, extra documents and excessive depth make a document's meaning unknowable, so schema
     /// checks must not run on it; duplicate keys, anchors and tags are reported but leave it readable.
     /// </returns>
-    public static (YamlNode? Root, bool Interpretable) Read(string yamlText, ErrorCollector errors)
+    public static (YamlNode? Root, bool Interpretable) Read(string yamlText, ErrorCollector errors) =>
+        Read(new StringReader(yamlText), errors);
+
+    /// <inheritdoc cref="Read(string, ErrorCollector)"/>
+    public static (YamlNode? Root, bool Interpretable) Read(TextReader yamlText, ErrorCollector errors)
     {
-        var parser = new Parser(new StringReader(yamlText));
+        var parser = new Parser(yamlText);
         var state = new ReadState(parser, errors);
         try
         {
@@ -35,6 +39,10 @@ internal static partial class YamlTreeReader
         catch (YamlException ex)
         {
             errors.Add(ToPosition(ex.Start), FieldPath.Root, "invalid YAML: " + SyntaxMessage(ex));
+            return (null, false);
+        }
+        catch (NestingTooDeep)
+        {
             return (null, false);
         }
     }
@@ -69,10 +77,12 @@ internal static partial class YamlTreeReader
 
         if (depth > MaxDepth)
         {
-            state.Uninterpretable = true;
-            state.Errors.Add(position, shownPath, $"the document nests deeper than {MaxDepth} levels");
-            SkipNode(state);
-            return new YamlAliasNode(position);
+            // Stop reading here rather than skip the rest: YamlDotNet's scanner does work proportional to
+            // the open flow depth for every token (its simple-key stack), so scanning on through a deep
+            // '[[[[…' costs depth × tokens, minutes for a 1 MiB file. It only looks ahead about a line, so
+            // stopping at the first node too deep bounds the work by MaxDepth whatever follows.
+            state.Errors.Add(position, shownPath, $"the document nests deeper than {MaxDepth} levels; reading stopped here");
+            throw new NestingTooDeep();
         }
 
         if (current is AnchorAlias alias)
@@ -148,17 +158,6 @@ internal static partial class YamlTreeReader
         }
     }
 
-    private static void SkipNode(ReadState state)
-    {
-        var nesting = 0;
-        do
-        {
-            nesting += state.Current!.NestingIncrease;
-            state.Advance();
-        }
-        while (nesting > 0);
-    }
-
     private static void ReportAnchor(ReadState state, NodeEvent node, SourcePosition position, string shownPath)
     {
         if (!node.Anchor.IsEmpty)
@@ -207,6 +206,9 @@ internal static partial class YamlTreeReader
 
     [GeneratedRegex("^[-+]?[0-9]+$")]
     private static partial Regex DecimalInteger();
+
+    /// <summary>Unwinds the recursion at the first node too deep; already reported.</summary>
+    private sealed class NestingTooDeep : Exception;
 
     private sealed class ReadState(Parser parser, ErrorCollector errors)
     {
