@@ -24,7 +24,14 @@ internal static class DesiredStateReader
 
         ReadVersion(document);
         var pattern = ReadTagPattern(document);
-        var stacks = ReadStacks(document, pattern.Usable);
+        var budget = pattern.Usable is null ? null : new TagPatternBudget(pattern.Usable);
+        var stacks = ReadStacks(document, budget);
+        if (budget?.ExhaustedAt is { } stoppedAt)
+        {
+            document.Error("immutableTagPattern",
+                $"matching took longer than {TagPatternBudget.Total.TotalMilliseconds:0} ms in all for this file's tags (stopped at {stoppedAt}); simplify the pattern");
+        }
+
         ReportDuplicateStackNames(document);
         return new DesiredState(SupportedVersion, stacks, pattern.Text);
     }
@@ -55,7 +62,7 @@ internal static class DesiredStateReader
         return (pattern, pattern);
     }
 
-    private static ImmutableArray<StackSpec> ReadStacks(MappingReader document, string? tagPattern)
+    private static ImmutableArray<StackSpec> ReadStacks(MappingReader document, TagPatternBudget? tagPattern)
     {
         var node = document.Find("stacks");
         if (node is null)

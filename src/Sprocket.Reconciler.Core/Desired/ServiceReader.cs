@@ -107,6 +107,6 @@ internal static partial class ServiceReader
         return open < 0;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.*?\[\]!-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_.*?\[\]!-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex MatchCharacters();
 }

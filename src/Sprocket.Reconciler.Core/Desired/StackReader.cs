@@ -7,7 +7,7 @@ namespace Sprocket.Reconciler.Core.Desired;
 internal static partial class StackReader
 {
     /// <param name="tagPattern">The file's immutable tag pattern, or null when it is invalid (already reported).</param>
-    public static StackSpec? Read(YamlNode node, string path, ErrorCollector errors, string? tagPattern)
+    public static StackSpec? Read(YamlNode node, string path, ErrorCollector errors, TagPatternBudget? tagPattern)
     {
         var stack = MappingReader.Open(node, path, errors, DesiredStateVocabulary.StackKeys, "a stack");
         if (stack is null)
@@ -52,7 +52,7 @@ internal static partial class StackReader
         return stack.OptionalEnum("engine", DesiredStateVocabulary.Engines);
     }
 
-    private static string ReadImageTag(MappingReader stack, string? tagPattern)
+    private static string ReadImageTag(MappingReader stack, TagPatternBudget? tagPattern)
     {
         var tag = stack.RequiredString("imageTag", "the immutable tag every service of the stack runs, e.g. sha-4f2a9c1");
         if (tag.Length == 0)
@@ -69,25 +69,13 @@ internal static partial class StackReader
             stack.Error("imageTag",
                 $"'{tag}' is a mutable tag and is never applied; pin an immutable tag such as sha-4f2a9c1 (mutable tags are allowed only under observeOnly)");
         }
-        else if (tagPattern is not null && !MatchesPattern(stack, tag, tagPattern))
+        else if (tagPattern?.MatchesWhole(tag, stack.PathOf("imageTag")) == false)
         {
-            stack.Error("imageTag", $"'{tag}' does not match immutableTagPattern '{tagPattern}'; pin an immutable tag");
+            // A spent budget (null) is reported once, at immutableTagPattern, by the document reader.
+            stack.Error("imageTag", $"'{tag}' does not match immutableTagPattern '{tagPattern.Pattern}' as a whole; pin an immutable tag");
         }
 
         return tag;
-    }
-
-    private static bool MatchesPattern(MappingReader stack, string tag, string tagPattern)
-    {
-        try
-        {
-            return ImmutableTagPolicy.IsImmutable(tag, tagPattern);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            stack.Error("imageTag", $"immutableTagPattern '{tagPattern}' took too long to match '{tag}'; simplify the pattern");
-            return true;
-        }
     }
 
     private static PulumiSpec? ReadPulumiBlock(MappingReader stack, StackEngine? engine)
@@ -158,6 +146,6 @@ internal static partial class StackReader
         }
     }
 
-    [GeneratedRegex("^[a-z0-9-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9-]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex StackName();
 }

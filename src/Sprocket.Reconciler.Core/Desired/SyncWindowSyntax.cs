@@ -82,6 +82,6 @@ public static partial class SyncWindowSyntax
     }
 
     // Area/Location[/More], Etc/GMT+2, UTC: no spaces (Windows ids) and no '.' (no path tricks into the tz database).
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TimeZoneId();
 }

@@ -204,7 +204,7 @@ internal static partial class YamlTreeReader
         return message.StartsWith("(Line", StringComparison.Ordinal) && close > 0 ? message[(close + 3)..] : message;
     }
 
-    [GeneratedRegex("^[-+]?[0-9]+$")]
+    [GeneratedRegex("^[-+]?[0-9]+\\z")]
     private static partial Regex DecimalInteger();
 
     /// <summary>Unwinds the recursion at the first node too deep; already reported.</summary>
