@@ -52,7 +52,7 @@ internal static class DesiredStateReader
 
     private static (string Text, string? Usable) ReadTagPattern(MappingReader document)
     {
-        var pattern = document.OptionalString("immutableTagPattern") ?? DesiredState.DefaultImmutableTagPattern;
+        var pattern = document.OptionalString("immutableTagPattern", DesiredStateLimits.MaxTagPatternLength) ?? DesiredState.DefaultImmutableTagPattern;
         if (document.Has("immutableTagPattern") && ImmutableTagPolicy.PatternProblem(pattern) is { } problem)
         {
             document.Error("immutableTagPattern", problem);
@@ -98,7 +98,7 @@ internal static class DesiredStateReader
             var namePath = FieldPath.Member(path, "name");
             if (firstSeen.TryGetValue(name.Value, out var firstPath))
             {
-                document.Errors.Add(name, namePath, $"duplicate stack name '{name.Value}' (already used at {firstPath}); stack names must be unique");
+                document.Errors.Add(name, namePath, $"duplicate stack name {DisplayText.Quote(name.Value)} (already used at {firstPath}); stack names must be unique");
             }
             else
             {

@@ -36,7 +36,7 @@ public static partial class ImmutableTagPolicy
         }
         catch (ArgumentException ex)
         {
-            return $"'{pattern}' is not a valid regular expression: {ex.Message}";
+            return $"{DisplayText.Quote(pattern)} is not a valid regular expression: {ex.Message}";
         }
     }
 

@@ -15,10 +15,10 @@ internal static partial class StackReader
             return null;
         }
 
-        var name = stack.RequiredString("name", "a unique stack name of lowercase letters, digits and '-'");
+        var name = stack.RequiredString("name", "a unique stack name of lowercase letters, digits and '-'", DesiredStateLimits.MaxStackNameLength);
         if (name.Length > 0 && !StackName().IsMatch(name))
         {
-            stack.Error("name", $"'{name}' is not a valid stack name; use only lowercase letters, digits and '-' ([a-z0-9-]+)");
+            stack.Error("name", $"{DisplayText.Quote(name)} is not a valid stack name; use only lowercase letters, digits and '-' ([a-z0-9-]+), starting with a letter or digit");
         }
 
         var engine = ReadEngine(stack);
@@ -54,7 +54,7 @@ internal static partial class StackReader
 
     private static string ReadImageTag(MappingReader stack, TagPatternBudget? tagPattern)
     {
-        var tag = stack.RequiredString("imageTag", "the immutable tag every service of the stack runs, e.g. sha-4f2a9c1");
+        var tag = stack.RequiredString("imageTag", "the immutable tag every service of the stack runs, e.g. sha-4f2a9c1", DesiredStateLimits.MaxTagLength);
         if (tag.Length == 0)
         {
             return tag;
@@ -62,17 +62,17 @@ internal static partial class StackReader
 
         if (!ImmutableTagPolicy.IsValidTagSyntax(tag))
         {
-            stack.Error("imageTag", $"'{tag}' is not a valid image tag; a tag has {ImmutableTagPolicy.TagExpected}");
+            stack.Error("imageTag", $"{DisplayText.Quote(tag)} is not a valid image tag; a tag has {ImmutableTagPolicy.TagExpected}");
         }
         else if (ImmutableTagPolicy.AlwaysMutableTags.Contains(tag))
         {
             stack.Error("imageTag",
-                $"'{tag}' is a mutable tag and is never applied; pin an immutable tag such as sha-4f2a9c1 (mutable tags are allowed only under observeOnly)");
+                $"{DisplayText.Quote(tag)} is a mutable tag and is never applied; pin an immutable tag such as sha-4f2a9c1 (mutable tags are allowed only under observeOnly)");
         }
         else if (tagPattern?.MatchesWhole(tag, stack.PathOf("imageTag")) == false)
         {
             // A spent budget (null) is reported once, at immutableTagPattern, by the document reader.
-            stack.Error("imageTag", $"'{tag}' does not match immutableTagPattern '{tagPattern.Pattern}' as a whole; pin an immutable tag");
+            stack.Error("imageTag", $"{DisplayText.Quote(tag)} does not match immutableTagPattern {DisplayText.Quote(tagPattern.Pattern)} as a whole; pin an immutable tag");
         }
 
         return tag;
@@ -136,7 +136,7 @@ internal static partial class StackReader
                 if (firstSeen.TryGetValue(repository.Value, out var firstPath))
                 {
                     stack.Errors.Add(repository, repositoryPath,
-                        $"repository '{repository.Value}' is already listed at {firstPath}; each repository may appear once per stack");
+                        $"repository {DisplayText.Quote(repository.Value)} is already listed at {firstPath}; each repository may appear once per stack");
                 }
                 else
                 {
@@ -146,6 +146,7 @@ internal static partial class StackReader
         }
     }
 
-    [GeneratedRegex("^[a-z0-9-]+\\z", RegexOptions.CultureInvariant)]
+    // No leading '-': the name is passed to docker as an argument.
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex StackName();
 }

@@ -140,7 +140,7 @@ internal static partial class YamlTreeReader
                     else if (firstSeen.TryGetValue(keyText, out var first))
                     {
                         state.Errors.Add(keyPosition, FieldPath.Member(path, keyText),
-                            $"duplicate key '{keyText}' (first given at line {first.Line}); each key may appear once");
+                            $"duplicate key {DisplayText.Quote(keyText)} (first given at line {first.Line}); each key may appear once");
                     }
                     else
                     {
@@ -171,7 +171,7 @@ internal static partial class YamlTreeReader
     {
         if (!node.Tag.IsEmpty && !node.Tag.IsNonSpecific && !IsStringTag(node.Tag))
         {
-            state.Errors.Add(position, shownPath, $"YAML tag '{node.Tag.Value}' is not allowed; only '!!str' may be used");
+            state.Errors.Add(position, shownPath, $"YAML tag {DisplayText.Quote(node.Tag.Value)} is not allowed; only '!!str' may be used");
         }
     }
 

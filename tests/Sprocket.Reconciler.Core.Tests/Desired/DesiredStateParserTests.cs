@@ -61,7 +61,7 @@ public sealed class DesiredStateParserTests
 
         var error = Assert.Single(result.Errors);
         Assert.Equal((0, 0), (error.Line, error.Column));
-        Assert.Contains("the limit is 1048576 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("more than 1,048,576 bytes (1 MiB), the limit", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class DesiredStateParserTests
 
         var result = DesiredStateParser.Parse("big.yaml", text);
 
-        Assert.Contains("the limit is", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
+        Assert.Contains("more than 1,048,576 bytes", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -77,4 +77,77 @@ public sealed class HostileInputTests
         Assert.False(result.IsValid);
         Assert.Contains(result.Errors, e => e.FieldPath == field);
     }
+
+    [Fact]
+    public void Control_characters_in_a_value_never_reach_the_message_raw()
+    {
+        // "\n" forged a second output line; "\e[2J" cleared the terminal of whoever ran validate.
+        var yaml = "version: 1\nstacks:\n" + Stack("\"web\\nexample.yaml: valid\\e[2J\"", "sha-abc1234");
+
+        var result = DesiredStateParser.Parse("ctl.yaml", yaml);
+
+        var error = Assert.Single(result.Errors, e => e.FieldPath == "stacks[0].name");
+        Assert.DoesNotContain(error.ToString(), c => char.IsControl(c));
+        Assert.Contains("web<U+000A>example.yaml: valid<U+001B>[2J", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Long_value_is_cut_in_the_message_with_its_length()
+    {
+        var name = new string('x', 900_000);
+
+        var result = DesiredStateParser.Parse("long.yaml", "version: 1\nstacks:\n" + Stack(name, "sha-abc1234"));
+
+        var error = Assert.Single(result.Errors, e => e.FieldPath == "stacks[0].name");
+        Assert.InRange(error.Message.Length, 1, DisplayText.MaxShownText);
+        Assert.Contains("(900,000 characters)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Hostile_key_is_escaped_and_cut_in_the_field_path()
+    {
+        var key = "\\e]0;" + new string('k', 5_000);
+
+        // An explicit key ('? '): YAML refuses implicit keys over 1,024 characters.
+        var result = DesiredStateParser.Parse("key.yaml", $"version: 1\n? \"{key}\"\n: 1\nstacks: []\n");
+
+        var error = Assert.Single(result.Errors, e => e.Message.StartsWith("unknown key", StringComparison.Ordinal));
+        Assert.StartsWith("<U+001B>]0;kkk", error.FieldPath, StringComparison.Ordinal);
+        Assert.InRange(error.FieldPath.Length, 1, DisplayText.MaxShownText + 32);
+        Assert.DoesNotContain(error.Message, c => char.IsControl(c));
+    }
+
+    [Theory]
+    [InlineData('\u0000', "<U+0000>")]
+    [InlineData('\u009B', "<U+009B>")] // C1 CSI: some terminals act on it like ESC [
+    [InlineData('\u202E', "<U+202E>")] // right-to-left override: text that reads other than it is
+    [InlineData('\u2028', "<U+2028>")] // line separator
+    public void Invisible_characters_are_named_by_code_point(char c, string shown)
+    {
+        Assert.Equal($"'a{shown}b'", DisplayText.Quote($"a{c}b"));
+    }
+
+    [Fact]
+    public void Summary_counts_every_error_and_says_how_many_are_shown()
+    {
+        var yaml = new StringBuilder("version: 1\nstacks:\n");
+        for (var i = 0; i < 1_500; i++)
+        {
+            yaml.Append("  - { name: x, engine: swarm, imageTag: latest, services: [] }\n"); // latest, no services, duplicate name
+        }
+
+        var result = DesiredStateParser.Parse("many.yaml", yaml.ToString());
+
+        Assert.Equal(4_499, result.ErrorCount);
+        Assert.Equal("4,499 errors (first 100 shown)", result.ErrorSummary);
+        Assert.Equal("too many errors: 4,499 in all, only the first 100 are listed", result.Errors[^1].Message);
+    }
+
+    [Fact]
+    public void Summary_of_a_few_errors_is_plain()
+    {
+        Assert.Equal("1 error", DesiredStateParser.Parse("a.yaml", "version: 1\nstacks: []\n").ErrorSummary);
+        Assert.Equal("2 errors", DesiredStateParser.Parse("a.yaml", "version: 2\nstacks: []\n").ErrorSummary);
+        Assert.Equal("", DesiredStateParser.Parse("a.yaml", "version: 1\nstacks:\n" + Stack("a", "sha-abc1234")).ErrorSummary);
+    }
 }
