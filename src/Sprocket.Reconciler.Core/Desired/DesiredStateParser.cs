@@ -63,6 +63,13 @@ public static class DesiredStateParser
     private static DesiredStateParseResult ParseText(string fileName, string yamlText)
     {
         var errors = new ErrorCollector(fileName);
+        FileCharacters.Report(yamlText, errors);
+        if (errors.HasErrors)
+        {
+            // YamlDotNet would stop at a NUL or break lines where other tools do not: its reading is not to be trusted.
+            return DesiredStateParseResult.Invalid(errors.ToImmutable(), errors.Count);
+        }
+
         var (root, interpretable) = YamlTreeReader.Read(yamlText, errors);
 
         // Once the YAML itself is unusable (syntax, aliases, extra documents) the schema checks

@@ -95,7 +95,7 @@ internal sealed class MappingReader
             var notAscii = text.AsSpan().IndexOfAnyExcept(VisibleCharacters);
             if (notAscii >= 0 && FirstInvisible(text, notAscii) is { } at)
             {
-                Error(key, $"{DisplayText.Quote(text)} contains the control character {DisplayText.Name(text[at])} at position {at + 1}; no field allows control or invisible characters");
+                Error(key, $"{DisplayText.Quote(text)} contains {DisplayText.Name(text[at])} at position {at + 1}; no field allows control or invisible characters");
                 return null;
             }
 

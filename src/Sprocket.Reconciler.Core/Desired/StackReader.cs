@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using Sprocket.Reconciler.Core.Images;
 
 namespace Sprocket.Reconciler.Core.Desired;
 
@@ -116,11 +117,13 @@ internal static partial class StackReader
 
     /// <summary>
     /// Services are told apart by repository (drift reports, the digest-to-tag ledger), so one
-    /// repository may appear only once per stack, managed or observed.
+    /// repository may appear only once per stack, managed or observed. Compared as Docker resolves
+    /// them: <c>busybox</c> and <c>docker.io/library/busybox</c>, or <c>GHCR.IO/x</c> and
+    /// <c>ghcr.io/x</c>, are one repository.
     /// </summary>
     private static void ReportDuplicateRepositories(MappingReader stack)
     {
-        var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var firstSeen = new Dictionary<string, (string Path, string Spelled)>(StringComparer.Ordinal);
         foreach (var list in new[] { "services", "observeOnly" })
         {
             foreach (var (item, path) in stack.OptionalListSilently(list))
@@ -133,14 +136,17 @@ internal static partial class StackReader
                 }
 
                 var repositoryPath = FieldPath.Member(path, "repository");
-                if (firstSeen.TryGetValue(repository.Value, out var firstPath))
+                // An invalid name is already reported; compared as written, it adds no second error.
+                var key = ImageRepositoryName.Problem(repository.Value) is null ? RepositoryName.Normalize(repository.Value) : repository.Value;
+                if (firstSeen.TryGetValue(key, out var first))
                 {
+                    var same = first.Spelled == repository.Value ? "" : $" (as {DisplayText.Quote(first.Spelled)}, both {DisplayText.Quote(key)})";
                     stack.Errors.Add(repository, repositoryPath,
-                        $"repository {DisplayText.Quote(repository.Value)} is already listed at {firstPath}; each repository may appear once per stack");
+                        $"repository {DisplayText.Quote(repository.Value)} is already listed at {first.Path}{same}; each repository may appear once per stack");
                 }
                 else
                 {
-                    firstSeen.Add(repository.Value, repositoryPath);
+                    firstSeen.Add(key, (repositoryPath, repository.Value));
                 }
             }
         }
