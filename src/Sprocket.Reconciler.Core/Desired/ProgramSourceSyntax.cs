@@ -30,6 +30,13 @@ internal static partial class ProgramSourceSyntax
             return $"{DisplayText.Quote(repository)} has leading or trailing spaces; expected {RepositoryExpected}";
         }
 
+        // git's "transport::address" runs a remote helper (ext:: runs any command).
+        var helper = repository.IndexOf("::", StringComparison.Ordinal);
+        if (helper > 0 && !repository[..helper].Contains('/', StringComparison.Ordinal))
+        {
+            return $"{DisplayText.Quote(repository)} names a git remote helper ('{DisplayText.Escape(repository[..helper])}::'), which can run commands; expected {RepositoryExpected}";
+        }
+
         var schemeEnd = repository.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd >= 0)
         {

@@ -128,7 +128,7 @@ internal static partial class YamlTreeReader
                 {
                     var keyPosition = ToPosition(state.Current!.Start);
                     var key = ReadNode(state, depth + 1, path);
-                    var keyText = key is YamlScalarNode { Kind: not ScalarKind.Null } named ? named.Value : null;
+                    var keyText = key is YamlScalarNode { Kind: not ScalarKind.Null, Value.Length: > 0 } named ? named.Value : null;
                     var value = ReadNode(state, depth + 1, keyText is null ? path : FieldPath.Member(path, keyText));
                     if (keyText is null)
                     {
