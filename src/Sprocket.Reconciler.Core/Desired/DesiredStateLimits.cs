@@ -8,6 +8,15 @@ namespace Sprocket.Reconciler.Core.Desired;
 /// </summary>
 public static class DesiredStateLimits
 {
+    /// <summary>Stacks in one file; the daemon is designed and benchmarked for 500.</summary>
+    public const int MaxStacks = 1_000;
+
+    /// <summary>Entries of one stack's <c>services</c>, and separately of its <c>observeOnly</c>.</summary>
+    public const int MaxServicesPerStack = 100;
+
+    /// <summary>Sync windows of one stack.</summary>
+    public const int MaxSyncWindows = 20;
+
     /// <summary>Any string value not bounded more tightly below.</summary>
     public const int MaxTextLength = 1_024;
 

@@ -71,7 +71,7 @@ internal static class DesiredStateReader
             return [];
         }
 
-        var items = document.OptionalList("stacks");
+        var items = document.OptionalList("stacks", DesiredStateLimits.MaxStacks);
         if (node is YamlSequenceNode { Items.Length: 0 })
         {
             // An empty list is far more likely a broken edit than an intent to manage nothing.
@@ -86,7 +86,7 @@ internal static class DesiredStateReader
     private static void ReportDuplicateStackNames(MappingReader document)
     {
         var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (item, path) in document.OptionalListSilently("stacks"))
+        foreach (var (item, path) in document.OptionalListSilently("stacks", DesiredStateLimits.MaxStacks))
         {
             if (item is not YamlMappingNode mapping
                 || mapping.Entries.FirstOrDefault(e => e.Key.Value == "name")?.Value is not YamlScalarNode { Kind: ScalarKind.Text or ScalarKind.Integer } name

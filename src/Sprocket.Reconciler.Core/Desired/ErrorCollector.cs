@@ -18,6 +18,15 @@ internal sealed class ErrorCollector(string fileName)
     /// <summary>Every error found, including those past <see cref="MaxErrors"/> that were not kept.</summary>
     public int Count { get; private set; }
 
+    /// <summary>
+    /// True once <see cref="MaxErrors"/> are kept. Loops over hostile input (a megabyte of NULs, of
+    /// duplicate keys) then call <see cref="CountOnly"/> instead of formatting messages nobody will see.
+    /// </summary>
+    public bool Full => _errors.Count >= MaxErrors;
+
+    /// <summary>Counts an error that would not be kept anyway.</summary>
+    public void CountOnly() => Count++;
+
     public void Add(SourcePosition at, string fieldPath, string message)
     {
         Count++;

@@ -29,6 +29,10 @@ internal static class FileCharacters
             {
                 i++;
             }
+            else if (IsRefused(c) && !(i == 0 && c == '\uFEFF') && errors.Full)
+            {
+                errors.CountOnly();
+            }
             else if (IsRefused(c) && !(i == 0 && c == '\uFEFF'))
             {
                 errors.Add(new SourcePosition(line, column), FieldPath.Root,

@@ -201,13 +201,19 @@ internal sealed class MappingReader
         return null;
     }
 
-    /// <summary>The items of a list field; empty after reporting when it is something else.</summary>
-    public IReadOnlyList<(YamlNode Node, string Path)> OptionalList(string key)
+    /// <summary>
+    /// The items of a list field; empty after reporting when it is something else or has more than
+    /// <paramref name="maxItems"/> items (then none is read: the bound is what keeps a file's checks cheap).
+    /// </summary>
+    public IReadOnlyList<(YamlNode Node, string Path)> OptionalList(string key, int maxItems)
     {
         var node = Find(key);
         switch (node)
         {
             case null or YamlAliasNode:
+                return [];
+            case YamlSequenceNode sequence when sequence.Items.Length > maxItems:
+                Error(key, $"has {sequence.Items.Length:N0} entries; at most {maxItems:N0} are allowed");
                 return [];
             case YamlSequenceNode sequence:
                 var path = PathOf(key);
@@ -219,10 +225,10 @@ internal sealed class MappingReader
     }
 
     /// <summary>Like <see cref="OptionalList"/> but never reports: for cross-field checks after the field was read.</summary>
-    public IReadOnlyList<(YamlNode Node, string Path)> OptionalListSilently(string key)
+    public IReadOnlyList<(YamlNode Node, string Path)> OptionalListSilently(string key, int maxItems)
     {
         var path = PathOf(key);
-        return Find(key) is YamlSequenceNode sequence
+        return Find(key) is YamlSequenceNode sequence && sequence.Items.Length <= maxItems
             ? [.. sequence.Items.Select((item, index) => (item, FieldPath.Item(path, index)))]
             : [];
     }
@@ -267,6 +273,12 @@ internal sealed class MappingReader
             var key = entry.Key.Value;
             if (allowedKeys.Contains(key, StringComparer.Ordinal))
             {
+                continue;
+            }
+
+            if (_errors.Full)
+            {
+                _errors.CountOnly();
                 continue;
             }
 

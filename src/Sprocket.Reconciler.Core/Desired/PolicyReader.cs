@@ -46,7 +46,7 @@ internal static class PolicyReader
             Stabilization: stabilization,
             WriteBack: policy.OptionalEnum("writeBack", DesiredStateVocabulary.WriteBackModes) ?? defaults.WriteBack,
             MaxConsecutiveFailures: maxFailures,
-            SyncWindows: [.. policy.OptionalList("syncWindows")
+            SyncWindows: [.. policy.OptionalList("syncWindows", DesiredStateLimits.MaxSyncWindows)
                 .Select(item => SyncWindowReader.Read(item.Node, item.Path, errors))
                 .OfType<SyncWindow>()]);
     }

@@ -26,7 +26,7 @@ internal static partial class StackReader
         var imageTag = ReadImageTag(stack, tagPattern);
         var pulumi = ReadPulumiBlock(stack, engine);
         var services = ReadServices(stack);
-        var observed = stack.OptionalList("observeOnly")
+        var observed = stack.OptionalList("observeOnly", DesiredStateLimits.MaxServicesPerStack)
             .Select(item => ServiceReader.ReadObserved(item.Node, item.Path, errors))
             .ToImmutableArray();
         ReportDuplicateRepositories(stack);
@@ -106,7 +106,7 @@ internal static partial class StackReader
             return [];
         }
 
-        var items = stack.OptionalList("services");
+        var items = stack.OptionalList("services", DesiredStateLimits.MaxServicesPerStack);
         if (node is YamlSequenceNode { Items.Length: 0 })
         {
             stack.Error("services", "a stack needs at least one service; list { repository, match } entries");
@@ -126,7 +126,7 @@ internal static partial class StackReader
         var firstSeen = new Dictionary<string, (string Path, string Spelled)>(StringComparer.Ordinal);
         foreach (var list in new[] { "services", "observeOnly" })
         {
-            foreach (var (item, path) in stack.OptionalListSilently(list))
+            foreach (var (item, path) in stack.OptionalListSilently(list, DesiredStateLimits.MaxServicesPerStack))
             {
                 if (item is not YamlMappingNode mapping
                     || mapping.Entries.FirstOrDefault(e => e.Key.Value == "repository")?.Value is not YamlScalarNode { Kind: ScalarKind.Text } repository

@@ -131,16 +131,16 @@ public sealed class HostileInputTests
     public void Summary_counts_every_error_and_says_how_many_are_shown()
     {
         var yaml = new StringBuilder("version: 1\nstacks:\n");
-        for (var i = 0; i < 1_500; i++)
+        for (var i = 0; i < 900; i++)
         {
             yaml.Append("  - { name: x, engine: swarm, imageTag: latest, services: [] }\n"); // latest, no services, duplicate name
         }
 
         var result = DesiredStateParser.Parse("many.yaml", yaml.ToString());
 
-        Assert.Equal(4_499, result.ErrorCount);
-        Assert.Equal("4,499 errors (first 100 shown)", result.ErrorSummary);
-        Assert.Equal("too many errors: 4,499 in all, only the first 100 are listed", result.Errors[^1].Message);
+        Assert.Equal(2_699, result.ErrorCount);
+        Assert.Equal("2,699 errors (first 100 shown)", result.ErrorSummary);
+        Assert.Equal("too many errors: 2,699 in all, only the first 100 are listed", result.Errors[^1].Message);
     }
 
     [Fact]
@@ -149,5 +149,61 @@ public sealed class HostileInputTests
         Assert.Equal("1 error", DesiredStateParser.Parse("a.yaml", "version: 1\nstacks: []\n").ErrorSummary);
         Assert.Equal("2 errors", DesiredStateParser.Parse("a.yaml", "version: 2\nstacks: []\n").ErrorSummary);
         Assert.Equal("", DesiredStateParser.Parse("a.yaml", "version: 1\nstacks:\n" + Stack("a", "sha-abc1234")).ErrorSummary);
+    }
+
+    [Theory]
+    [InlineData("[", 2, 41)]
+    [InlineData("{a: ", 2, 134)]
+    [InlineData("- ", 3, 67)]
+    public void Megabyte_nesting_bomb_is_refused_at_the_first_node_too_deep(string open, int line, int column)
+    {
+        var head = open == "- " ? "version: 1\nstacks:\n  " : "version: 1\nstacks: ";
+        var yaml = head + string.Concat(Enumerable.Repeat(open, (DesiredStateParser.MaxFileBytes - head.Length) / open.Length));
+
+        var result = DesiredStateParser.Parse("bomb.yaml", yaml);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((line, column), (error.Line, error.Column));
+        Assert.Contains("nests deeper than 32 levels; reading stopped here", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Megabyte_of_list_items_is_refused_at_the_node_past_the_bound()
+    {
+        // "[x,x,x,…": YamlDotNet alone would spend most of a second on the half million events.
+        var yaml = "version: 1\nstacks: [" + string.Concat(Enumerable.Repeat("x,", 500_000)) + "]\n";
+
+        var result = DesiredStateParser.Parse("wide.yaml", yaml);
+
+        var error = Assert.Single(result.Errors);
+        // Nodes 1-5 are the root mapping, version, 1, stacks and the list; item k (column 10 + 2k) is node k + 6.
+        var first = YamlTreeReader.MaxNodes + 1 - 6;
+        Assert.Equal((2, 10 + (2 * first)), (error.Line, error.Column));
+        Assert.Equal($"stacks[{first}]", error.FieldPath);
+        Assert.Contains("more than 100,000 values, lists and mappings; reading stopped here", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("stacks", DesiredStateLimits.MaxStacks)]
+    [InlineData("stacks[0].services", DesiredStateLimits.MaxServicesPerStack)]
+    [InlineData("stacks[0].observeOnly", DesiredStateLimits.MaxServicesPerStack)]
+    [InlineData("stacks[0].policy.syncWindows", DesiredStateLimits.MaxSyncWindows)]
+    public void List_over_its_bound_is_reported_once_and_its_items_not_read(string field, int bound)
+    {
+        // Every item is wrong ({}), so reading any of them would add errors.
+        var items = "[" + string.Join(", ", Enumerable.Repeat("{}", bound + 1)) + "]";
+        var yaml = field switch
+        {
+            "stacks" => $"version: 1\nstacks: {items}\n",
+            "stacks[0].services" => "version: 1\nstacks:\n" + Stack("web", "sha-abc1234").Replace("services: [{ repository: ghcr.io/sprocketbot/web, match: web* }]", "services: " + items, StringComparison.Ordinal),
+            "stacks[0].observeOnly" => "version: 1\nstacks:\n" + Stack("web", "sha-abc1234") + $"    observeOnly: {items}\n",
+            _ => "version: 1\nstacks:\n" + Stack("web", "sha-abc1234") + $"    policy: {{ syncWindows: {items} }}\n",
+        };
+
+        var result = DesiredStateParser.Parse("long.yaml", yaml);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(field, error.FieldPath);
+        Assert.Equal($"has {bound + 1:N0} entries; at most {bound:N0} are allowed", error.Message);
     }
 }
