@@ -206,4 +206,14 @@ public sealed class HostileInputTests
         Assert.Equal(field, error.FieldPath);
         Assert.Equal($"has {bound + 1:N0} entries; at most {bound:N0} are allowed", error.Message);
     }
+
+    [Fact]
+    public void Text_with_a_lone_surrogate_is_refused_not_thrown_on()
+    {
+        // Parse(string) measured the UTF-8 length with a throwing encoder before anything else.
+        var result = DesiredStateParser.Parse("broken.yaml", "version: 1\nstacks: [\uD800]\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("the text is not valid Unicode (it holds a lone surrogate)", error.Message);
+    }
 }
