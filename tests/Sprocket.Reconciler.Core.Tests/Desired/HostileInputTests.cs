@@ -216,4 +216,31 @@ public sealed class HostileInputTests
         var error = Assert.Single(result.Errors);
         Assert.Equal("the text is not valid Unicode (it holds a lone surrogate)", error.Message);
     }
+
+    [Fact]
+    public void Values_at_their_limits_are_accepted()
+    {
+        var services = string.Join(", ", Enumerable.Range(0, DesiredStateLimits.MaxServicesPerStack).Select(i => $"{{ repository: ghcr.io/a/s{i}, match: s{i}* }}"));
+        var windows = string.Join(", ", Enumerable.Repeat("{ kind: deny, schedule: '0 0 3 ? * SUN *', duration: 168h }", DesiredStateLimits.MaxSyncWindows));
+        var yaml = $$"""
+            version: 1
+            immutableTagPattern: '^sha-[0-9a-f]+$(?#{{new string('c', DesiredStateLimits.MaxTagPatternLength - 19)}})'
+            stacks:
+              - name: {{new string('n', DesiredStateLimits.MaxStackNameLength)}}
+                engine: pulumi
+                imageTag: sha-{{new string('a', DesiredStateLimits.MaxTagLength - 4)}}
+                pulumi:
+                  project: {{new string('p', DesiredStateLimits.MaxPulumiNameLength)}}
+                  stack: org/platform/prod
+                  workDir: infra/platform
+                  program: { repository: 'file:///srv/git/infra.git', ref: release/v1.2_rc-1 }
+                services: [{{services}}]
+                policy: { stabilization: 24h, maxConsecutiveFailures: {{DesiredStateLimits.MaxConsecutiveFailures}}, syncWindows: [{{windows}}] }
+            """;
+
+        var result = DesiredStateParser.Parse("limits.yaml", yaml);
+
+        Assert.True(result.IsValid, result.ToString());
+        Assert.Equal(DesiredStateLimits.MaxServicesPerStack, result.State.Stacks[0].Services.Length);
+    }
 }
