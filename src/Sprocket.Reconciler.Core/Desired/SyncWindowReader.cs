@@ -22,20 +22,22 @@ internal static class SyncWindowReader
 
         var schedule = window.RequiredString("schedule", SyncWindowSyntax.ScheduleExpected);
         // Whether a cron expression is valid does not depend on its zone, so an unknown zone is no reason to skip this.
-        if (schedule.Length == 0)
+        if (schedule.Length > 0 && ScheduleProblem(schedule, zone ?? TimeZoneInfo.Utc) is { } problem)
         {
-            // Missing or empty: already reported.
-        }
-        else if (!SyncWindowSyntax.TryParseSchedule(schedule, zone ?? TimeZoneInfo.Utc, out var cron, out var problem))
-        {
-            window.Error("schedule", $"{DisplayText.Quote(schedule)} is not a valid Quartz cron expression: {problem}");
-        }
-        else if (SyncWindowSyntax.NeverFires(schedule, cron) is { } never)
-        {
-            window.Error("schedule", $"{DisplayText.Quote(schedule)} is refused: {never}");
+            window.Error("schedule", problem);
         }
 
         return new SyncWindow(kind ?? SyncWindowKind.Deny, schedule, ReadDuration(window), timeZone);
+    }
+
+    private static string? ScheduleProblem(string schedule, TimeZoneInfo zone)
+    {
+        if (!SyncWindowSyntax.TryParseSchedule(schedule, zone, out var cron, out var problem))
+        {
+            return $"{DisplayText.Quote(schedule)} is not a valid Quartz cron expression: {problem}";
+        }
+
+        return SyncWindowSyntax.NeverFires(schedule, cron) is { } never ? $"{DisplayText.Quote(schedule)} is refused: {never}" : null;
     }
 
     private static SyncWindowKind? ReadKind(MappingReader window)
