@@ -19,7 +19,7 @@ public static class DesiredStateParser
     {
         if (utf8.Length > MaxFileBytes)
         {
-            return WholeFileError(fileName, $"the file is {utf8.Length} bytes; the limit is {MaxFileBytes} bytes (1 MiB)");
+            return WholeFileError(fileName, TooLarge);
         }
 
         if (utf8.StartsWith(Encoding.UTF8.Preamble))
@@ -44,15 +44,32 @@ public static class DesiredStateParser
     public static DesiredStateParseResult Parse(string fileName, string yamlText)
     {
         ArgumentNullException.ThrowIfNull(yamlText);
-        var byteCount = StrictUtf8.GetByteCount(yamlText);
-        return byteCount > MaxFileBytes
-            ? WholeFileError(fileName, $"the file is {byteCount} bytes; the limit is {MaxFileBytes} bytes (1 MiB)")
-            : ParseText(fileName, yamlText);
+        int byteCount;
+        try
+        {
+            byteCount = StrictUtf8.GetByteCount(yamlText);
+        }
+        catch (EncoderFallbackException)
+        {
+            return WholeFileError(fileName, "the text is not valid Unicode (it holds a lone surrogate)");
+        }
+
+        return byteCount > MaxFileBytes ? WholeFileError(fileName, TooLarge) : ParseText(fileName, yamlText);
     }
+
+    /// <summary>Says "more than", not a size: a caller may read only the first <see cref="MaxFileBytes"/> + 1 bytes.</summary>
+    private static string TooLarge => $"the file has more than {MaxFileBytes:N0} bytes (1 MiB), the limit";
 
     private static DesiredStateParseResult ParseText(string fileName, string yamlText)
     {
         var errors = new ErrorCollector(fileName);
+        FileCharacters.Report(yamlText, errors);
+        if (errors.HasErrors)
+        {
+            // YamlDotNet would stop at a NUL or break lines where other tools do not: its reading is not to be trusted.
+            return DesiredStateParseResult.Invalid(errors.ToImmutable(), errors.Count);
+        }
+
         var (root, interpretable) = YamlTreeReader.Read(yamlText, errors);
 
         // Once the YAML itself is unusable (syntax, aliases, extra documents) the schema checks
@@ -61,9 +78,9 @@ public static class DesiredStateParser
 
         return state is not null && !errors.HasErrors
             ? DesiredStateParseResult.Valid(state)
-            : DesiredStateParseResult.Invalid(errors.ToImmutable());
+            : DesiredStateParseResult.Invalid(errors.ToImmutable(), errors.Count);
     }
 
     private static DesiredStateParseResult WholeFileError(string fileName, string message) =>
-        DesiredStateParseResult.Invalid([new DesiredStateError(fileName, 0, 0, FieldPath.Root, message)]);
+        DesiredStateParseResult.Invalid([new DesiredStateError(DisplayText.Escape(fileName), 0, 0, FieldPath.Root, message)], 1);
 }

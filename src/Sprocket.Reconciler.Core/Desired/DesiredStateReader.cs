@@ -24,7 +24,14 @@ internal static class DesiredStateReader
 
         ReadVersion(document);
         var pattern = ReadTagPattern(document);
-        var stacks = ReadStacks(document, pattern.Usable);
+        var budget = pattern.Usable is null ? null : new TagPatternBudget(pattern.Usable);
+        var stacks = ReadStacks(document, budget);
+        if (budget?.ExhaustedAt is { } stoppedAt)
+        {
+            document.Error("immutableTagPattern",
+                $"matching took longer than {TagPatternBudget.Total.TotalMilliseconds:0} ms in all for this file's tags (stopped at {stoppedAt}); simplify the pattern");
+        }
+
         ReportDuplicateStackNames(document);
         return new DesiredState(SupportedVersion, stacks, pattern.Text);
     }
@@ -45,7 +52,7 @@ internal static class DesiredStateReader
 
     private static (string Text, string? Usable) ReadTagPattern(MappingReader document)
     {
-        var pattern = document.OptionalString("immutableTagPattern") ?? DesiredState.DefaultImmutableTagPattern;
+        var pattern = document.OptionalString("immutableTagPattern", DesiredStateLimits.MaxTagPatternLength) ?? DesiredState.DefaultImmutableTagPattern;
         if (document.Has("immutableTagPattern") && ImmutableTagPolicy.PatternProblem(pattern) is { } problem)
         {
             document.Error("immutableTagPattern", problem);
@@ -55,7 +62,7 @@ internal static class DesiredStateReader
         return (pattern, pattern);
     }
 
-    private static ImmutableArray<StackSpec> ReadStacks(MappingReader document, string? tagPattern)
+    private static ImmutableArray<StackSpec> ReadStacks(MappingReader document, TagPatternBudget? tagPattern)
     {
         var node = document.Find("stacks");
         if (node is null)
@@ -64,7 +71,7 @@ internal static class DesiredStateReader
             return [];
         }
 
-        var items = document.OptionalList("stacks");
+        var items = document.OptionalList("stacks", DesiredStateLimits.MaxStacks);
         if (node is YamlSequenceNode { Items.Length: 0 })
         {
             // An empty list is far more likely a broken edit than an intent to manage nothing.
@@ -79,7 +86,7 @@ internal static class DesiredStateReader
     private static void ReportDuplicateStackNames(MappingReader document)
     {
         var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (item, path) in document.OptionalListSilently("stacks"))
+        foreach (var (item, path) in document.OptionalListSilently("stacks", DesiredStateLimits.MaxStacks))
         {
             if (item is not YamlMappingNode mapping
                 || mapping.Entries.FirstOrDefault(e => e.Key.Value == "name")?.Value is not YamlScalarNode { Kind: ScalarKind.Text or ScalarKind.Integer } name
@@ -91,7 +98,7 @@ internal static class DesiredStateReader
             var namePath = FieldPath.Member(path, "name");
             if (firstSeen.TryGetValue(name.Value, out var firstPath))
             {
-                document.Errors.Add(name, namePath, $"duplicate stack name '{name.Value}' (already used at {firstPath}); stack names must be unique");
+                document.Errors.Add(name, namePath, $"duplicate stack name {DisplayText.Quote(name.Value)} (already used at {firstPath}); stack names must be unique");
             }
             else
             {

@@ -86,10 +86,10 @@ public static partial class DurationSyntax
     };
 
     // [-][d.]hh:mm[:ss[.fffffff]] with hours 0-23 and minutes/seconds 0-59.
-    [GeneratedRegex(@"^-?(?:[0-9]+\.)?(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,7})?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^-?(?:[0-9]+\.)?(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,7})?)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex ClockDuration();
 
     // Same grammar as Go's time.ParseDuration: a sign, then one or more decimal amounts each with a unit.
-    [GeneratedRegex(@"^(?<sign>[-+]?)(?:(?<amount>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?<unit>ns|us|µs|μs|ms|s|m|h))+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<sign>[-+]?)(?:(?<amount>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?<unit>ns|us|µs|μs|ms|s|m|h))+\z", RegexOptions.CultureInvariant)]
     private static partial Regex CompactDuration();
 }

@@ -19,28 +19,28 @@ internal static class ImageRepositoryName
     {
         if (repository.Contains('@'))
         {
-            return $"'{repository}' includes a digest; give the repository only (the tag comes from imageTag or tag), no '@sha256:…'";
+            return $"{DisplayText.Quote(repository)} includes a digest; give the repository only (the tag comes from imageTag or tag), no '@sha256:…'";
         }
 
         var (host, path) = RepositoryName.SplitHost(repository);
         if (path.Contains(':'))
         {
-            return $"'{repository}' includes a tag; give the repository only, the tag comes from imageTag (or tag for observeOnly)";
+            return $"{DisplayText.Quote(repository)} includes a tag; give the repository only, the tag comes from imageTag (or tag for observeOnly)";
         }
 
         if (repository.Length > MaxNameLength)
         {
-            return $"'{repository}' is longer than {MaxNameLength} characters";
+            return $"{DisplayText.Quote(repository)} is longer than {MaxNameLength} characters";
         }
 
         if (host is not null && !RepositoryName.IsValidHost(host))
         {
-            return $"'{repository}' has an invalid registry host '{host}'; expected {Expected}";
+            return $"{DisplayText.Quote(repository)} has an invalid registry host {DisplayText.Quote(host)}; expected {Expected}";
         }
 
         if (!RepositoryName.IsValidPath(path))
         {
-            return $"'{repository}' is not a valid image repository; expected {Expected}";
+            return $"{DisplayText.Quote(repository)} is not a valid image repository; expected {Expected}";
         }
 
         return null;

@@ -82,7 +82,7 @@ public static partial class ImageTagEdit
         plain is "null" or "Null" or "NULL" or "true" or "True" or "TRUE" or "false" or "False" or "FALSE"
         || DecimalInteger().IsMatch(plain);
 
-    [GeneratedRegex("^[-+]?[0-9]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[-+]?[0-9]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex DecimalInteger();
 
     /// <summary>The target scalar's token: character range in the text (after any BOM), style, 1-based line.</summary>

@@ -36,7 +36,7 @@ public static partial class ImmutableTagPolicy
         }
         catch (ArgumentException ex)
         {
-            return $"'{pattern}' is not a valid regular expression: {ex.Message}";
+            return $"{DisplayText.Quote(pattern)} is not a valid regular expression: {ex.Message}";
         }
     }
 
@@ -46,12 +46,25 @@ public static partial class ImmutableTagPolicy
     public static Regex Pattern(string pattern) =>
         Compiled.GetOrAdd(pattern, p => new Regex(p, RegexOptions.CultureInvariant, MatchTimeout));
 
-    /// <summary>True when the tag may be applied: not always-mutable and matched by the pattern.</summary>
+    /// <summary>True when the tag may be applied: not always-mutable and matched whole by the pattern.</summary>
     /// <exception cref="RegexMatchTimeoutException">When the pattern backtracks pathologically.</exception>
     public static bool IsImmutable(string tag, string pattern) =>
-        !AlwaysMutableTags.Contains(tag)
-        && Regex.IsMatch(tag, pattern, RegexOptions.CultureInvariant, MatchTimeout);
+        !AlwaysMutableTags.Contains(tag) && MatchesWhole(Pattern(pattern), tag);
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
+    /// <summary>
+    /// True when the pattern's match covers the whole tag. A user's <c>^…$</c> would otherwise pass
+    /// <c>"sha-abc1234\n"</c> (.NET's <c>$</c> also matches before a final newline), and an unanchored
+    /// pattern would pass any tag that merely contains a match. Wrapping the pattern in <c>\A(?:…)\z</c>
+    /// is not safe instead: an inline <c>(?x)</c> comment would swallow the closing anchor.
+    /// </summary>
+    /// <exception cref="RegexMatchTimeoutException">When the pattern backtracks pathologically.</exception>
+    public static bool MatchesWhole(Regex pattern, string tag)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var match = pattern.Match(tag);
+        return match.Success && match.Index == 0 && match.Length == tag.Length;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z", RegexOptions.CultureInvariant)]
     private static partial Regex DockerTag();
 }

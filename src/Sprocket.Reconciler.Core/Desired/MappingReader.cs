@@ -61,9 +61,15 @@ internal sealed class MappingReader
     public void Error(string key, string message) => _errors.Add(Find(key)?.Position ?? Position, PathOf(key), message);
 
     public void Missing(string key, string what) =>
-        _errors.Add(Position, PathOf(key), $"'{key}' is required: {what}");
+        _errors.Add(Position, PathOf(key), $"{DisplayText.Quote(key)} is required: {what}");
 
-    public string? OptionalString(string key)
+    /// <summary>
+    /// The text of a string field, or null (after reporting) when it is absent, empty, longer than
+    /// <paramref name="maxLength"/> or holds a character that does not show as itself. No field of the
+    /// format needs a control character, and one in a value (a NUL, a trailing line feed) is how a
+    /// value would pass a check yet mean something else to git, Docker or a terminal.
+    /// </summary>
+    public string? OptionalString(string key, int maxLength = DesiredStateLimits.MaxTextLength)
     {
         var node = Find(key);
         if (node is null)
@@ -73,13 +79,27 @@ internal sealed class MappingReader
 
         if (node is YamlScalarNode { Kind: ScalarKind.Text or ScalarKind.Integer } scalar)
         {
-            if (scalar.Value.Length == 0)
+            var text = scalar.Value;
+            if (text.Length == 0)
             {
                 Error(key, "must not be empty");
                 return null;
             }
 
-            return scalar.Value;
+            if (text.Length > maxLength)
+            {
+                Error(key, $"{DisplayText.Quote(text)} is longer than {maxLength:N0} characters");
+                return null;
+            }
+
+            var notAscii = text.AsSpan().IndexOfAnyExcept(VisibleCharacters);
+            if (notAscii >= 0 && FirstInvisible(text, notAscii) is { } at)
+            {
+                Error(key, $"{DisplayText.Quote(text)} contains {DisplayText.Name(text[at])} at position {at + 1}; no field allows control or invisible characters");
+                return null;
+            }
+
+            return text;
         }
 
         if (node is YamlScalarNode { Kind: ScalarKind.Boolean } boolean)
@@ -95,7 +115,7 @@ internal sealed class MappingReader
     }
 
     /// <summary>Reports a missing value; returns "" after any error so callers can keep going.</summary>
-    public string RequiredString(string key, string what)
+    public string RequiredString(string key, string what, int maxLength = DesiredStateLimits.MaxTextLength)
     {
         if (Find(key) is null)
         {
@@ -103,7 +123,7 @@ internal sealed class MappingReader
             return "";
         }
 
-        return OptionalString(key) ?? "";
+        return OptionalString(key, maxLength) ?? "";
     }
 
     public bool? OptionalBoolean(string key)
@@ -181,13 +201,19 @@ internal sealed class MappingReader
         return null;
     }
 
-    /// <summary>The items of a list field; empty after reporting when it is something else.</summary>
-    public IReadOnlyList<(YamlNode Node, string Path)> OptionalList(string key)
+    /// <summary>
+    /// The items of a list field; empty after reporting when it is something else or has more than
+    /// <paramref name="maxItems"/> items (then none is read: the bound is what keeps a file's checks cheap).
+    /// </summary>
+    public IReadOnlyList<(YamlNode Node, string Path)> OptionalList(string key, int maxItems)
     {
         var node = Find(key);
         switch (node)
         {
             case null or YamlAliasNode:
+                return [];
+            case YamlSequenceNode sequence when sequence.Items.Length > maxItems:
+                Error(key, $"has {sequence.Items.Length:N0} entries; at most {maxItems:N0} are allowed");
                 return [];
             case YamlSequenceNode sequence:
                 var path = PathOf(key);
@@ -199,15 +225,38 @@ internal sealed class MappingReader
     }
 
     /// <summary>Like <see cref="OptionalList"/> but never reports: for cross-field checks after the field was read.</summary>
-    public IReadOnlyList<(YamlNode Node, string Path)> OptionalListSilently(string key)
+    public IReadOnlyList<(YamlNode Node, string Path)> OptionalListSilently(string key, int maxItems)
     {
         var path = PathOf(key);
-        return Find(key) is YamlSequenceNode sequence
+        return Find(key) is YamlSequenceNode sequence && sequence.Items.Length <= maxItems
             ? [.. sequence.Items.Select((item, index) => (item, FieldPath.Item(path, index)))]
             : [];
     }
 
     public bool Has(string key) => Find(key) is not null;
+
+    // Printable ASCII: the fast path; anything else is looked at character by character.
+    private static readonly System.Buffers.SearchValues<char> VisibleCharacters =
+        System.Buffers.SearchValues.Create(Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c).ToArray());
+
+    /// <summary>The index of the first character from <paramref name="start"/> on that would not show as itself, if any.</summary>
+    private static int? FirstInvisible(string text, int start)
+    {
+        for (var i = start; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (DisplayText.IsInvisible(c))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
 
     public static string Describe(YamlNode node) => node switch
     {
@@ -227,10 +276,16 @@ internal sealed class MappingReader
                 continue;
             }
 
+            if (_errors.Full)
+            {
+                _errors.CountOnly();
+                continue;
+            }
+
             var suggestion = allowedKeys.FirstOrDefault(allowed => LooksLike(key, allowed));
             var hint = suggestion is null ? "" : $" (did you mean '{suggestion}'?)";
             _errors.Add(entry.Key, PathOf(key),
-                $"unknown key '{key}' in {what}{hint}; allowed keys: {string.Join(", ", allowedKeys)}");
+                $"unknown key {DisplayText.Quote(key)} in {what}{hint}; allowed keys: {string.Join(", ", allowedKeys)}");
         }
     }
 

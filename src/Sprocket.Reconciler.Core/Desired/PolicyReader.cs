@@ -23,11 +23,19 @@ internal static class PolicyReader
             // Zero would write a rollback back to git before anyone knows it holds.
             policy.Error("stabilization", $"must be longer than zero; got {stabilization:c}");
         }
+        else if (stabilization > DesiredStateLimits.MaxStabilization)
+        {
+            policy.Error("stabilization", $"must be at most {DesiredStateLimits.MaxStabilization.TotalHours:0} hours; got {stabilization:c}");
+        }
 
         var maxFailures = policy.OptionalInteger("maxConsecutiveFailures") ?? defaults.MaxConsecutiveFailures;
         if (maxFailures < 1)
         {
             policy.Error("maxConsecutiveFailures", $"must be at least 1; got {maxFailures}");
+        }
+        else if (maxFailures > DesiredStateLimits.MaxConsecutiveFailures)
+        {
+            policy.Error("maxConsecutiveFailures", $"must be at most {DesiredStateLimits.MaxConsecutiveFailures}; got {maxFailures}");
         }
 
         return new StackPolicy(
@@ -38,7 +46,7 @@ internal static class PolicyReader
             Stabilization: stabilization,
             WriteBack: policy.OptionalEnum("writeBack", DesiredStateVocabulary.WriteBackModes) ?? defaults.WriteBack,
             MaxConsecutiveFailures: maxFailures,
-            SyncWindows: [.. policy.OptionalList("syncWindows")
+            SyncWindows: [.. policy.OptionalList("syncWindows", DesiredStateLimits.MaxSyncWindows)
                 .Select(item => SyncWindowReader.Read(item.Node, item.Path, errors))
                 .OfType<SyncWindow>()]);
     }

@@ -15,17 +15,34 @@ internal static class PulumiReader
             return null;
         }
 
-        var project = pulumi.RequiredString("project", "the Pulumi project name");
-        var stack = pulumi.RequiredString("stack", "the Pulumi stack name, e.g. prod");
+        var project = ReadName(pulumi, "project", "the Pulumi project name");
+        var stack = ReadName(pulumi, "stack", "the Pulumi stack name, e.g. prod");
         var workDir = pulumi.OptionalString("workDir") ?? DefaultWorkDir;
         if (WorkDirProblem(workDir) is { } problem)
         {
             pulumi.Error("workDir", problem);
         }
 
-        var configKey = pulumi.OptionalString("configKey") ?? DefaultConfigKey;
+        var configKey = pulumi.OptionalString("configKey", DesiredStateLimits.MaxPulumiNameLength) ?? DefaultConfigKey;
+        if (ProgramSourceSyntax.StartsLikeAnOption(configKey) is { } option)
+        {
+            pulumi.Error("configKey", option);
+        }
+
         var program = ReadProgram(pulumi);
         return new PulumiSpec(project, stack, workDir, configKey, program);
+    }
+
+    /// <summary>Project and stack are passed to the Pulumi CLI as arguments.</summary>
+    private static string ReadName(MappingReader pulumi, string key, string what)
+    {
+        var name = pulumi.RequiredString(key, what, DesiredStateLimits.MaxPulumiNameLength);
+        if (ProgramSourceSyntax.StartsLikeAnOption(name) is { } option)
+        {
+            pulumi.Error(key, option);
+        }
+
+        return name;
     }
 
     private static ProgramSource ReadProgram(MappingReader pulumi)
@@ -43,24 +60,39 @@ internal static class PulumiReader
             return new ProgramSource("", DefaultProgramRef);
         }
 
-        return new ProgramSource(
-            program.RequiredString("repository", "the git URL or path of the Pulumi program"),
-            program.OptionalString("ref") ?? DefaultProgramRef);
+        var repository = program.RequiredString("repository", "the git URL or path of the Pulumi program", DesiredStateLimits.MaxProgramRepositoryLength);
+        if (repository.Length > 0 && ProgramSourceSyntax.RepositoryProblem(repository) is { } repositoryProblem)
+        {
+            program.Error("repository", repositoryProblem);
+        }
+
+        var reference = program.OptionalString("ref", DesiredStateLimits.MaxRefLength) ?? DefaultProgramRef;
+        if (ProgramSourceSyntax.RefProblem(reference) is { } refProblem)
+        {
+            program.Error("ref", refProblem);
+        }
+
+        return new ProgramSource(repository, reference);
     }
 
     /// <summary>The work dir is joined onto the program checkout: it must not be able to leave it.</summary>
     private static string? WorkDirProblem(string workDir)
     {
+        if (ProgramSourceSyntax.StartsLikeAnOption(workDir) is { } option)
+        {
+            return option;
+        }
+
         var rooted = workDir.StartsWith('/') || workDir.StartsWith('\\')
             || (workDir.Length >= 2 && char.IsAsciiLetter(workDir[0]) && workDir[1] == ':');
         if (rooted)
         {
-            return $"'{workDir}' is absolute; give a path relative to the program checkout, e.g. infra/platform";
+            return $"{DisplayText.Quote(workDir)} is absolute; give a path relative to the program checkout, e.g. infra/platform";
         }
 
         if (workDir.Split('/', '\\').Contains(".."))
         {
-            return $"'{workDir}' contains a '..' segment; the work dir must stay inside the program checkout";
+            return $"{DisplayText.Quote(workDir)} contains a '..' segment; the work dir must stay inside the program checkout";
         }
 
         return null;

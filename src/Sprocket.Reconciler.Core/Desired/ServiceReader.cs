@@ -26,10 +26,10 @@ internal static partial class ServiceReader
         var repository = ReadRepository(service);
         var match = ReadMatch(service);
         // Observed services may sit on a mutable tag (that is why they are observed), but it must still be a tag.
-        var tag = service.RequiredString("tag", "the tag the observed service is expected to run, e.g. master");
+        var tag = service.RequiredString("tag", "the tag the observed service is expected to run, e.g. master", DesiredStateLimits.MaxTagLength);
         if (tag.Length > 0 && !ImmutableTagPolicy.IsValidTagSyntax(tag))
         {
-            service.Error("tag", $"'{tag}' is not a valid image tag; a tag has {ImmutableTagPolicy.TagExpected}");
+            service.Error("tag", $"{DisplayText.Quote(tag)} is not a valid image tag; a tag has {ImmutableTagPolicy.TagExpected}");
         }
 
         return new ObservedServiceSpec(repository, match, tag);
@@ -37,7 +37,7 @@ internal static partial class ServiceReader
 
     private static string ReadRepository(MappingReader service)
     {
-        var repository = service.RequiredString("repository", "the image repository, e.g. ghcr.io/sprocketbot/sprocket-web");
+        var repository = service.RequiredString("repository", "the image repository, e.g. ghcr.io/sprocketbot/sprocket-web", DesiredStateLimits.MaxRepositoryLength);
         if (repository.Length > 0 && ImageRepositoryName.Problem(repository) is { } problem)
         {
             service.Error("repository", problem);
@@ -48,10 +48,10 @@ internal static partial class ServiceReader
 
     private static string ReadMatch(MappingReader service)
     {
-        var match = service.RequiredString("match", MatchExpected);
+        var match = service.RequiredString("match", MatchExpected, DesiredStateLimits.MaxMatchLength);
         if (match.Length > 0 && !IsUsableGlob(match))
         {
-            service.Error("match", $"'{match}' is not a usable glob; expected {MatchExpected}");
+            service.Error("match", $"{DisplayText.Quote(match)} is not a usable glob; expected {MatchExpected}");
         }
 
         return match;
@@ -107,6 +107,6 @@ internal static partial class ServiceReader
         return open < 0;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.*?\[\]!-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_.*?\[\]!-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex MatchCharacters();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using Sprocket.Reconciler.Core.Images;
 
 namespace Sprocket.Reconciler.Core.Desired;
 
@@ -7,7 +8,7 @@ namespace Sprocket.Reconciler.Core.Desired;
 internal static partial class StackReader
 {
     /// <param name="tagPattern">The file's immutable tag pattern, or null when it is invalid (already reported).</param>
-    public static StackSpec? Read(YamlNode node, string path, ErrorCollector errors, string? tagPattern)
+    public static StackSpec? Read(YamlNode node, string path, ErrorCollector errors, TagPatternBudget? tagPattern)
     {
         var stack = MappingReader.Open(node, path, errors, DesiredStateVocabulary.StackKeys, "a stack");
         if (stack is null)
@@ -15,17 +16,17 @@ internal static partial class StackReader
             return null;
         }
 
-        var name = stack.RequiredString("name", "a unique stack name of lowercase letters, digits and '-'");
+        var name = stack.RequiredString("name", "a unique stack name of lowercase letters, digits and '-'", DesiredStateLimits.MaxStackNameLength);
         if (name.Length > 0 && !StackName().IsMatch(name))
         {
-            stack.Error("name", $"'{name}' is not a valid stack name; use only lowercase letters, digits and '-' ([a-z0-9-]+)");
+            stack.Error("name", $"{DisplayText.Quote(name)} is not a valid stack name; use only lowercase letters, digits and '-' ([a-z0-9-]+), starting with a letter or digit");
         }
 
         var engine = ReadEngine(stack);
         var imageTag = ReadImageTag(stack, tagPattern);
         var pulumi = ReadPulumiBlock(stack, engine);
         var services = ReadServices(stack);
-        var observed = stack.OptionalList("observeOnly")
+        var observed = stack.OptionalList("observeOnly", DesiredStateLimits.MaxServicesPerStack)
             .Select(item => ServiceReader.ReadObserved(item.Node, item.Path, errors))
             .ToImmutableArray();
         ReportDuplicateRepositories(stack);
@@ -52,9 +53,9 @@ internal static partial class StackReader
         return stack.OptionalEnum("engine", DesiredStateVocabulary.Engines);
     }
 
-    private static string ReadImageTag(MappingReader stack, string? tagPattern)
+    private static string ReadImageTag(MappingReader stack, TagPatternBudget? tagPattern)
     {
-        var tag = stack.RequiredString("imageTag", "the immutable tag every service of the stack runs, e.g. sha-4f2a9c1");
+        var tag = stack.RequiredString("imageTag", "the immutable tag every service of the stack runs, e.g. sha-4f2a9c1", DesiredStateLimits.MaxTagLength);
         if (tag.Length == 0)
         {
             return tag;
@@ -62,32 +63,20 @@ internal static partial class StackReader
 
         if (!ImmutableTagPolicy.IsValidTagSyntax(tag))
         {
-            stack.Error("imageTag", $"'{tag}' is not a valid image tag; a tag has {ImmutableTagPolicy.TagExpected}");
+            stack.Error("imageTag", $"{DisplayText.Quote(tag)} is not a valid image tag; a tag has {ImmutableTagPolicy.TagExpected}");
         }
         else if (ImmutableTagPolicy.AlwaysMutableTags.Contains(tag))
         {
             stack.Error("imageTag",
-                $"'{tag}' is a mutable tag and is never applied; pin an immutable tag such as sha-4f2a9c1 (mutable tags are allowed only under observeOnly)");
+                $"{DisplayText.Quote(tag)} is a mutable tag and is never applied; pin an immutable tag such as sha-4f2a9c1 (mutable tags are allowed only under observeOnly)");
         }
-        else if (tagPattern is not null && !MatchesPattern(stack, tag, tagPattern))
+        else if (tagPattern?.MatchesWhole(tag, stack.PathOf("imageTag")) == false)
         {
-            stack.Error("imageTag", $"'{tag}' does not match immutableTagPattern '{tagPattern}'; pin an immutable tag");
+            // A spent budget (null) is reported once, at immutableTagPattern, by the document reader.
+            stack.Error("imageTag", $"{DisplayText.Quote(tag)} does not match immutableTagPattern {DisplayText.Quote(tagPattern.Pattern)} as a whole; pin an immutable tag");
         }
 
         return tag;
-    }
-
-    private static bool MatchesPattern(MappingReader stack, string tag, string tagPattern)
-    {
-        try
-        {
-            return ImmutableTagPolicy.IsImmutable(tag, tagPattern);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            stack.Error("imageTag", $"immutableTagPattern '{tagPattern}' took too long to match '{tag}'; simplify the pattern");
-            return true;
-        }
     }
 
     private static PulumiSpec? ReadPulumiBlock(MappingReader stack, StackEngine? engine)
@@ -117,7 +106,7 @@ internal static partial class StackReader
             return [];
         }
 
-        var items = stack.OptionalList("services");
+        var items = stack.OptionalList("services", DesiredStateLimits.MaxServicesPerStack);
         if (node is YamlSequenceNode { Items.Length: 0 })
         {
             stack.Error("services", "a stack needs at least one service; list { repository, match } entries");
@@ -128,14 +117,16 @@ internal static partial class StackReader
 
     /// <summary>
     /// Services are told apart by repository (drift reports, the digest-to-tag ledger), so one
-    /// repository may appear only once per stack, managed or observed.
+    /// repository may appear only once per stack, managed or observed. Compared as Docker resolves
+    /// them: <c>busybox</c> and <c>docker.io/library/busybox</c>, or <c>GHCR.IO/x</c> and
+    /// <c>ghcr.io/x</c>, are one repository.
     /// </summary>
     private static void ReportDuplicateRepositories(MappingReader stack)
     {
-        var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var firstSeen = new Dictionary<string, (string Path, string Spelled)>(StringComparer.Ordinal);
         foreach (var list in new[] { "services", "observeOnly" })
         {
-            foreach (var (item, path) in stack.OptionalListSilently(list))
+            foreach (var (item, path) in stack.OptionalListSilently(list, DesiredStateLimits.MaxServicesPerStack))
             {
                 if (item is not YamlMappingNode mapping
                     || mapping.Entries.FirstOrDefault(e => e.Key.Value == "repository")?.Value is not YamlScalarNode { Kind: ScalarKind.Text } repository
@@ -145,19 +136,23 @@ internal static partial class StackReader
                 }
 
                 var repositoryPath = FieldPath.Member(path, "repository");
-                if (firstSeen.TryGetValue(repository.Value, out var firstPath))
+                // An invalid name is already reported; compared as written, it adds no second error.
+                var key = ImageRepositoryName.Problem(repository.Value) is null ? RepositoryName.Normalize(repository.Value) : repository.Value;
+                if (firstSeen.TryGetValue(key, out var first))
                 {
+                    var same = first.Spelled == repository.Value ? "" : $" (as {DisplayText.Quote(first.Spelled)}, both {DisplayText.Quote(key)})";
                     stack.Errors.Add(repository, repositoryPath,
-                        $"repository '{repository.Value}' is already listed at {firstPath}; each repository may appear once per stack");
+                        $"repository {DisplayText.Quote(repository.Value)} is already listed at {first.Path}{same}; each repository may appear once per stack");
                 }
                 else
                 {
-                    firstSeen.Add(repository.Value, repositoryPath);
+                    firstSeen.Add(key, (repositoryPath, repository.Value));
                 }
             }
         }
     }
 
-    [GeneratedRegex("^[a-z0-9-]+$", RegexOptions.CultureInvariant)]
+    // No leading '-': the name is passed to docker as an argument.
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex StackName();
 }

@@ -12,22 +12,32 @@ internal static class SyncWindowReader
         }
 
         var kind = ReadKind(window);
-        var timeZone = window.OptionalString("timeZone") ?? SyncWindowSyntax.DefaultTimeZone;
+        var timeZone = window.OptionalString("timeZone", DesiredStateLimits.MaxTimeZoneLength) ?? SyncWindowSyntax.DefaultTimeZone;
         if (!SyncWindowSyntax.TryFindTimeZone(timeZone, out var zone))
         {
             // Windows ids ("Romance Standard Time") need ICU to map to IANA ids, and this build runs without it.
             var hint = timeZone.Contains(' ') ? " (Windows time zone ids are not supported)" : "";
-            window.Error("timeZone", $"'{timeZone}' is not a time zone known here{hint}; expected {SyncWindowSyntax.TimeZoneExpected}");
+            window.Error("timeZone", $"{DisplayText.Quote(timeZone)} is not a time zone known here{hint}; expected {SyncWindowSyntax.TimeZoneExpected}");
         }
 
         var schedule = window.RequiredString("schedule", SyncWindowSyntax.ScheduleExpected);
         // Whether a cron expression is valid does not depend on its zone, so an unknown zone is no reason to skip this.
-        if (schedule.Length > 0 && !SyncWindowSyntax.TryParseSchedule(schedule, zone ?? TimeZoneInfo.Utc, out _, out var problem))
+        if (schedule.Length > 0 && ScheduleProblem(schedule, zone ?? TimeZoneInfo.Utc) is { } problem)
         {
-            window.Error("schedule", $"'{schedule}' is not a valid Quartz cron expression: {problem}");
+            window.Error("schedule", problem);
         }
 
         return new SyncWindow(kind ?? SyncWindowKind.Deny, schedule, ReadDuration(window), timeZone);
+    }
+
+    private static string? ScheduleProblem(string schedule, TimeZoneInfo zone)
+    {
+        if (!SyncWindowSyntax.TryParseSchedule(schedule, zone, out var cron, out var problem))
+        {
+            return $"{DisplayText.Quote(schedule)} is not a valid Quartz cron expression: {problem}";
+        }
+
+        return SyncWindowSyntax.NeverFires(schedule, cron) is { } never ? $"{DisplayText.Quote(schedule)} is refused: {never}" : null;
     }
 
     private static SyncWindowKind? ReadKind(MappingReader window)

@@ -81,7 +81,28 @@ public static partial class SyncWindowSyntax
         }
     }
 
+    /// <summary>
+    /// A window whose schedule never fires would silently block every automatic apply (allow) or do
+    /// nothing (deny). Decided without the clock: a year field could make a schedule valid today and
+    /// dead next year, so only '*' is taken there; without one a schedule repeats every 400 years at
+    /// most, so it fires forever if it fires once after any fixed instant (Feb 30 never does).
+    /// </summary>
+    public static string? NeverFires(string schedule, CronExpression cron)
+    {
+        var fields = schedule.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length == 7 && fields[6] != "*")
+        {
+            return $"the year field '{fields[6]}' would let the window stop firing; give six fields, or '*' as the year";
+        }
+
+        return cron.GetNextValidTimeAfter(NeverFiresReference) is null
+            ? "it never fires (no date matches every field, e.g. 30 February); the window would never be active"
+            : null;
+    }
+
+    private static readonly DateTimeOffset NeverFiresReference = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     // Area/Location[/More], Etc/GMT+2, UTC: no spaces (Windows ids) and no '.' (no path tricks into the tz database).
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TimeZoneId();
 }

@@ -25,7 +25,7 @@ internal sealed record YamlScalarNode(SourcePosition Position, string Value, Sca
         ScalarKind.Null => "null",
         ScalarKind.Boolean => $"the boolean {Value}",
         ScalarKind.Integer => $"the number {Value}",
-        _ => $"the string '{Value}'",
+        _ => $"the string {DisplayText.Quote(Value)}",
     };
 }
 

@@ -16,6 +16,12 @@ internal static partial class YamlTreeReader
     /// <summary>Far deeper than the format needs; bounds recursion on hostile input.</summary>
     public const int MaxDepth = 32;
 
+    /// <summary>
+    /// Values, lists and mappings in one file. A real file at the 1 MiB size limit holds well under half
+    /// this; the bound keeps a megabyte of "[x,x,x,…" or of aliases from costing YamlDotNet a second.
+    /// </summary>
+    public const int MaxNodes = 100_000;
+
     private const string StringTag = "tag:yaml.org,2002:str";
 
     /// <returns>
@@ -23,9 +29,13 @@ internal static partial class YamlTreeReader
     /// aliases, extra documents and excessive depth make a document's meaning unknowable, so schema
     /// checks must not run on it; duplicate keys, anchors and tags are reported but leave it readable.
     /// </returns>
-    public static (YamlNode? Root, bool Interpretable) Read(string yamlText, ErrorCollector errors)
+    public static (YamlNode? Root, bool Interpretable) Read(string yamlText, ErrorCollector errors) =>
+        Read(new StringReader(yamlText), errors);
+
+    /// <inheritdoc cref="Read(string, ErrorCollector)"/>
+    public static (YamlNode? Root, bool Interpretable) Read(TextReader yamlText, ErrorCollector errors)
     {
-        var parser = new Parser(new StringReader(yamlText));
+        var parser = new Parser(yamlText);
         var state = new ReadState(parser, errors);
         try
         {
@@ -35,6 +45,10 @@ internal static partial class YamlTreeReader
         catch (YamlException ex)
         {
             errors.Add(ToPosition(ex.Start), FieldPath.Root, "invalid YAML: " + SyntaxMessage(ex));
+            return (null, false);
+        }
+        catch (ReadingStopped)
+        {
             return (null, false);
         }
     }
@@ -48,7 +62,7 @@ internal static partial class YamlTreeReader
         }
 
         state.Expect<DocumentStart>();
-        var root = ReadNode(state, depth: 0, path: "");
+        var root = ReadNode(state, depth: 0, path: NodePath.Root);
         state.Expect<DocumentEnd>();
 
         if (state.Current is DocumentStart second)
@@ -61,33 +75,48 @@ internal static partial class YamlTreeReader
         return root;
     }
 
-    private static YamlNode ReadNode(ReadState state, int depth, string path)
+    private static YamlNode ReadNode(ReadState state, int depth, NodePath path)
     {
         var current = state.Current ?? throw new InvalidOperationException("Unexpected end of YAML events.");
         var position = ToPosition(current.Start);
-        var shownPath = FieldPath.Show(path);
 
         if (depth > MaxDepth)
         {
+            // Stop reading here rather than skip the rest: YamlDotNet's scanner does work proportional to
+            // the open flow depth for every token (its simple-key stack), so scanning on through a deep
+            // '[[[[…' costs depth × tokens, minutes for a 1 MiB file. It only looks ahead about a line, so
+            // stopping at the first node too deep bounds the work by MaxDepth whatever follows.
+            state.Errors.Add(position, path.Show(), $"the document nests deeper than {MaxDepth} levels; reading stopped here");
+            throw new ReadingStopped();
+        }
+
+        if (++state.Nodes > MaxNodes)
+        {
+            state.Errors.Add(position, path.Show(), $"the document has more than {MaxNodes:N0} values, lists and mappings; reading stopped here");
+            throw new ReadingStopped();
+        }
+
+        if (current is AnchorAlias && state.Errors.Full)
+        {
             state.Uninterpretable = true;
-            state.Errors.Add(position, shownPath, $"the document nests deeper than {MaxDepth} levels");
-            SkipNode(state);
+            state.Errors.CountOnly();
+            state.Advance();
             return new YamlAliasNode(position);
         }
 
         if (current is AnchorAlias alias)
         {
             state.Uninterpretable = true;
-            state.Errors.Add(position, shownPath,
-                $"alias '*{alias.Value}' is not allowed: anchors and aliases are rejected so that a file cannot expand into a huge document");
+            state.Errors.Add(position, path.Show(),
+                $"alias '*{DisplayText.Escape(alias.Value.Value)}' is not allowed: anchors and aliases are rejected so that a file cannot expand into a huge document");
             state.Advance();
             return new YamlAliasNode(position);
         }
 
         if (current is NodeEvent node)
         {
-            ReportAnchor(state, node, position, shownPath);
-            ReportTag(state, node, position, shownPath);
+            ReportAnchor(state, node, position, path);
+            ReportTag(state, node, position, path);
         }
 
         switch (current)
@@ -102,7 +131,7 @@ internal static partial class YamlTreeReader
                 var items = ImmutableArray.CreateBuilder<YamlNode>();
                 while (state.Current is not SequenceEnd)
                 {
-                    items.Add(ReadNode(state, depth + 1, FieldPath.Item(path, items.Count)));
+                    items.Add(ReadNode(state, depth + 1, path.Item(items.Count)));
                 }
 
                 state.Advance();
@@ -118,19 +147,23 @@ internal static partial class YamlTreeReader
                 {
                     var keyPosition = ToPosition(state.Current!.Start);
                     var key = ReadNode(state, depth + 1, path);
-                    var keyText = key is YamlScalarNode { Kind: not ScalarKind.Null } named ? named.Value : null;
-                    var value = ReadNode(state, depth + 1, keyText is null ? path : FieldPath.Member(path, keyText));
+                    var keyText = key is YamlScalarNode { Kind: not ScalarKind.Null, Value.Length: > 0 } named ? named.Value : null;
+                    var value = ReadNode(state, depth + 1, keyText is null ? path : path.Member(keyText));
                     if (keyText is null)
                     {
                         if (key is not YamlAliasNode)
                         {
-                            state.Errors.Add(keyPosition, shownPath, "mapping keys must be plain names, not empty, lists or mappings");
+                            state.Errors.Add(keyPosition, path.Show(), "mapping keys must be plain names, not empty, lists or mappings");
                         }
+                    }
+                    else if (firstSeen.ContainsKey(keyText) && state.Errors.Full)
+                    {
+                        state.Errors.CountOnly();
                     }
                     else if (firstSeen.TryGetValue(keyText, out var first))
                     {
-                        state.Errors.Add(keyPosition, FieldPath.Member(path, keyText),
-                            $"duplicate key '{keyText}' (first given at line {first.Line}); each key may appear once");
+                        state.Errors.Add(keyPosition, path.Member(keyText).Show(),
+                            $"duplicate key {DisplayText.Quote(keyText)} (first given at line {first.Line}); each key may appear once");
                     }
                     else
                     {
@@ -148,31 +181,33 @@ internal static partial class YamlTreeReader
         }
     }
 
-    private static void SkipNode(ReadState state)
+    private static void ReportAnchor(ReadState state, NodeEvent node, SourcePosition position, NodePath path)
     {
-        var nesting = 0;
-        do
+        if (!node.Anchor.IsEmpty && state.Errors.Full)
         {
-            nesting += state.Current!.NestingIncrease;
-            state.Advance();
+            state.Errors.CountOnly();
         }
-        while (nesting > 0);
-    }
-
-    private static void ReportAnchor(ReadState state, NodeEvent node, SourcePosition position, string shownPath)
-    {
-        if (!node.Anchor.IsEmpty)
+        else if (!node.Anchor.IsEmpty)
         {
-            state.Errors.Add(position, shownPath,
-                $"anchor '&{node.Anchor.Value}' is not allowed: anchors and aliases are rejected so that a file cannot expand into a huge document");
+            state.Errors.Add(position, path.Show(),
+                $"anchor '&{DisplayText.Escape(node.Anchor.Value)}' is not allowed: anchors and aliases are rejected so that a file cannot expand into a huge document");
         }
     }
 
-    private static void ReportTag(ReadState state, NodeEvent node, SourcePosition position, string shownPath)
+    private static void ReportTag(ReadState state, NodeEvent node, SourcePosition position, NodePath path)
     {
-        if (!node.Tag.IsEmpty && !node.Tag.IsNonSpecific && !IsStringTag(node.Tag))
+        if (node.Tag.IsEmpty || node.Tag.IsNonSpecific || IsStringTag(node.Tag))
         {
-            state.Errors.Add(position, shownPath, $"YAML tag '{node.Tag.Value}' is not allowed; only '!!str' may be used");
+            return;
+        }
+
+        if (state.Errors.Full)
+        {
+            state.Errors.CountOnly();
+        }
+        else
+        {
+            state.Errors.Add(position, path.Show(), $"YAML tag {DisplayText.Quote(node.Tag.Value)} is not allowed; only '!!str' may be used");
         }
     }
 
@@ -205,8 +240,30 @@ internal static partial class YamlTreeReader
         return message.StartsWith("(Line", StringComparison.Ordinal) && close > 0 ? message[(close + 3)..] : message;
     }
 
-    [GeneratedRegex("^[-+]?[0-9]+$")]
+    [GeneratedRegex("^[-+]?[0-9]+\\z")]
     private static partial Regex DecimalInteger();
+
+    /// <summary>
+    /// A node's field path, rendered only when an error names it: building the string for every node
+    /// of a file that is one long list would cost more than reading it.
+    /// </summary>
+    private sealed class NodePath(NodePath? parent, string? key, int index)
+    {
+        public static NodePath Root { get; } = new(null, null, -1);
+
+        public NodePath Member(string name) => new(this, name, -1);
+
+        public NodePath Item(int position) => new(this, null, position);
+
+        public string Show() => FieldPath.Show(Render());
+
+        private string Render() => parent is null ? ""
+            : key is not null ? FieldPath.Member(parent.Render(), key)
+            : FieldPath.Item(parent.Render(), index);
+    }
+
+    /// <summary>Unwinds the recursion at the first node too deep or too many; already reported.</summary>
+    private sealed class ReadingStopped : Exception;
 
     private sealed class ReadState(Parser parser, ErrorCollector errors)
     {
@@ -215,6 +272,8 @@ internal static partial class YamlTreeReader
         public ErrorCollector Errors { get; } = errors;
 
         public bool Uninterpretable { get; set; }
+
+        public int Nodes { get; set; }
 
         public ParsingEvent? Current
         {

@@ -10,10 +10,10 @@ namespace Sprocket.Reconciler.Core.Images;
 /// </summary>
 public static partial class ImageReferenceParser
 {
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\\z")]
     private static partial Regex TagPattern();
 
-    [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
+    [GeneratedRegex("^sha256:[0-9a-f]{64}\\z")]
     private static partial Regex DigestPattern();
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out ImageReference? reference)

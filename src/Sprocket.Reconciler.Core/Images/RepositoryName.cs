@@ -33,7 +33,10 @@ public static partial class RepositoryName
     }
 
     /// <summary>The repository as Docker resolves it, so that <c>web</c>, <c>library/web</c> and
-    /// <c>docker.io/library/web</c> compare equal; other hosts are lower-cased.</summary>
+    /// <c>docker.io/library/web</c> compare equal (distribution/reference normalize.go, plus
+    /// registry-1.docker.io, Docker Hub's actual registry host); hosts are lower-cased because host names
+    /// are case-insensitive, while paths are lowercase by the grammar. Unlike Docker, a first component
+    /// with uppercase letters is not taken for a host: <c>SprocketBot/web</c> is a mistyped path here.</summary>
     public static string Normalize(string repository)
     {
         var (host, path) = SplitHost(repository);
@@ -43,9 +46,9 @@ public static partial class RepositoryName
         return host + "/" + path;
     }
 
-    [GeneratedRegex(@"^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]{1,5})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]{1,5})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex HostPattern();
 
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex PathComponentPattern();
 }

@@ -43,10 +43,11 @@ public static class DiffCommand
 
         if (file is not null)
         {
-            var parsed = DesiredStateParser.ParseBytes(file.ToString(), await File.ReadAllBytesAsync(file.FullName, cancellationToken));
-            if (!parsed.IsValid)
+            var (parsed, unreadable) = await DesiredStateFile.ParseAsync(file, file.ToString(), cancellationToken);
+            if (parsed is null || !parsed.IsValid)
             {
-                foreach (var error in parsed.Errors) await errors.WriteLineAsync(error.ToString());
+                if (unreadable is not null) await errors.WriteLineAsync(DisplayText.Escape(unreadable));
+                foreach (var error in parsed?.Errors ?? []) await errors.WriteLineAsync(error.ToString());
                 return ExitCodes.InvalidOrUnreachable;
             }
             store.Update(s => s with { Desired = new DesiredSnapshot(parsed.State, "local-file", file.ToString()) });

@@ -36,12 +36,19 @@ public static class ValidateCommand
             return ExitCodes.InvalidOrUnreachable;
         }
 
-        var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
-        var parsed = DesiredStateParser.ParseBytes(file.Name == file.ToString() ? file.Name : file.ToString(), bytes);
+        var shownName = file.Name == file.ToString() ? file.Name : file.ToString();
+        var (parsed, unreadable) = await DesiredStateFile.ParseAsync(file, shownName, cancellationToken);
+        if (parsed is null)
+        {
+            await errors.WriteLineAsync(DisplayText.Escape(unreadable!));
+            return ExitCodes.InvalidOrUnreachable;
+        }
+
         if (!parsed.IsValid)
         {
+            // Each error is safe to print: the parser escapes control characters and cuts long values.
             foreach (var error in parsed.Errors) await errors.WriteLineAsync(error.ToString());
-            await errors.WriteLineAsync($"{file}: {parsed.Errors.Length} error(s); file rejected");
+            await errors.WriteLineAsync(DisplayText.Escape($"{file}: {parsed.ErrorSummary}; file rejected"));
             return ExitCodes.InvalidOrUnreachable;
         }
 

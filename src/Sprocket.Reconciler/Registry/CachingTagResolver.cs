@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.State;
 
 namespace Sprocket.Reconciler.Registry;
@@ -27,7 +28,7 @@ public sealed class CachingTagResolver(
 
     public async Task<TagResolution> ResolveAsync(string repository, string tag, Regex immutableTagPattern, CancellationToken cancellationToken)
     {
-        var immutable = immutableTagPattern.IsMatch(tag);
+        var immutable = ImmutableTagPolicy.MatchesWhole(immutableTagPattern, tag);
         var key = (repository, tag);
         var now = time.GetUtcNow();
 

@@ -369,13 +369,13 @@ public sealed partial class RegistryClient(
     private static AuthenticationHeaderValue BasicAuthorization(RegistryCredential credential) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.Username}:{credential.Password}")));
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
 
-    [GeneratedRegex("^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})\\z", RegexOptions.CultureInvariant)]
     private static partial Regex DigestPattern();
 
-    [GeneratedRegex("^[A-Z_]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Z_]{1,64}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex ErrorCodePattern();
 
     [GeneratedRegex("""<(?<url>[^>]*)>\s*;\s*rel="?next"?""", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]

@@ -89,7 +89,7 @@ public sealed class DigestLedger
                 return null;
             }
             return entries
-                .OrderByDescending(e => pattern.IsMatch(e.Tag))
+                .OrderByDescending(e => ImmutableTagPolicy.MatchesWhole(pattern, e.Tag))
                 .ThenBy(e => e.FirstSeen)
                 .ThenBy(e => e.Tag, StringComparer.Ordinal)
                 .First()

@@ -61,7 +61,7 @@ public sealed class DesiredStateParserTests
 
         var error = Assert.Single(result.Errors);
         Assert.Equal((0, 0), (error.Line, error.Column));
-        Assert.Contains("the limit is 1048576 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("more than 1,048,576 bytes (1 MiB), the limit", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class DesiredStateParserTests
 
         var result = DesiredStateParser.Parse("big.yaml", text);
 
-        Assert.Contains("the limit is", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
+        Assert.Contains("more than 1,048,576 bytes", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -152,6 +152,37 @@ public sealed class DesiredStateParserTests
 
         var error = Assert.Single(result.Errors);
         Assert.Contains($"nests deeper than {YamlTreeReader.MaxDepth} levels", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[", "", 41)] // unclosed: no syntax error from the far end either
+    [InlineData("[", "]", 41)]
+    [InlineData("{a: ", "}", 134)] // the key 'a' inside the 32nd mapping is the first node at depth 33
+    public void Nesting_bomb_stops_at_the_first_node_too_deep_with_one_error_there(string open, string close, int column)
+    {
+        // The root mapping is depth 0 and the value of stacks depth 1, so the 33rd '[' is the first node too deep.
+        const int depth = 10_000;
+        var yaml = "version: 1\nstacks: " + string.Concat(Enumerable.Repeat(open, depth)) + string.Concat(Enumerable.Repeat(close, depth));
+
+        var result = DesiredStateParser.Parse("deep.yaml", yaml);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((2, column), (error.Line, error.Column));
+        Assert.Contains($"nests deeper than {YamlTreeReader.MaxDepth} levels", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nesting_bomb_of_a_mebibyte_is_refused_after_reading_only_its_start()
+    {
+        // Linear cost, asserted without a clock: the scanner is never asked for more than a few KiB.
+        var yaml = "version: 1\nstacks: " + new string('[', DesiredStateParser.MaxFileBytes - 20);
+        using var reader = new CountingReader(yaml);
+
+        var (root, interpretable) = YamlTreeReader.Read(reader, new ErrorCollector("deep.yaml"));
+
+        Assert.Null(root);
+        Assert.False(interpretable);
+        Assert.InRange(reader.CharactersRead, 1, 16 * 1024);
     }
 
     [Fact]
@@ -235,6 +266,29 @@ public sealed class DesiredStateParserTests
         foreach (var mode in Enum.GetValues<WriteBackMode>())
         {
             Assert.Equal(mode, DesiredStateVocabulary.WriteBackModes[DesiredStateVocabulary.Spell(mode)]);
+        }
+    }
+
+    private sealed class CountingReader(string text) : TextReader
+    {
+        private readonly StringReader _inner = new(text);
+
+        public int CharactersRead { get; private set; }
+
+        public override int Peek() => _inner.Peek();
+
+        public override int Read()
+        {
+            var c = _inner.Read();
+            CharactersRead += c < 0 ? 0 : 1;
+            return c;
+        }
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            var read = _inner.Read(buffer, index, count);
+            CharactersRead += read;
+            return read;
         }
     }
 }

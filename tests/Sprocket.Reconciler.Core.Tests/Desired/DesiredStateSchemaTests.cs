@@ -72,6 +72,30 @@ public sealed class DesiredStateSchemaTests
         Assert.Equal(SyncWindowSyntax.DefaultTimeZone, (string?)At("$defs.syncWindow.properties.timeZone")["default"]);
     }
 
+    [Theory]
+    [InlineData("properties.stacks", "maxItems", DesiredStateLimits.MaxStacks)]
+    [InlineData("properties.immutableTagPattern", "maxLength", DesiredStateLimits.MaxTagPatternLength)]
+    [InlineData("$defs.stack.properties.name", "maxLength", DesiredStateLimits.MaxStackNameLength)]
+    [InlineData("$defs.stack.properties.imageTag", "maxLength", DesiredStateLimits.MaxTagLength)]
+    [InlineData("$defs.stack.properties.services", "maxItems", DesiredStateLimits.MaxServicesPerStack)]
+    [InlineData("$defs.stack.properties.observeOnly", "maxItems", DesiredStateLimits.MaxServicesPerStack)]
+    [InlineData("$defs.pulumi.properties.project", "maxLength", DesiredStateLimits.MaxPulumiNameLength)]
+    [InlineData("$defs.pulumi.properties.stack", "maxLength", DesiredStateLimits.MaxPulumiNameLength)]
+    [InlineData("$defs.pulumi.properties.configKey", "maxLength", DesiredStateLimits.MaxPulumiNameLength)]
+    [InlineData("$defs.pulumi.properties.workDir", "maxLength", DesiredStateLimits.MaxTextLength)]
+    [InlineData("$defs.pulumi.properties.program.properties.repository", "maxLength", DesiredStateLimits.MaxProgramRepositoryLength)]
+    [InlineData("$defs.pulumi.properties.program.properties.ref", "maxLength", DesiredStateLimits.MaxRefLength)]
+    [InlineData("$defs.repository", "maxLength", DesiredStateLimits.MaxRepositoryLength)]
+    [InlineData("$defs.match", "maxLength", DesiredStateLimits.MaxMatchLength)]
+    [InlineData("$defs.observedService.properties.tag", "maxLength", DesiredStateLimits.MaxTagLength)]
+    [InlineData("$defs.policy.properties.maxConsecutiveFailures", "maximum", DesiredStateLimits.MaxConsecutiveFailures)]
+    [InlineData("$defs.policy.properties.syncWindows", "maxItems", DesiredStateLimits.MaxSyncWindows)]
+    [InlineData("$defs.syncWindow.properties.timeZone", "maxLength", DesiredStateLimits.MaxTimeZoneLength)]
+    public void Schema_limits_are_the_parser_limits(string schemaPath, string keyword, int limit)
+    {
+        Assert.Equal(limit, (int?)At(schemaPath)[keyword]);
+    }
+
     [Fact]
     public void Schema_requires_what_the_sync_window_reader_requires()
     {
