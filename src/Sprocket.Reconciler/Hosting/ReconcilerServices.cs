@@ -41,8 +41,8 @@ public static class ReconcilerServices
         services.TryAddSingleton<StackStateStore>();
         services.TryAddSingleton<ApplyHistory>();
         services.TryAddSingleton<ApplyPreflight>();
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section));
-        services.AddOptions<ApplyOptions>().Bind(configuration.GetSection(ApplyOptions.Section));
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
+        services.AddOptions<ApplyOptions>().Bind(configuration.GetSection(ApplyOptions.Section)).ValidateOnStart();
         services.AddPulumiApplyEngine(configuration);
         services.AddSwarmApplyEngine(configuration);
         services.TryAddSingleton<ApplyRunner>();
