@@ -17,8 +17,8 @@ public static class SettingValue
     public static string? Problem(string key, Type type, string raw)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
-        // An empty value leaves the default in place, as the binder does.
-        if (raw.Length == 0 || target == typeof(string)) return null;
+        // Strings take any value. An empty value is not skipped: the binder refuses it for every other type too.
+        if (target == typeof(string)) return null;
         if (target == typeof(TimeSpan))
         {
             // Every duration has a colon (00:00:30, 1.00:00:00); without one, .NET would take the number as days.

@@ -42,7 +42,9 @@ public static class ReconcilerServices
         services.TryAddSingleton<ApplyHistory>();
         services.TryAddSingleton<ApplyPreflight>();
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
-        services.AddOptions<ApplyOptions>().Bind(configuration.GetSection(ApplyOptions.Section)).ValidateOnStart();
+        services.AddOptions<ApplyOptions>().Bind(configuration.GetSection(ApplyOptions.Section))
+            .Validate(o => o.ShutdownGrace >= TimeSpan.Zero, "Reconciler:ShutdownGrace must not be negative (a TimeSpan such as 00:10:00).")
+            .ValidateOnStart();
         services.AddPulumiApplyEngine(configuration);
         services.AddSwarmApplyEngine(configuration);
         services.TryAddSingleton<ApplyRunner>();

@@ -19,6 +19,7 @@ public sealed class BadConfigurationValueTests : IDisposable
     // TimeSpan.Parse reads a bare number as days: PollInterval=30 would poll once a month.
     [InlineData("Reconciler:DesiredState:PollInterval", "30")]
     [InlineData("Reconciler:Swarm:ConvergenceTimeout", "300")]
+    [InlineData("Reconciler:Docker:LeaderCheckInterval", "")]
     public async Task A_value_that_is_not_a_duration_is_refused_with_one_line(string key, string value)
     {
         var line = ConfigurationRun.AssertRefused(await ConfigurationRun.DaemonAsync(scratch.Root, $"{key}={value}"), key);
