@@ -8,13 +8,25 @@ namespace Sprocket.Reconciler.Cli;
 /// </summary>
 public static class ConfigurationProblem
 {
+    public const string Prefix = "sprocket-reconciler: configuration error: ";
+
     public static string? Describe(Exception exception) => exception switch
     {
-        OptionsValidationException validation => string.Join(" ", validation.Failures),
+        OptionsValidationException validation => OneLine(string.Join(" ", validation.Failures)),
         InvalidOperationException { Message: var message } when message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
-            => message,
+            => OneLine(message),
         AggregateException aggregate => aggregate.InnerExceptions.Select(Describe).FirstOrDefault(d => d is not null),
         { InnerException: { } inner } => Describe(inner),
         _ => null,
     };
+
+    /// <summary>Prints the problem as the one line every bad setting ends in, and gives the exit code for it.</summary>
+    public static async Task<int> ReportAsync(TextWriter errors, string problem)
+    {
+        await errors.WriteLineAsync(Prefix + OneLine(problem));
+        return ExitCodes.InvalidOrUnreachable;
+    }
+
+    // Scripts read the first stderr line; a failure message with a newline in it must not become two.
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Hosting;
 using Sprocket.Reconciler.Http;
@@ -35,10 +36,26 @@ public static class DiffCommand
 
     public static async Task<int> RunAsync(bool json, FileInfo? file, string[] configArgs, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RunCheckedAsync(json, file, configArgs, output, errors, cancellationToken);
+        }
+        catch (Exception ex) when (ConfigurationProblem.Describe(ex) is { } problem)
+        {
+            return await ConfigurationProblem.ReportAsync(errors, problem);
+        }
+    }
+
+    private static async Task<int> RunCheckedAsync(bool json, FileInfo? file, string[] configArgs, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
         var builder = Host.CreateApplicationBuilder(configArgs);
         builder.Logging.QuietForCommandLine();
+        if (ConfigurationCheck.FirstProblem(builder.Configuration, needsDataDirectory: true) is { } configurationProblem)
+            return await ConfigurationProblem.ReportAsync(errors, configurationProblem);
         builder.Services.AddReconcilerObservation(builder.Configuration);
         using var host = builder.Build();
+        // Every section is checked before any is used, as for run: with --file the repository is still read.
+        host.Services.GetService<IStartupValidator>()?.Validate();
         var store = host.Services.GetRequiredService<StatusStore>();
 
         if (file is not null)

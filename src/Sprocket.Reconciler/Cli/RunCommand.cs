@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Hosting;
 using Sprocket.Reconciler.Http;
 
@@ -22,26 +23,36 @@ public static class RunCommand
 
     public static async Task<int> RunAsync(string[] hostArgs, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RunCheckedAsync(hostArgs, cancellationToken);
+        }
+        catch (Exception ex) when (ConfigurationProblem.Describe(ex) is { } problem)
+        {
+            // Composition reads some sections itself (which notifiers exist, the poll schedule), so a bad value can
+            // surface before the host runs as well as while it starts.
+            return await ConfigurationProblem.ReportAsync(Console.Error, problem);
+        }
+    }
+
+    private static async Task<int> RunCheckedAsync(string[] hostArgs, CancellationToken cancellationToken)
+    {
         var builder = WebApplication.CreateBuilder(hostArgs);
+        if (ConfigurationCheck.FirstProblem(builder.Configuration, needsDataDirectory: true) is { } problem)
+            return await ConfigurationProblem.ReportAsync(Console.Error, problem);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrls);
         builder.Services.AddReconcilerDaemon(builder.Configuration);
 
         await using var app = builder.Build();
+        // Validated here rather than inside StartAsync, which would log each failure with its stack trace first.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.MapReconcilerApi();
         app.MapStatusPage();
         app.MapGitHubWebhook();
         app.MapStackActions();
         app.MapPrometheusScrapingEndpoint("/metrics");
-        try
-        {
-            await app.RunAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ConfigurationProblem.Describe(ex) is { } problem)
-        {
-            await Console.Error.WriteLineAsync("sprocket-reconciler: configuration error: " + problem);
-            return ExitCodes.InvalidOrUnreachable;
-        }
+        await app.RunAsync(cancellationToken);
         return ExitCodes.Ok;
     }
 }

@@ -13,6 +13,11 @@ public static class TagResolutionCheck
     {
         var builder = Host.CreateApplicationBuilder(configArgs);
         builder.Logging.QuietForCommandLine();
+        if (ConfigurationCheck.FirstProblem(builder.Configuration, needsDataDirectory: false) is { } problem)
+        {
+            await ConfigurationProblem.ReportAsync(errors, problem);
+            return false;
+        }
         builder.Services.AddRegistry(builder.Configuration);
         using var host = builder.Build();
         var registry = host.Services.GetRequiredService<IRegistryClient>();

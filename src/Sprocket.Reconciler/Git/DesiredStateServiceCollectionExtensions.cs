@@ -25,7 +25,8 @@ public static class DesiredStateServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerPathsOptions>, ReconcilerPathsOptionsValidator>());
 
         services.AddOptions<GitHubOptions>()
-            .Bind(configuration.GetSection(GitHubOptions.SectionName));
+            .Bind(configuration.GetSection(GitHubOptions.SectionName))
+            .ValidateOnStart();
 
         services.AddMetrics();
         services.TryAddSingleton<DesiredStateMetrics>();

@@ -41,8 +41,10 @@ public static class ReconcilerServices
         services.TryAddSingleton<StackStateStore>();
         services.TryAddSingleton<ApplyHistory>();
         services.TryAddSingleton<ApplyPreflight>();
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section));
-        services.AddOptions<ApplyOptions>().Bind(configuration.GetSection(ApplyOptions.Section));
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
+        services.AddOptions<ApplyOptions>().Bind(configuration.GetSection(ApplyOptions.Section))
+            .Validate(o => o.ShutdownGrace >= TimeSpan.Zero, "Reconciler:ShutdownGrace must not be negative (a TimeSpan such as 00:10:00).")
+            .ValidateOnStart();
         services.AddPulumiApplyEngine(configuration);
         services.AddSwarmApplyEngine(configuration);
         services.TryAddSingleton<ApplyRunner>();

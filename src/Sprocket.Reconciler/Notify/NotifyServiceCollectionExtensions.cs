@@ -29,7 +29,7 @@ public static class NotifyServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>());
 
-        services.AddOptions<GitHubNotifierOptions>().Bind(configuration.GetSection(GitHubNotifierOptions.SectionName));
+        services.AddOptions<GitHubNotifierOptions>().Bind(configuration.GetSection(GitHubNotifierOptions.SectionName)).ValidateOnStart();
         services.AddGitHubApi(configuration);
         AddOptions<GrafanaOptions, GrafanaOptionsValidator>(services, configuration, GrafanaOptions.SectionName);
         AddOptions<GatusOptions, GatusOptionsValidator>(services, configuration, GatusOptions.SectionName);

@@ -24,7 +24,7 @@ public static class PulumiServiceCollectionExtensions
             .Bind(configuration.GetSection(ReconcilerPathsOptions.SectionName))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerPathsOptions>, ReconcilerPathsOptionsValidator>());
-        services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.SectionName));
+        services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.SectionName)).ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PulumiCli>();
