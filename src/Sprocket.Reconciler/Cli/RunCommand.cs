@@ -28,6 +28,8 @@ public static class RunCommand
         builder.Services.AddReconcilerDaemon(builder.Configuration);
 
         await using var app = builder.Build();
+        // Before the endpoints: it answers the webhook deliveries past GitHubWebhookConcurrency.InFlight.
+        app.UseRateLimiter();
         app.MapReconcilerApi();
         app.MapStatusPage();
         app.MapGitHubWebhook();
