@@ -77,6 +77,33 @@ public sealed class GitHubWebhookHostileBodyTests : IAsyncLifetime
             "a signed push is accepted again", () => $"last status {status}");
     }
 
+    [Fact]
+    public async Task A_chunked_body_past_the_cap_is_cut_off_by_the_server_at_the_cap()
+    {
+        // Chunked: no Content-Length to refuse up front, so only the server's body limit stops it.
+        var delivery = Guid.NewGuid().ToString();
+        await using var request = await RawWebhookRequest.StartAsync(_host.Address, delivery, null, WebhookPayloads.Sign("not the secret", [1]));
+        var sending = Task.Run(async () =>
+        {
+            try
+            {
+                await request.SendBodyAsync(GitHubWebhook.MaxBodyBytes + 4L * 1024 * 1024);
+            }
+            catch (IOException)
+            {
+                // The server stopped reading and closed the connection: the point of the test.
+            }
+        });
+
+        var answer = await request.ReadAnswerAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(answer is not null, "no answer to a body past the cap");
+        Assert.Equal(413, answer.Value.Status);
+        Assert.InRange(_host.BodyBytesRead(delivery) ?? 0, 1, GitHubWebhook.MaxBodyBytes);
+        await request.DisposeAsync();
+        await sending;
+    }
+
     public static TheoryData<string> ContentTypes => [GitHubPushPayload.JsonMediaType, GitHubPushPayload.FormMediaType];
 
     [Theory]

@@ -6,7 +6,8 @@ namespace Sprocket.Reconciler.IntegrationTests.Http;
 /// <summary>
 /// A webhook POST written by hand on a socket, so a test controls how much of the body is sent and when: an
 /// HttpClient always sends the whole body before it reads the answer. The request announces
-/// <see cref="ContentLength"/> bytes; <see cref="SendBodyAsync"/> sends some of them.
+/// <see cref="ContentLength"/> bytes, or none (chunked, no length known in advance) when that is null;
+/// <see cref="SendBodyAsync"/> sends some of them.
 /// </summary>
 internal sealed class RawWebhookRequest : IAsyncDisposable
 {
@@ -16,7 +17,7 @@ internal sealed class RawWebhookRequest : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _trickle = Task.CompletedTask;
 
-    private RawWebhookRequest(TcpClient client, long contentLength)
+    private RawWebhookRequest(TcpClient client, long? contentLength)
     {
         _client = client;
         _stream = client.GetStream();
@@ -24,12 +25,12 @@ internal sealed class RawWebhookRequest : IAsyncDisposable
         Array.Fill(_filler, (byte)'x');
     }
 
-    public long ContentLength { get; }
+    public long? ContentLength { get; }
 
     public long BytesSent { get; private set; }
 
     /// <summary>Connects and sends the request line and headers; <paramref name="signature"/> null sends none.</summary>
-    public static async Task<RawWebhookRequest> StartAsync(Uri server, string delivery, long contentLength, string? signature)
+    public static async Task<RawWebhookRequest> StartAsync(Uri server, string delivery, long? contentLength, string? signature)
     {
         var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port);
@@ -38,7 +39,7 @@ internal sealed class RawWebhookRequest : IAsyncDisposable
             .Append("POST ").Append(Sprocket.Reconciler.Http.GitHubWebhook.Path).Append(" HTTP/1.1\r\n")
             .Append("Host: ").Append(server.Authority).Append("\r\n")
             .Append("Content-Type: application/json\r\n")
-            .Append("Content-Length: ").Append(contentLength).Append("\r\n")
+            .Append(contentLength is { } length ? $"Content-Length: {length}\r\n" : "Transfer-Encoding: chunked\r\n")
             .Append("X-GitHub-Event: push\r\n")
             .Append("X-GitHub-Delivery: ").Append(delivery).Append("\r\n");
         if (signature is not null) head.Append("X-Hub-Signature-256: ").Append(signature).Append("\r\n");
@@ -52,7 +53,9 @@ internal sealed class RawWebhookRequest : IAsyncDisposable
         for (var left = bytes; left > 0;)
         {
             var piece = (int)Math.Min(left, _filler.Length);
+            if (ContentLength is null) await _stream.WriteAsync(Encoding.ASCII.GetBytes($"{piece:x}\r\n"));
             await _stream.WriteAsync(_filler.AsMemory(0, piece));
+            if (ContentLength is null) await _stream.WriteAsync("\r\n"u8.ToArray());
             left -= piece;
             BytesSent += piece;
         }
@@ -69,7 +72,7 @@ internal sealed class RawWebhookRequest : IAsyncDisposable
             using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
             try
             {
-                while (BytesSent + 1024 < ContentLength && await pace.WaitForNextTickAsync(_stop.Token))
+                while (BytesSent + 1024 < (ContentLength ?? long.MaxValue) && await pace.WaitForNextTickAsync(_stop.Token))
                     await SendBodyAsync(1024);
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
@@ -104,6 +107,7 @@ internal sealed class RawWebhookRequest : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested) return;
         await _stop.CancelAsync();
         await _trickle;
         _client.Dispose();
