@@ -66,6 +66,11 @@ public static partial class GitHubWebhook
             // Past Kestrel's limit (413), too slow for its minimum data rate (408), or cut short by the client.
             return Error(e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload too large" : e.Message, e.StatusCode);
         }
+        catch (Exception e) when (e is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-body (a stalled sender closing, say): no one to answer, and nothing worth an error log.
+            return Results.Empty;
+        }
         switch (reading)
         {
             case SignedBody.TooLarge:

@@ -9,7 +9,8 @@ namespace Sprocket.Reconciler.Http;
 /// <c>Retry-After</c> by the rate limiter middleware, before the endpoint runs, so its body is never read. A
 /// verified body is kept until it is parsed (up to the 25 MB cap), so this bounds what deliveries can hold at once
 /// to about <see cref="InFlight"/> × 25 MB. GitHub sends one delivery per push, so four at once is already a burst.
-/// Needs <c>app.UseRateLimiter()</c> in the pipeline.
+/// Needs <c>app.UseRateLimiter()</c> in the pipeline. The rejection status and answer are the limiter's global
+/// options; this is the only policy, so they are written for it.
 /// </summary>
 public static class GitHubWebhookConcurrency
 {
