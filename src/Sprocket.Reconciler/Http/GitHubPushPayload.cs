@@ -16,9 +16,7 @@ public sealed record GitHubPushPayload(string Ref, string RepositoryFullName, bo
 
     /// <summary>Reads a push from the signed body. Anything GitHub would not send gives a problem to answer 400 with,
     /// an unknown content type one to answer 415 with.</summary>
-    public static GitHubPushReading Read(string? contentType, byte[] body) => Read(contentType, new ReadOnlySequence<byte>(body));
-
-    /// <inheritdoc cref="Read(string?, byte[])"/>
+    /// <remarks>The body may be in pieces, as the webhook keeps it; a form field across a join is copied whole.</remarks>
     public static GitHubPushReading Read(string? contentType, ReadOnlySequence<byte> body)
     {
         var mediaType = MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType : null;
