@@ -7,8 +7,8 @@
 #   badsig    a well-formed signature that does not match (read to the end: that is the only way to know)
 # Before item 6 ten unsigned 24 MB bodies took the daemon from 228 MB to 650 MB and about 600 MB stayed.
 # Measured here (2 cores, no Docker, so a lower baseline), RSS before → after the burst (peak):
-#   before item 6 (3a114a4): unsigned 102 → 702 MB (702), badsig 99 → 710 MB (710)
-#   after:                   unsigned 100 → 128 MB (128), badsig 99 → 222 MB (222), ROUNDS=5 for both
+#   before item 6 (3a114a4, ROUNDS=1): unsigned 102 → 702 MB (702), badsig 99 → 710 MB (710)
+#   after (ROUNDS=5):                  unsigned 100 → 128 MB (128), badsig 99 → 222 MB (222)
 #
 #   tests/bench/webhook-memory.sh                 # the working tree
 #   BENCH_REF=3a114a4 tests/bench/webhook-memory.sh   # a commit, e.g. the one before item 6
