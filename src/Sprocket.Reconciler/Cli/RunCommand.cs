@@ -47,6 +47,8 @@ public static class RunCommand
         await using var app = builder.Build();
         // Validated here rather than inside StartAsync, which would log each failure with its stack trace first.
         app.Services.GetService<IStartupValidator>()?.Validate();
+        // Before the endpoints: it answers the webhook deliveries past GitHubWebhookConcurrency.InFlight.
+        app.UseRateLimiter();
         app.MapReconcilerApi();
         app.MapStatusPage();
         app.MapGitHubWebhook();

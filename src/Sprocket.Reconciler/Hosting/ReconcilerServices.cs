@@ -78,6 +78,7 @@ public static class ReconcilerServices
         services.AddHostedService(sp => sp.GetRequiredService<SwarmLeadership>());
         services.AddHostedService(sp => sp.GetRequiredService<EvaluationLoop>());
         services.AddHostedService<SwarmEventWatcher>();
+        services.AddGitHubWebhookConcurrency();
 
         // A malformed value is reported by options validation at start-up, naming the key; the schedule
         // must not be the thing that crashes first.

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Sprocket.Reconciler.Http;
@@ -12,6 +13,29 @@ public static class FormUrlEncoded
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The fields in body order, or null with <paramref name="problem"/> saying what is wrong.</summary>
+    /// <remarks>A body kept in pieces is split at <c>&amp;</c> without copying; a field that straddles pieces is
+    /// copied once, whole, so an escape or UTF-8 sequence across the join decodes as in one array.</remarks>
+    public static IReadOnlyList<KeyValuePair<string, string>>? TryParse(ReadOnlySequence<byte> body, out string? problem)
+    {
+        if (body.IsSingleSegment) return TryParse(body.FirstSpan, out problem);
+        var fields = new List<KeyValuePair<string, string>>();
+        problem = null;
+        var reader = new SequenceReader<byte>(body);
+        while (!reader.End)
+        {
+            if (!reader.TryReadTo(out ReadOnlySequence<byte> pair, (byte)'&'))
+            {
+                pair = reader.UnreadSequence;
+                reader.AdvanceToEnd();
+            }
+            var parsed = TryParse(pair.IsSingleSegment ? pair.FirstSpan : pair.ToArray(), out problem);
+            if (parsed is null) return null;
+            fields.AddRange(parsed);
+        }
+        return fields;
+    }
+
+    /// <inheritdoc cref="TryParse(ReadOnlySequence{byte}, out string?)"/>
     public static IReadOnlyList<KeyValuePair<string, string>>? TryParse(ReadOnlySpan<byte> body, out string? problem)
     {
         var fields = new List<KeyValuePair<string, string>>();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
@@ -15,7 +16,8 @@ public sealed record GitHubPushPayload(string Ref, string RepositoryFullName, bo
 
     /// <summary>Reads a push from the signed body. Anything GitHub would not send gives a problem to answer 400 with,
     /// an unknown content type one to answer 415 with.</summary>
-    public static GitHubPushReading Read(string? contentType, byte[] body)
+    /// <remarks>The body may be in pieces, as the webhook keeps it; a form field across a join is copied whole.</remarks>
+    public static GitHubPushReading Read(string? contentType, ReadOnlySequence<byte> body)
     {
         var mediaType = MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType : null;
         if (string.Equals(mediaType, FormMediaType, StringComparison.OrdinalIgnoreCase))
@@ -26,7 +28,7 @@ public sealed record GitHubPushPayload(string Ref, string RepositoryFullName, bo
             return payloads.Length switch
             {
                 0 => new GitHubPushReading.Malformed("the form has no 'payload' field (GitHub puts the JSON there)"),
-                1 => ReadJson(System.Text.Encoding.UTF8.GetBytes(payloads[0].Value)),
+                1 => ReadJson(new ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(payloads[0].Value))),
                 _ => new GitHubPushReading.Malformed("the form has more than one 'payload' field"),
             };
         }
@@ -38,7 +40,7 @@ public sealed record GitHubPushPayload(string Ref, string RepositoryFullName, bo
             $"content type '{mediaType ?? "none"}' is not one GitHub sends: use {JsonMediaType} or {FormMediaType}");
     }
 
-    private static GitHubPushReading ReadJson(byte[] json)
+    private static GitHubPushReading ReadJson(ReadOnlySequence<byte> json)
     {
         JsonDocument document;
         try

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Quartz;
 using Sprocket.Reconciler.Git;
@@ -14,15 +16,19 @@ namespace Sprocket.Reconciler.Http;
 /// Both content types GitHub offers are read (JSON, and the UI's default form with the JSON in <c>payload</c>).
 /// Pushes of another repository, of another branch, or deleting the branch are answered 200 and fetch nothing;
 /// a body GitHub would not send is answered 400 with the reason.
+/// Anyone can reach the endpoint, so a delivery costs its body only once it may be genuine: without a
+/// well-formed signature header it is refused unread, the body is hashed as it streams, kept in pooled pieces
+/// up to the 25 MB cap, and given back at once when the signature does not match
+/// (see <see cref="GitHubWebhookConcurrency"/> for how many are read at once).
 /// </summary>
 public static partial class GitHubWebhook
 {
     public const string Path = "/api/v1/webhooks/github";
-    private const int MaxBodyBytes = 25 * 1024 * 1024; // GitHub caps payloads at 25 MB.
+    public const int MaxBodyBytes = 25 * 1024 * 1024; // GitHub caps payloads at 25 MB.
 
     public static IEndpointRouteBuilder MapGitHubWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, HandleAsync);
+        app.MapPost(Path, HandleAsync).RequireRateLimiting(GitHubWebhookConcurrency.Policy);
         return app;
     }
 
@@ -38,21 +44,51 @@ public static partial class GitHubWebhook
         var secret = github.CurrentValue.WebhookSecret;
         if (string.IsNullOrEmpty(secret))
             return Error("webhook secret not configured (Reconciler:GitHub:WebhookSecret)", StatusCodes.Status503ServiceUnavailable);
+        var delivery = request.Headers["X-GitHub-Delivery"].ToString();
+        if (GitHubSignature.TryParse(request.Headers[GitHubSignature.Header].ToString()) is not { } claimed)
+        {
+            LogUnsigned(logger, delivery);
+            return Error($"missing or malformed {GitHubSignature.Header} (expected sha256=<64 hex digits>)", StatusCodes.Status401Unauthorized);
+        }
         if (request.ContentLength > MaxBodyBytes)
             return Error("payload too large", StatusCodes.Status413PayloadTooLarge);
+        // Kestrel then cuts a chunked body off at the cap too, before more of it reaches the reader.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxBodyBytes;
 
-        var body = await ReadBodyAsync(request.Body, cancellationToken);
-        if (body is null)
-            return Error("payload too large", StatusCodes.Status413PayloadTooLarge);
-        var delivery = request.Headers["X-GitHub-Delivery"].ToString();
-        // GitHub signs the body exactly as sent, form encoding included, so the check comes before any decoding.
-        if (!SignatureMatches(secret, body, request.Headers["X-Hub-Signature-256"].ToString()))
+        SignedBody reading;
+        try
         {
-            LogBadSignature(logger, delivery);
-            return Error("signature does not match", StatusCodes.Status401Unauthorized);
+            reading = await SignedBodyReader.ReadAsync(request.Body, Encoding.UTF8.GetBytes(secret), claimed, MaxBodyBytes, cancellationToken);
         }
+        catch (BadHttpRequestException e)
+        {
+            // Past Kestrel's limit (413), too slow for its minimum data rate (408), or cut short by the client.
+            return Error(e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload too large" : e.Message, e.StatusCode);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-body (a stalled sender closing, say): no one to answer, and nothing worth an error log.
+            return Results.Empty;
+        }
+        switch (reading)
+        {
+            case SignedBody.TooLarge:
+                return Error("payload too large", StatusCodes.Status413PayloadTooLarge);
+            case SignedBody.Mismatch:
+                LogBadSignature(logger, delivery);
+                return Error("signature does not match", StatusCodes.Status401Unauthorized);
+            case SignedBody.Verified { Body: var body }:
+                using (body)
+                    return await AnswerVerifiedAsync(request, body.AsSequence(), delivery, desired.CurrentValue, schedulers, logger, cancellationToken);
+            default:
+                throw new InvalidOperationException("Unknown body reading.");
+        }
+    }
 
-        var settings = desired.CurrentValue;
+    private static async Task<IResult> AnswerVerifiedAsync(HttpRequest request, ReadOnlySequence<byte> body, string delivery,
+        DesiredStateOptions settings, ISchedulerFactory schedulers, ILogger logger, CancellationToken cancellationToken)
+    {
         var wanted = "refs/heads/" + settings.Branch;
         var kind = request.Headers["X-GitHub-Event"].ToString();
         // GitHub sends a ping when the webhook is created; a 2xx marks it working in the webhook's settings.
@@ -82,37 +118,10 @@ public static partial class GitHubWebhook
         }
     }
 
-    /// <summary>The whole body, or null past <see cref="MaxBodyBytes"/> (a chunked body has no Content-Length to check first).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
     /// <summary>Constant-time comparison of <c>sha256=&lt;hex&gt;</c> with the HMAC of the exact body bytes.</summary>
-    public static bool SignatureMatches(string secret, ReadOnlySpan<byte> body, string header)
-    {
-        const string prefix = "sha256=";
-        if (!header.StartsWith(prefix, StringComparison.Ordinal)) return false;
-        byte[] given;
-        try
-        {
-            given = Convert.FromHexString(header.AsSpan(prefix.Length));
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body);
-        return CryptographicOperations.FixedTimeEquals(expected, given);
-    }
+    public static bool SignatureMatches(string secret, ReadOnlySpan<byte> body, string header) =>
+        GitHubSignature.TryParse(header) is { } given
+        && CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body), given);
 
     private static IResult Error(string message, int status) =>
         Results.Json(new ErrorDocument(message), JsonContext.Default.ErrorDocument, statusCode: status);
@@ -128,6 +137,9 @@ public static partial class GitHubWebhook
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "GitHub webhook delivery {Delivery} refused: {Problem}")]
     private static partial void LogMalformedPush(ILogger logger, string delivery, string problem);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "GitHub webhook delivery {Delivery} refused unread: no well-formed signature header")]
+    private static partial void LogUnsigned(ILogger logger, string delivery);
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "GitHub webhook delivery {Delivery}: {Reason}")]
     private static partial void LogPushIgnored(ILogger logger, string delivery, string reason);

@@ -23,9 +23,12 @@ internal sealed class WebhookHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private WebhookHost(WebApplication app, ConcurrentQueue<(JobKey Job, string? Trigger)> triggers)
+    private readonly ConcurrentDictionary<string, CountingRequestBody> _bodies;
+
+    private WebhookHost(WebApplication app, ConcurrentQueue<(JobKey Job, string? Trigger)> triggers, ConcurrentDictionary<string, CountingRequestBody> bodies)
     {
         _app = app;
+        _bodies = bodies;
         Triggers = triggers;
         Client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
         Logs = app.Services.GetFakeLogCollector();
@@ -46,19 +49,37 @@ internal sealed class WebhookHost : IAsyncDisposable
         builder.Services.Configure<DesiredStateOptions>(o => (o.Repository, o.Branch) = (repository, WebhookPayloads.Branch));
         var triggers = new ConcurrentQueue<(JobKey, string?)>();
         builder.Services.AddSingleton<ISchedulerFactory>(new RecordingSchedulerFactory(triggers));
+        builder.Services.AddGitHubWebhookConcurrency();
         var app = builder.Build();
+        var bodies = new ConcurrentDictionary<string, CountingRequestBody>();
+        app.Use((context, next) =>
+        {
+            var body = new CountingRequestBody(context.Request.Body);
+            context.Request.Body = body;
+            bodies[context.Request.Headers["X-GitHub-Delivery"].ToString()] = body;
+            return next(context);
+        });
+        app.UseRateLimiter();
         app.MapGitHubWebhook();
         await app.StartAsync();
-        return new WebhookHost(app, triggers);
+        return new WebhookHost(app, triggers, bodies);
     }
 
-    public async Task<(int Status, string Body)> DeliverAsync(string @event, byte[] body, string contentType, string? signature = null)
+    public Uri Address => Client.BaseAddress!;
+
+    /// <summary>How many body bytes the endpoint read of the delivery with this <c>X-GitHub-Delivery</c>; null before it arrived.</summary>
+    public long? BodyBytesRead(string delivery) => _bodies.TryGetValue(delivery, out var body) ? body.BytesRead : null;
+
+    public async Task<(int Status, string Body)> DeliverAsync(string @event, byte[] body, string contentType, string? signature = null) =>
+        await DeliverAsync(@event, body, contentType, Guid.NewGuid().ToString(), signature);
+
+    public async Task<(int Status, string Body)> DeliverAsync(string @event, byte[] body, string contentType, string delivery, string? signature)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         using var request = new HttpRequestMessage(HttpMethod.Post, GitHubWebhook.Path.TrimStart('/')) { Content = content };
         request.Headers.Add("X-GitHub-Event", @event);
-        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
+        request.Headers.Add("X-GitHub-Delivery", delivery);
         request.Headers.Add("X-Hub-Signature-256", signature ?? WebhookPayloads.Sign(Secret, body));
         using var response = await Client.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
