@@ -46,6 +46,9 @@ public sealed class ProgramCredentialScopeTests : IAsyncLifetime
             Assert.DoesNotContain(token, header, StringComparison.Ordinal);
         });
         Assert.DoesNotContain(token, failed.Message, StringComparison.Ordinal);
+        // The operator learns why the program's host got nothing, rather than just "401".
+        Assert.Contains("Reconciler:GitHub:Token is offered only to the desired-state repository's host", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(ApplyOutcome.Misconfigured, failed.Outcome);
     }
 
     [Fact]
