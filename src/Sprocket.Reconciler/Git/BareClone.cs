@@ -227,6 +227,9 @@ internal static class BareClone
 
     private static FetchFailure TransportFailure(FetchRequest request, GitCredentials credentials, LibGit2SharpException problem)
     {
+        if (credentials.WereWithheld)
+            return new FetchFailure(DesiredFetchFailureReason.Authentication,
+                $"Desired-state repository {request.Location.Url} asked for credentials that were not sent: {credentials.WithheldReason}.");
         if (credentials.WereRefused)
             return new FetchFailure(DesiredFetchFailureReason.Authentication,
                 $"Desired-state repository {request.Location.Url} refused {credentials.Origin}.");

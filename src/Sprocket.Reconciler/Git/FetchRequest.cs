@@ -12,7 +12,8 @@ internal sealed record FetchRequest(RepositoryLocation Location, string Branch, 
 
     /// <summary>Every value that must be scrubbed from text leaving this folder.</summary>
     public IEnumerable<string> Secrets =>
-        new[] { Token, Location.UrlCredentials?.Password }.Where(secret => !string.IsNullOrEmpty(secret))!;
+        new[] { Token, Location.UrlCredentials?.Password, Location.UrlCredentials is { Password.Length: > 0 } written ? written.BasicParameter : null }
+            .Where(secret => !string.IsNullOrEmpty(secret))!;
 
     // A record's generated ToString would print the token.
     public override string ToString() => $"{Location.Url} {Branch} {Path}";

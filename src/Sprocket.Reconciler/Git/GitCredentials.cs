@@ -6,7 +6,8 @@ namespace Sprocket.Reconciler.Git;
 /// <summary>
 /// The credentials for ONE libgit2 operation (an ls-remote or a fetch: one connection). They are offered once;
 /// when the server asks again it has refused them, and we stop there rather than let libgit2 replay them
-/// fifteen times, which GitHub answers by throttling the token.
+/// fifteen times, which GitHub answers by throttling the token. They are offered only within their
+/// <see cref="CredentialScope"/> — libgit2 asks whatever server answers 401, including one it was redirected to.
 /// </summary>
 internal sealed class GitCredentials
 {
@@ -15,22 +16,26 @@ internal sealed class GitCredentials
 
     private readonly string? userName;
     private readonly string? password;
+    private readonly string scope;
     private int offers;
+    private int withheld;
 
-    private GitCredentials(string? userName, string? password, string origin)
+    private GitCredentials(string? userName, string? password, string origin, string scope)
     {
         this.userName = userName;
         this.password = password;
+        this.scope = scope;
         Origin = origin;
     }
 
     /// <summary>
     /// Credentials written into the URL win (the operator named them for this very repository); otherwise the
-    /// GitHub token.
+    /// GitHub token, which the caller passes only for a repository on the desired-state repository's origin.
+    /// Either is scoped to the origin of the repository's URL.
     /// </summary>
     public static GitCredentials For(FetchRequest request) => request.Location.UrlCredentials is { } fromUrl
-        ? new GitCredentials(fromUrl.UserName, fromUrl.Password, "the credentials in the repository URL")
-        : new GitCredentials(string.IsNullOrEmpty(request.Token) ? null : GitHubTokenUserName, request.Token, "Reconciler:GitHub:Token");
+        ? new GitCredentials(fromUrl.UserName, fromUrl.Password, "the credentials in the repository URL", request.Location.Url)
+        : new GitCredentials(string.IsNullOrEmpty(request.Token) ? null : GitHubTokenUserName, request.Token, "Reconciler:GitHub:Token", request.Location.Url);
 
     /// <summary>Where the credentials came from, for messages (never the credentials themselves).</summary>
     public string Origin { get; }
@@ -40,16 +45,30 @@ internal sealed class GitCredentials
     /// <summary>True once the server asked a second time, i.e. it refused what we offered.</summary>
     public bool WereRefused => Volatile.Read(ref offers) > 1;
 
+    /// <summary>True when a server outside the scope (or plain http) asked, and was given nothing.</summary>
+    public bool WereWithheld => Volatile.Read(ref withheld) > 0;
+
+    /// <summary>Why nothing was offered, for messages once <see cref="WereWithheld"/>.</summary>
+    public string WithheldReason =>
+        $"{Origin} is offered only over https (or http to a loopback host) to {CredentialScope.Describe(scope) ?? "the repository's own host"}, nowhere else";
+
     /// <summary>
     /// Null without credentials, so that libgit2 reports "authentication required" instead of us answering a
     /// challenge with empty ones.
     /// </summary>
     public CredentialsHandler? Handler => AreConfigured ? Offer : null;
 
-    private Credentials Offer(string url, string usernameFromUrl, SupportedCredentialTypes types) =>
-        Interlocked.Increment(ref offers) == 1
+    private Credentials Offer(string url, string usernameFromUrl, SupportedCredentialTypes types)
+    {
+        if (!CredentialScope.Allows(scope, url))
+        {
+            Interlocked.Exchange(ref withheld, 1);
+            return new DeclinedCredentials();
+        }
+        return Interlocked.Increment(ref offers) == 1
             ? new UsernamePasswordCredentials { Username = userName, Password = password }
             : new DeclinedCredentials();
+    }
 
     /// <summary>Makes libgit2 abandon the operation instead of replaying refused credentials.</summary>
     private sealed class DeclinedCredentials : Credentials

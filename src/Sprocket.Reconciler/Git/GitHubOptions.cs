@@ -2,8 +2,8 @@ namespace Sprocket.Reconciler.Git;
 
 /// <summary>
 /// <c>Reconciler:GitHub</c>. <c>Token</c> is offered as the https password (user <c>x-access-token</c>, as GitHub expects
-/// for installation and fine-grained tokens) whenever the desired-state remote asks for credentials.
-/// Never logged and scrubbed from every message this folder produces.
+/// for installation and fine-grained tokens) when a server on the desired-state repository's origin asks for
+/// credentials, and to no other (<see cref="CredentialScope"/>). Never logged and scrubbed from every message this folder produces.
 /// </summary>
 public sealed class GitHubOptions
 {

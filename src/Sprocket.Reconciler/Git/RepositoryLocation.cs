@@ -13,13 +13,13 @@ internal sealed record RepositoryLocation(string Url, UrlCredentials? UrlCredent
 {
     private static readonly string[] SupportedSchemes = ["http", "https", "file", "git"];
 
-    public bool IsLocalPath => !IsUrl(Url);
+    public bool IsLocalPath => !RepositoryUrl.IsUrl(Url);
 
     public static RepositoryLocation Resolve(string repository, string dataDirectory)
     {
         var value = repository.Trim();
-        var isUrl = IsUrl(value);
-        var url = isUrl ? SecretScrubber.RemoveUrlUserInfo(value) : Path.TrimEndingDirectorySeparator(Path.GetFullPath(value));
+        var isUrl = RepositoryUrl.IsUrl(value);
+        var url = isUrl ? RepositoryUrl.Shown(value) : Path.TrimEndingDirectorySeparator(Path.GetFullPath(value));
         var cloneDirectory = Path.Combine(Path.GetFullPath(dataDirectory), "desired", StableHash(url));
         return new RepositoryLocation(url, isUrl ? UrlCredentials.FromUserInfo(value) : null, cloneDirectory);
     }
@@ -28,14 +28,15 @@ internal sealed record RepositoryLocation(string Url, UrlCredentials? UrlCredent
     public static string? DescribeUnsupported(string repository)
     {
         var value = repository.Trim();
-        if (IsUrl(value))
+        if (RepositoryUrl.Scheme(value) is { } scheme)
         {
-            var scheme = value[..value.IndexOf("://", StringComparison.Ordinal)].ToLowerInvariant();
             if (scheme == "ssh")
                 return "uses ssh, which LibGit2Sharp cannot speak: use its https URL with Reconciler:GitHub:Token.";
-            return SupportedSchemes.Contains(scheme) && Uri.TryCreate(value, UriKind.Absolute, out _)
+            // The URL libgit2 will be given is the shown one: whatever the credentials hold, they cannot make it invalid.
+            var shown = RepositoryUrl.Shown(value);
+            return SupportedSchemes.Contains(scheme) && Uri.TryCreate(shown, UriKind.Absolute, out _)
                 ? null
-                : $"'{SecretScrubber.RemoveUrlUserInfo(value)}' is not an http(s), file:// or git:// URL.";
+                : $"'{shown}' is not an http(s), file:// or git:// URL.";
         }
 
         // scp-like "git@github.com:owner/repo.git" is ssh in disguise; a local path never has '@' before ':'.
@@ -45,8 +46,6 @@ internal sealed record RepositoryLocation(string Url, UrlCredentials? UrlCredent
             return "looks like an scp-style ssh address, which LibGit2Sharp cannot speak: use its https URL with Reconciler:GitHub:Token.";
         return null;
     }
-
-    private static bool IsUrl(string value) => value.Contains("://", StringComparison.Ordinal);
 
     private static string StableHash(string displayName) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(displayName)))[..16];

@@ -4,14 +4,16 @@ using System.Text.RegularExpressions;
 namespace Sprocket.Reconciler.Git;
 
 /// <summary>
-/// Removes credentials from any text that may leave this folder (results, logs, metric tags). libgit2 error
-/// texts can quote the URL it was given, so every exception message passes through here first.
+/// Removes credentials from free text that may leave this folder (libgit2 and CLI messages): every known secret
+/// in every form it could take. Configured URLs are never scrubbed here but split by <see cref="RepositoryUrl"/>,
+/// which libgit2 is given, so its texts quote no user info; the pattern below is only a second line for URLs
+/// of unknown origin in such texts, and cannot know where a password with a raw space or '/' ends.
 /// </summary>
 internal static partial class SecretScrubber
 {
     private const string Mask = "***";
 
-    public static string RemoveUrlUserInfo(string text) => UrlUserInfo().Replace(text, "${scheme}");
+    private static string RemoveUrlUserInfo(string text) => UrlUserInfo().Replace(text, "${scheme}");
 
     public static string Scrub(string text, IEnumerable<string> secrets)
     {

@@ -16,7 +16,8 @@ public sealed record GitHubRepository(string Host, string Owner, string Name)
     public static GitHubRepository? TryParse(string? url, bool allowPlainHttp = false)
     {
         if (string.IsNullOrWhiteSpace(url)
-            || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri)
+            // Without its user info first: a raw '/' or '#' in a password would otherwise become the path or fragment.
+            || !Uri.TryCreate(Git.RepositoryUrl.Shown(url.Trim()), UriKind.Absolute, out var uri)
             || !(uri.Scheme == Uri.UriSchemeHttps || (allowPlainHttp && uri.Scheme == Uri.UriSchemeHttp))
             || !string.IsNullOrEmpty(uri.Query)
             || !string.IsNullOrEmpty(uri.Fragment))

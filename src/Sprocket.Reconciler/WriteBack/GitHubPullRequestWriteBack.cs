@@ -36,7 +36,7 @@ internal sealed class GitHubPullRequestWriteBack(
         var token = gitHubOptions.CurrentValue.Token;
         if (GitHubRepository.TryParse(desired.Repository, allowPlainHttp: true) is not { } repository)
             return new WriteBackResult.Failed(
-                $"writeBack: pull-request needs the desired-state repository as a GitHub https URL; {SecretScrubber.RemoveUrlUserInfo(desired.Repository)} is not one.");
+                $"writeBack: pull-request needs the desired-state repository as a GitHub https URL; {RepositoryUrl.Shown(desired.Repository.Trim())} is not one.");
         if (string.IsNullOrEmpty(token))
             return new WriteBackResult.Failed("writeBack: pull-request needs Reconciler:GitHub:Token (contents and pull requests: write).");
 

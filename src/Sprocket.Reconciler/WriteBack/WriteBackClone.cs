@@ -162,6 +162,10 @@ internal static class WriteBackClone
                 },
                 logMessage: "sprocket-reconciler: fetch for write-back");
         }
+        catch (LibGit2SharpException problem) when (credentials.WereWithheld)
+        {
+            throw new LibGit2SharpException($"{remote.Location.Url} asked for credentials that were not sent: {credentials.WithheldReason}.", problem);
+        }
         catch (LibGit2SharpException problem) when (credentials.WereRefused)
         {
             throw new LibGit2SharpException($"{remote.Location.Url} refused {credentials.Origin}.", problem);
@@ -195,6 +199,10 @@ internal static class WriteBackClone
         {
             // libgit2 checks fast-forward itself against what it knows of the remote head.
             return problem.Message;
+        }
+        catch (LibGit2SharpException problem) when (credentials.WereWithheld)
+        {
+            throw new LibGit2SharpException($"{remote.Location.Url} asked for credentials that were not sent: {credentials.WithheldReason}.", problem);
         }
         catch (LibGit2SharpException problem) when (credentials.WereRefused)
         {

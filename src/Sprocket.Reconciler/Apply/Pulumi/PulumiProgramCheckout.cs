@@ -14,11 +14,14 @@ namespace Sprocket.Reconciler.Apply.Pulumi;
 /// fetched commit. One tree per stack (the hash covers the repository URL and the stack name), so stacks
 /// sharing a program never reset each other's tree mid-run. Callers serialize per
 /// <see cref="DirectoryFor"/> (<see cref="CloneDirectoryGates"/>). Credentials and scrubbing are the
-/// desired-state clone's (<see cref="GitCredentials"/>, <see cref="SecretScrubber"/>).
+/// desired-state clone's (<see cref="GitCredentials"/>, <see cref="SecretScrubber"/>); <c>Reconciler:GitHub:Token</c>
+/// is offered only to a program on the desired-state repository's origin (<see cref="CredentialScope"/>): a stack
+/// definition may name any repository, and its server must not be able to collect the token by answering 401.
 /// </summary>
 internal sealed class PulumiProgramCheckout(
     IOptions<ReconcilerPathsOptions> paths,
     IOptions<GitHubOptions> gitHub,
+    IOptionsMonitor<DesiredStateOptions> desiredState,
     ILogger<PulumiProgramCheckout> logger)
 {
     private const string InstalledSuffix = ".installed";
@@ -54,7 +57,7 @@ internal sealed class PulumiProgramCheckout(
 
         var directory = DirectoryFor(stack);
         var location = RepositoryLocation.Resolve(program.Repository, paths.Value.DataDirectory) with { CloneDirectory = directory };
-        var request = new FetchRequest(location, program.Ref, stack.Pulumi!.WorkDir, gitHub.Value.Token);
+        var request = new FetchRequest(location, program.Ref, stack.Pulumi!.WorkDir, TokenFor(location));
         if (location.IsLocalPath && !Directory.Exists(location.Url))
             return new ProgramCheckoutResult.Failed(ApplyOutcome.Misconfigured, $"Pulumi program repository {location.Url} does not exist.");
 
@@ -99,7 +102,10 @@ internal sealed class PulumiProgramCheckout(
         }
     }
 
-    private static ProgramCheckoutResult.Failed? Fetch(Repository repository, FetchRequest request, CancellationToken cancellationToken)
+    private string? TokenFor(RepositoryLocation program) =>
+        CredentialScope.Allows(desiredState.CurrentValue.Repository, program.Url) ? gitHub.Value.Token : null;
+
+    private ProgramCheckoutResult.Failed? Fetch(Repository repository, FetchRequest request, CancellationToken cancellationToken)
     {
         using (var remote = repository.Network.Remotes[FetchRequest.RemoteName])
         {
@@ -131,10 +137,17 @@ internal sealed class PulumiProgramCheckout(
         }
         catch (LibGit2SharpException problem)
         {
-            var refused = credentials.WereRefused || GitFailureClassifier.ClassifyTransport(problem) == DesiredFetchFailureReason.Authentication;
-            var message = refused
-                ? $"Pulumi program repository {request.Location.Url} refused {credentials.Origin}: {problem.Message}"
-                : $"Cannot fetch Pulumi program repository {request.Location.Url}: {problem.Message}";
+            var refused = credentials.WereWithheld || credentials.WereRefused
+                || GitFailureClassifier.ClassifyTransport(problem) == DesiredFetchFailureReason.Authentication;
+            var message = (credentials.WereWithheld, refused) switch
+            {
+                (true, _) => $"Pulumi program repository {request.Location.Url} asked for credentials that were not sent: {credentials.WithheldReason}.",
+                (_, true) when !credentials.AreConfigured && !string.IsNullOrEmpty(gitHub.Value.Token) =>
+                    $"Pulumi program repository {request.Location.Url} refused access: Reconciler:GitHub:Token is offered only to the desired-state repository's host "
+                    + $"({CredentialScope.Describe(desiredState.CurrentValue.Repository) ?? "none"}, over https): {problem.Message}",
+                (_, true) => $"Pulumi program repository {request.Location.Url} refused {credentials.Origin}: {problem.Message}",
+                _ => $"Cannot fetch Pulumi program repository {request.Location.Url}: {problem.Message}",
+            };
             return new ProgramCheckoutResult.Failed(refused ? ApplyOutcome.Misconfigured : ApplyOutcome.Failed,
                 SecretScrubber.Scrub(message, request.Secrets));
         }

@@ -25,6 +25,8 @@ public static class PulumiServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerPathsOptions>, ReconcilerPathsOptionsValidator>());
         services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.SectionName)).ValidateOnStart();
+        // Read for the token's scope only (validated where the desired-state source is registered).
+        services.AddOptions<DesiredStateOptions>().Bind(configuration.GetSection(DesiredStateOptions.SectionName));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PulumiCli>();
