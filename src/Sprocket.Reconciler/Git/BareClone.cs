@@ -172,10 +172,11 @@ internal static class BareClone
             return Failed(request, DesiredFetchFailureReason.FileMissing,
                 $"Branch '{request.Branch}' of {request.Location.Url} has no file '{request.Path}' at revision {tip.Sha}.");
 
-        using var content = ((Blob)entry.Target).GetContentStream();
+        var blob = (Blob)entry.Target;
+        using var content = blob.GetContentStream();
         using var buffer = new MemoryStream();
         content.CopyTo(buffer);
-        return new DesiredFetchResult.Fetched(request.Location.Url, request.Branch, tip.Sha, request.Path, buffer.ToArray());
+        return new DesiredFetchResult.Fetched(request.Location.Url, request.Branch, tip.Sha, request.Path, blob.Sha, buffer.ToArray());
     }
 
     private static void MoveIntoPlace(string staging, string cloneDirectory)
