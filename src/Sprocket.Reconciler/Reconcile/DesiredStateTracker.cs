@@ -17,6 +17,7 @@ public sealed partial class DesiredStateTracker(
     ILogger<DesiredStateTracker> logger)
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly ParsedBlobMemo _verdicts = new();
 
     public async Task RefreshAsync(string trigger, CancellationToken cancellationToken)
     {
@@ -44,7 +45,7 @@ public sealed partial class DesiredStateTracker(
                 break;
 
             case DesiredFetchResult.Fetched ok:
-                Judge(ok.Revision, ok.Path, Parse(ok), now);
+                Judge(ok.Revision, ok.Path, _verdicts.GetOrParse(ok.BlobId, ok.Path, () => Parse(ok)), now);
                 break;
 
             case DesiredFetchResult.TooLarge tooLarge:
