@@ -173,10 +173,10 @@ internal static class BareClone
                 $"Branch '{request.Branch}' of {request.Location.Url} has no file '{request.Path}' at revision {tip.Sha}.");
 
         var blob = (Blob)entry.Target;
-        using var content = blob.GetContentStream();
-        using var buffer = new MemoryStream();
-        content.CopyTo(buffer);
-        return new DesiredFetchResult.Fetched(request.Location.Url, request.Branch, tip.Sha, request.Path, blob.Sha, buffer.ToArray());
+        var (content, size) = BoundedBlobReader.Read(repository, blob);
+        return content is null
+            ? new DesiredFetchResult.TooLarge(request.Location.Url, request.Branch, tip.Sha, request.Path, blob.Sha, size)
+            : new DesiredFetchResult.Fetched(request.Location.Url, request.Branch, tip.Sha, request.Path, blob.Sha, content.Value);
     }
 
     private static void MoveIntoPlace(string staging, string cloneDirectory)
