@@ -10,6 +10,7 @@ namespace Sprocket.Reconciler.IntegrationTests.Git;
 /// one repeated byte is a few hundred KB in .git, and reading it whole once took the daemon from 0.6 to 2.5 GB.
 /// Memory is checked as managed bytes allocated, which counts every copy the reader could make of the blob.
 /// </summary>
+[Collection(AllocationMeasuringCollection.Name)]
 public sealed class OversizeBlobTests(HugeBlobRepository huge) : IClassFixture<HugeBlobRepository>, IDisposable
 {
     private const string Path = HugeBlobRepository.Path;
