@@ -57,6 +57,16 @@ public static class DesiredStateParser
         return byteCount > MaxFileBytes ? WholeFileError(fileName, TooLarge) : ParseText(fileName, yamlText);
     }
 
+    /// <summary>
+    /// The verdict on a file whose size is known without reading it (a git object header): too large, naming the
+    /// size and the limit. For a caller that refuses to read such a file at all.
+    /// </summary>
+    public static DesiredStateParseResult FileTooLarge(string fileName, long byteCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(byteCount, MaxFileBytes);
+        return WholeFileError(fileName, $"the file is {byteCount:N0} bytes, over the limit of {MaxFileBytes:N0} bytes (1 MiB); it was not read");
+    }
+
     /// <summary>Says "more than", not a size: a caller may read only the first <see cref="MaxFileBytes"/> + 1 bytes.</summary>
     private static string TooLarge => $"the file has more than {MaxFileBytes:N0} bytes (1 MiB), the limit";
 

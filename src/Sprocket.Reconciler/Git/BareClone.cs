@@ -172,10 +172,11 @@ internal static class BareClone
             return Failed(request, DesiredFetchFailureReason.FileMissing,
                 $"Branch '{request.Branch}' of {request.Location.Url} has no file '{request.Path}' at revision {tip.Sha}.");
 
-        using var content = ((Blob)entry.Target).GetContentStream();
-        using var buffer = new MemoryStream();
-        content.CopyTo(buffer);
-        return new DesiredFetchResult.Fetched(request.Location.Url, request.Branch, tip.Sha, request.Path, buffer.ToArray());
+        var blob = (Blob)entry.Target;
+        var (content, size) = BoundedBlobReader.Read(repository, blob);
+        return content is null
+            ? new DesiredFetchResult.TooLarge(request.Location.Url, request.Branch, tip.Sha, request.Path, blob.Sha, size)
+            : new DesiredFetchResult.Fetched(request.Location.Url, request.Branch, tip.Sha, request.Path, blob.Sha, content.Value);
     }
 
     private static void MoveIntoPlace(string staging, string cloneDirectory)

@@ -53,17 +53,26 @@ internal sealed class GitDesiredStateSource(
         switch (result)
         {
             case DesiredFetchResult.Fetched fetched:
-                var head = $"{fetched.Repository}\n{fetched.Branch}\n{fetched.Revision}";
-                // Fetches of different repositories (after a reconfiguration) hold different gates.
-                if (Interlocked.Exchange(ref lastReportedHead, head) == head)
-                    Log.RevisionUnchanged(logger, fetched.Repository, fetched.Branch, fetched.Revision);
-                else
-                    Log.RevisionChanged(logger, fetched.Repository, fetched.Branch, fetched.Revision);
+                ReportRevision(fetched.Repository, fetched.Branch, fetched.Revision);
+                break;
+            case DesiredFetchResult.TooLarge tooLarge:
+                // Fetched all the same; the caller rejects the revision (and says why) like any invalid file.
+                ReportRevision(tooLarge.Repository, tooLarge.Branch, tooLarge.Revision);
                 break;
             case DesiredFetchResult.Failed failed:
                 metrics.RecordFailure(failed.Repository, failed.Reason);
                 Log.FetchFailed(logger, failed.Repository, failed.Branch, failed.Reason.ToTagValue(), failed.Message);
                 break;
         }
+    }
+
+    private void ReportRevision(string repository, string branch, string revision)
+    {
+        var head = $"{repository}\n{branch}\n{revision}";
+        // Fetches of different repositories (after a reconfiguration) hold different gates.
+        if (Interlocked.Exchange(ref lastReportedHead, head) == head)
+            Log.RevisionUnchanged(logger, repository, branch, revision);
+        else
+            Log.RevisionChanged(logger, repository, branch, revision);
     }
 }

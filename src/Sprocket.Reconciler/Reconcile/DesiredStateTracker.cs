@@ -17,6 +17,7 @@ public sealed partial class DesiredStateTracker(
     ILogger<DesiredStateTracker> logger)
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly ParsedBlobMemo _verdicts = new();
 
     public async Task RefreshAsync(string trigger, CancellationToken cancellationToken)
     {
@@ -44,24 +45,40 @@ public sealed partial class DesiredStateTracker(
                 break;
 
             case DesiredFetchResult.Fetched ok:
-                var parsed = DesiredStateParser.ParseBytes(ok.Path, ok.Content.Span);
-                if (parsed.IsValid)
-                {
-                    var snapshot = new DesiredSnapshot(parsed.State, ok.Revision, ok.Path);
-                    if (store.Current.Desired?.Revision != ok.Revision) LogRevisionInForce(logger, ok.Revision, parsed.State.Stacks.Length);
-                    store.Update(s => s with { Desired = snapshot, DesiredProblem = null });
-                }
-                else
-                {
-                    var message = string.Join("; ", parsed.Errors.Select(e => e.ToString()));
-                    if (store.Current.DesiredProblem?.Revision != ok.Revision)
-                    {
-                        metrics.DesiredStateRejected();
-                        LogRejected(logger, ok.Revision, message);
-                    }
-                    store.Update(s => s with { DesiredProblem = new DesiredStateProblem(DesiredStateProblem.Invalid, message, ok.Revision, now) });
-                }
+                Judge(ok.Revision, ok.Path, _verdicts.GetOrParse(ok.BlobId, ok.Path, () => Parse(ok)), now);
                 break;
+
+            case DesiredFetchResult.TooLarge tooLarge:
+                // Refused from the git object header, unread: there is nothing to parse or to remember.
+                Judge(tooLarge.Revision, tooLarge.Path, DesiredStateParser.FileTooLarge(tooLarge.Path, tooLarge.Size), now);
+                break;
+        }
+    }
+
+    private DesiredStateParseResult Parse(DesiredFetchResult.Fetched fetched)
+    {
+        LogParsing(logger, fetched.Path, fetched.BlobId, fetched.Revision, fetched.Content.Length);
+        return DesiredStateParser.ParseBytes(fetched.Path, fetched.Content.Span);
+    }
+
+    // Runs on every poll, remembered verdict or not: status, API and metrics show the rejection as long as it lasts.
+    private void Judge(string revision, string path, DesiredStateParseResult parsed, DateTimeOffset now)
+    {
+        if (parsed.IsValid)
+        {
+            var snapshot = new DesiredSnapshot(parsed.State, revision, path);
+            if (store.Current.Desired?.Revision != revision) LogRevisionInForce(logger, revision, parsed.State.Stacks.Length);
+            store.Update(s => s with { Desired = snapshot, DesiredProblem = null });
+        }
+        else
+        {
+            var message = string.Join("; ", parsed.Errors.Select(e => e.ToString()));
+            if (store.Current.DesiredProblem?.Revision != revision)
+            {
+                metrics.DesiredStateRejected();
+                LogRejected(logger, revision, message);
+            }
+            store.Update(s => s with { DesiredProblem = new DesiredStateProblem(DesiredStateProblem.Invalid, message, revision, now) });
         }
     }
 
@@ -73,4 +90,8 @@ public sealed partial class DesiredStateTracker(
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Desired state fetch failed ({Reason}); the last good state stays in force: {Message}")]
     private static partial void LogFetchFailed(ILogger logger, string reason, string message);
+
+    /// <summary>Once per distinct file content (blob) and path: a repeat of the same blob reuses the verdict.</summary>
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Validating desired-state file {Path} (blob {BlobId}, {ByteCount} bytes) of revision {Revision}")]
+    private static partial void LogParsing(ILogger logger, string path, string blobId, string revision, int byteCount);
 }

@@ -75,6 +75,16 @@ public sealed class DesiredStateParserTests
     }
 
     [Fact]
+    public void A_size_known_without_reading_the_file_is_named_in_the_error()
+    {
+        var result = DesiredStateParser.FileTooLarge("env/prod.yaml", 314_572_800);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("env/prod.yaml: $: the file is 314,572,800 bytes, over the limit of 1,048,576 bytes (1 MiB); it was not read", error.ToString());
+        Assert.Throws<ArgumentOutOfRangeException>(() => DesiredStateParser.FileTooLarge("small.yaml", DesiredStateParser.MaxFileBytes));
+    }
+
+    [Fact]
     public void File_of_exactly_the_limit_is_still_parsed()
     {
         var text = MinimalFile + "\n#";

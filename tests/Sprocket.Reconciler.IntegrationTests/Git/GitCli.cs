@@ -6,9 +6,13 @@ namespace Sprocket.Reconciler.IntegrationTests.Git;
 /// <summary>The real git CLI, with identity and defaults pinned so tests do not depend on the machine's config.</summary>
 internal static class GitCli
 {
-    public static async Task<string> RunAsync(string workingDirectory, params string[] arguments)
+    public static Task<string> RunAsync(string workingDirectory, params string[] arguments) =>
+        RunAsync(workingDirectory, PipeSource.Null, arguments);
+
+    public static async Task<string> RunAsync(string workingDirectory, PipeSource input, params string[] arguments)
     {
         var result = await global::CliWrap.Cli.Wrap("git")
+            .WithStandardInputPipe(input)
             .WithArguments([
                 "-c", "user.name=Sprocket Test", "-c", "user.email=test@sprocket.invalid",
                 "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", .. arguments])
