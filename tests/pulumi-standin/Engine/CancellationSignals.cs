@@ -18,6 +18,11 @@ public sealed class CancellationSignals : IDisposable
     {
         this.announce = announce;
         this.terminate = terminate;
+        // Go's os/signal (doc.go: "If the program was started with SIGHUP or SIGINT ignored, and Notify is called for
+        // either signal, a signal handler will be installed for that signal and it will no longer be ignored") un-ignores
+        // SIGINT for the real CLI. The .NET runtime instead leaves an inherited SIG_IGN in place, so a CLI started by a
+        // background job of a non-interactive shell (which ignores SIGINT) would never see the daemon's interrupt.
+        RestoreDefault(SigInt);
         registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle));
         registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle));
     }
@@ -31,6 +36,13 @@ public sealed class CancellationSignals : IDisposable
         foreach (var registration in registrations) registration.Dispose();
         cancellation.Dispose();
     }
+
+    private const int SigInt = 2;
+
+    private static void RestoreDefault(int signal) => _ = SetDisposition(signal, IntPtr.Zero); // SIG_DFL
+
+    [DllImport("libc", EntryPoint = "signal")]
+    private static extern IntPtr SetDisposition(int signal, IntPtr handler);
 
     private void Handle(PosixSignalContext context)
     {
