@@ -82,7 +82,7 @@ public sealed class DaemonSecretTests : IDisposable
 
         var refused = await ReconcilerCommand.RunAsync(
             ["run", $"--Reconciler:DesiredState:Repository=ftp://operator:{password}@git.example.org/desired.git", .. data]);
-        var port = FreeLoopbackPort();
+        var port = Registry.DistributionRegistry.FreeLoopbackPort();
         var unreachable = await ReconcilerCommand.RunAsync(
             ["diff", $"--Reconciler:DesiredState:Repository=https://operator:{password}@127.0.0.1:{port}/desired.git", .. data]);
 
@@ -102,15 +102,6 @@ public sealed class DaemonSecretTests : IDisposable
                 Assert.False(text.Contains(secret, StringComparison.Ordinal), $"'{secret}' shown in:\n{text}");
     }
 
-    // Bound then released at once: nothing listens there while the test runs.
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public void Dispose() => scratch.Dispose();
 }

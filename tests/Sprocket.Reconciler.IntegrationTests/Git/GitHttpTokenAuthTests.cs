@@ -119,7 +119,7 @@ public sealed class GitHttpTokenAuthTests : IAsyncLifetime
     public async Task Fetch_FromAnUnreachableUrlWithUserInfo_FailsUnreachableWithTheUrlScrubbed()
     {
         var secret = "ghs_" + Guid.NewGuid().ToString("N");
-        var port = FreeLoopbackPort();
+        var port = Registry.DistributionRegistry.FreeLoopbackPort();
         using var sut = SourceUnderTest.Create($"http://{GitHttpBackendServer.UserName}:{secret}@127.0.0.1:{port}/desired.git", DataDirectory, token: secret);
 
         var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Unreachable);
@@ -128,15 +128,6 @@ public sealed class GitHttpTokenAuthTests : IAsyncLifetime
         AssertNeverShown(sut, secret);
     }
 
-    // Bound then released at once: nothing listens there while the test runs.
-    private static int FreeLoopbackPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private void AssertNeverShown(SourceUnderTest sut, string secret)
     {

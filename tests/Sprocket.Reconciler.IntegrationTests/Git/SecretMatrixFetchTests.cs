@@ -20,7 +20,7 @@ public sealed class SecretMatrixFetchTests : IDisposable
     [MemberData(nameof(Characters))]
     public async Task A_failed_fetch_shows_the_credentials_nowhere(int code, bool inUser)
     {
-        var port = FreeLoopbackPort();
+        var port = Registry.DistributionRegistry.FreeLoopbackPort();
         var (url, secrets) = SecretCharacters.Case(code, inUser, $"127.0.0.1:{port}/desired.git");
         var clean = $"https://127.0.0.1:{port}/desired.git";
         using var sut = SourceUnderTest.Create(url, scratch.Combine("data"));
@@ -43,15 +43,6 @@ public sealed class SecretMatrixFetchTests : IDisposable
                 Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
     }
 
-    // Bound then released at once: nothing listens there while the test runs.
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public void Dispose() => scratch.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Sprocket.Reconciler.Http;
+using Sprocket.Reconciler.IntegrationTests.TestEnv;
 
 namespace Sprocket.Reconciler.IntegrationTests.Http;
 
@@ -52,7 +53,7 @@ public sealed class GitHubWebhookHostileBodyTests : IAsyncLifetime
                 held.Add(request);
                 await request.SendBodyAsync(1024);
                 request.KeepTrickling();
-                await Until(() => _host.BodyBytesRead(delivery) > 0, "the endpoint reads held delivery " + i);
+                await Eventually.Until(() => Task.FromResult(_host.BodyBytesRead(delivery) > 0), Deadline, "the endpoint reads held delivery " + i);
             }
 
             var excess = Guid.NewGuid().ToString();
@@ -72,9 +73,9 @@ public sealed class GitHubWebhookHostileBodyTests : IAsyncLifetime
 
         // The slots are given back when the stalled clients go away.
         var push = Encoding.UTF8.GetBytes(WebhookPayloads.PushToMaster);
-        var status = 0;
-        await Until(async () => (status = (await _host.DeliverAsync("push", push, GitHubPushPayload.JsonMediaType)).Status) == 202,
-            "a signed push is accepted again", () => $"last status {status}");
+        var status = await Eventually.UntilValue(
+            async () => (await _host.DeliverAsync("push", push, GitHubPushPayload.JsonMediaType)).Status,
+            status => status == 202, Deadline, "a signed push is accepted again");
     }
 
     [Fact]
@@ -119,19 +120,5 @@ public sealed class GitHubWebhookHostileBodyTests : IAsyncLifetime
 
         Assert.True(status == 202, $"{status}: {answer}");
         Assert.Single(_host.Triggers);
-    }
-
-    private static Task Until(Func<bool> condition, string what) =>
-        Until(() => Task.FromResult(condition()), what, () => "");
-
-    /// <summary>Polls until the condition holds; fails the test at the deadline.</summary>
-    private static async Task Until(Func<Task<bool>> condition, string what, Func<string> state)
-    {
-        var deadline = DateTimeOffset.UtcNow + Deadline;
-        while (!await condition())
-        {
-            if (DateTimeOffset.UtcNow > deadline) Assert.Fail($"not within {Deadline}: {what} {state()}");
-            await Task.Delay(20);
-        }
     }
 }
