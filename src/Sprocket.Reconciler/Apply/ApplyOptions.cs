@@ -12,4 +12,8 @@ public sealed class ApplyOptions
     public static readonly TimeSpan CancelGrace = TimeSpan.FromMinutes(1);
 
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary><c>Reconciler:ResyncInterval</c>: how often every stack is looked at although nothing said it changed, and
+    /// the applied tags only an engine knows (pulumi) are read again — the safety net under events and polls.</summary>
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

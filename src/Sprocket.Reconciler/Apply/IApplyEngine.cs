@@ -1,4 +1,5 @@
 using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Live;
 
 namespace Sprocket.Reconciler.Apply;
 
@@ -17,6 +18,10 @@ public interface IApplyEngine
     /// <summary>The tag the engine last applied for the stack (pulumi: the config key of the last succeeded
     /// update in <c>stack history</c>), or null when unknown.</summary>
     Task<string?> ReadAppliedTagAsync(StackSpec stack, CancellationToken cancellationToken);
+
+    /// <summary>The applied tag as the service listing the loop already has shows it, or <see cref="AppliedTagAnswer.AskEngine"/>
+    /// when only the engine's own state knows (then the loop reads it at start, after its applies and at each resync).</summary>
+    AppliedTagAnswer AppliedTagFromListing(StackSpec stack, LiveIndex live) => AppliedTagAnswer.AskEngine;
 }
 
 /// <summary>Deploy puts the tag in place; Align records a tag that already runs (after an emergency rollback:
