@@ -23,23 +23,28 @@ public sealed partial class BackgroundWork(TimeProvider time, ILogger<Background
     public void Start(string what, bool finishBeforeStop, Func<CancellationToken, Task> work)
     {
         var token = finishBeforeStop ? _graceOver.Token : _stopping.Token;
-        var task = Task.Run(async () =>
-        {
-            try
-            {
-                await work(token);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                // Cancelled by shutdown: nothing more to report.
-            }
-            catch (Exception ex)
-            {
-                LogCrashed(logger, ex, what);
-            }
-        }, CancellationToken.None);
+        // Counted before it starts, so that "nothing runs" is never true while it does.
+        var start = new Task<Task>(() => RunAsync(what, work, token));
+        var task = start.Unwrap();
         _running[task] = what;
         _ = task.ContinueWith(done => _running.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        start.Start(TaskScheduler.Default);
+    }
+
+    private async Task RunAsync(string what, Func<CancellationToken, Task> work, CancellationToken token)
+    {
+        try
+        {
+            await work(token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Cancelled by shutdown: nothing more to report.
+        }
+        catch (Exception ex)
+        {
+            LogCrashed(logger, ex, what);
+        }
     }
 
     /// <summary>

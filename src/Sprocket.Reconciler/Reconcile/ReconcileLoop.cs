@@ -37,6 +37,7 @@ public sealed partial class ReconcileLoop(
 {
     private readonly Dictionary<string, StackRecord> _records = new(StringComparer.Ordinal);
     private ITimer? _wakeTimer;
+    private ITimer? _resyncTimer;
     private DateTimeOffset? _wakeArmedFor;
     private DateTimeOffset? _passRetryAt;
 
@@ -50,12 +51,18 @@ public sealed partial class ReconcileLoop(
         return record;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Loads what was persisted and starts the clocks: the wake-ups and the periodic resync.</summary>
+    internal void Open()
     {
         foreach (var (stack, state) in persisted.LoadAll()) _records[stack] = RecordOf(stack) with { State = state };
         _wakeTimer = time.CreateTimer(_ => inbox.Post(new EvaluationRequest(ReconcileTrigger.Retry)), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var resyncEvery = options.Value.ResyncInterval;
-        using var resync = time.CreateTimer(_ => inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync)), null, resyncEvery, resyncEvery);
+        _resyncTimer = time.CreateTimer(_ => inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync)), null, resyncEvery, resyncEvery);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Open();
         try
         {
             while (true)
@@ -382,6 +389,7 @@ public sealed partial class ReconcileLoop(
         }
         await HandleAsync(inbox.TakeWaiting().Where(m => m is not EvaluationRequest).ToList(), acting: false, CancellationToken.None);
         _wakeTimer?.Dispose();
+        _resyncTimer?.Dispose();
     }
 
     private static (bool Open, DateTimeOffset? NextOpen) SyncWindowFor(StackSpec spec, DateTimeOffset now)
@@ -409,6 +417,7 @@ public sealed partial class ReconcileLoop(
     public override void Dispose()
     {
         _wakeTimer?.Dispose();
+        _resyncTimer?.Dispose();
         base.Dispose();
     }
 
