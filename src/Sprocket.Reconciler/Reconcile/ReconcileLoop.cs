@@ -405,11 +405,18 @@ public sealed partial class ReconcileLoop(
         requests.FirstOrDefault(r => r.Stack == stack)?.Trigger
         ?? (requests.Any(r => r.Trigger == ReconcileTrigger.Retry) && record.WakeAt <= now ? ReconcileTrigger.Retry : null)
         ?? (requests.Any(r => r.Trigger == ReconcileTrigger.Retry) && record.RecheckAt <= now ? ReconcileTrigger.Poll : null)
-        ?? requests.FirstOrDefault(r => r.Stack is null && r.Trigger is not (ReconcileTrigger.Event or ReconcileTrigger.Retry))?.Trigger
-        ?? requests[0].Trigger;
+        ?? Trigger(requests.Where(r => r.Stack is null && r.Trigger != ReconcileTrigger.Retry).DefaultIfEmpty(requests[0]).ToList());
 
+    /// <summary>What a pass is for when several asked at once: the most specific cause wins (a new revision over the
+    /// resync that happened to coincide with it, anything over a mere Swarm event).</summary>
     private static string Trigger(IReadOnlyList<EvaluationRequest> requests) =>
-        requests.FirstOrDefault(r => r.Trigger != ReconcileTrigger.Event)?.Trigger ?? requests[0].Trigger;
+        requests.Select(r => r.Trigger).MinBy(trigger => Array.IndexOf(TriggerPrecedence, trigger) is var at && at < 0 ? int.MaxValue : at)!;
+
+    private static readonly string[] TriggerPrecedence =
+    [
+        ReconcileTrigger.Api, ReconcileTrigger.Webhook, ReconcileTrigger.Poll, ReconcileTrigger.Startup, ReconcileTrigger.Apply,
+        ReconcileTrigger.Retry, ReconcileTrigger.Resync, ReconcileTrigger.Event,
+    ];
 
     private static string Summary(ImmutableArray<StackEvaluation> stacks) =>
         string.Join(", ", stacks.GroupBy(s => s.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
