@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace Sprocket.Reconciler.Core.Desired;
 
-/// <summary>A validated desired-state file (DESIGN §3). Only ever built by <see cref="DesiredStateParser"/>.</summary>
+/// <summary>A validated desired-state file. Only ever built by <see cref="DesiredStateParser"/>.</summary>
 public sealed record DesiredState(
     int Version,
     ImmutableArray<StackSpec> Stacks,

@@ -3,7 +3,7 @@ using System.Text;
 namespace Sprocket.Reconciler.Core.Desired;
 
 /// <summary>
-/// Parses and validates a desired-state file (DESIGN §3). Pure: text in, result out. The whole file
+/// Parses and validates a desired-state file (for users: README.md, "The desired-state file"). Pure: text in, result out. The whole file
 /// is checked and every error collected; any error rejects the file as a unit, so the caller keeps
 /// the last good state in force. Never throws on bad input.
 /// </summary>

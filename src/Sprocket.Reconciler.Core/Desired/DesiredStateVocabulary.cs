@@ -1,7 +1,7 @@
 namespace Sprocket.Reconciler.Core.Desired;
 
 /// <summary>
-/// Every key and enum spelling of the desired-state format (DESIGN §3) in one place, so the parser,
+/// Every key and enum spelling of the desired-state format in one place, so the parser,
 /// the JSON schema test and anything that prints a policy agree on the words.
 /// </summary>
 public static class DesiredStateVocabulary
@@ -58,7 +58,7 @@ public static class DesiredStateVocabulary
 
     public static string Spell(SyncWindowKind value) => SpellingOf(SyncWindowKinds, value);
 
-    // Ordered so that error messages list the values in the order DESIGN §3 gives them.
+    // Ordered so that error messages list the values in the order the README and the JSON schema give them.
     private static IReadOnlyDictionary<string, T> Spellings<T>(params (string Text, T Value)[] pairs)
     {
         var spellings = new OrderedDictionary<string, T>(StringComparer.Ordinal);

@@ -5,8 +5,8 @@ namespace Sprocket.Reconciler.Core.Desired;
 
 /// <summary>
 /// Durations in the desired-state file. Two spellings are accepted: a .NET TimeSpan string
-/// (<c>00:02:00</c>, <c>1.00:00:00</c>), which DESIGN §4 uses for daemon settings, and the compact
-/// Go/Argo form (<c>2m</c>, <c>30s</c>, <c>1h30m</c>, <c>500ms</c>, <c>1.5h</c>) that DESIGN §3's example uses.
+/// (<c>00:02:00</c>, <c>1.00:00:00</c>), as the daemon's own settings are written, and the compact
+/// Go/Argo CD form (<c>2m</c>, <c>30s</c>, <c>1h30m</c>, <c>500ms</c>, <c>1.5h</c>) that the README's example uses.
 /// </summary>
 public static partial class DurationSyntax
 {

@@ -1,6 +1,6 @@
 namespace Sprocket.Reconciler.Core.Desired;
 
-/// <summary>Reads a stack's <c>policy</c> block; every field is optional and defaults per DESIGN §2.</summary>
+/// <summary>Reads a stack's <c>policy</c> block; every field is optional and defaults to <see cref="StackPolicy.Default"/>.</summary>
 internal static class PolicyReader
 {
     public static StackPolicy Read(YamlNode? node, string path, ErrorCollector errors)

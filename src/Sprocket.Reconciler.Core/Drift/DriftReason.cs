@@ -1,6 +1,6 @@
 namespace Sprocket.Reconciler.Core.Drift;
 
-/// <summary>Contract values for <c>services[].drift</c> and the <c>reason</c> metric label (DESIGN §5).</summary>
+/// <summary>Contract values for <c>services[].drift</c> and the <c>reason</c> metric label; dashboards and alert rules match them.</summary>
 public static class DriftReason
 {
     public const string None = "none";
@@ -14,7 +14,7 @@ public static class DriftReason
         [None, EmergencyRollback, FailedUpdateRollback, ManualChange, Missing, TagMoved];
 }
 
-/// <summary>Contract values for the stack <c>status</c> (DESIGN §5).</summary>
+/// <summary>Contract values for the stack <c>status</c> and the <c>status</c> metric label.</summary>
 public static class StackStatus
 {
     public const string Synced = "synced";

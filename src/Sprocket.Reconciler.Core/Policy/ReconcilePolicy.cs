@@ -4,8 +4,9 @@ using Sprocket.Reconciler.Core.Drift;
 namespace Sprocket.Reconciler.Core.Policy;
 
 /// <summary>
-/// DESIGN §2 as a pure function: given the three-way verdict, the stack's policy and what we remember, decide
-/// whether to apply, wait or leave alone — and never fight the on-call engineer. Safety stops come first:
+/// The reconcile policy (docs/architecture.md, "The policy") as a pure function: given the three-way verdict,
+/// the stack's policy and what we remember, decide whether to apply, wait or leave alone — and never fight the
+/// on-call engineer. Safety stops come first:
 /// an invalid or refused tag is never applied, a held stack stays held, and failures back off then open the circuit.
 /// </summary>
 public static class ReconcilePolicy

@@ -7,8 +7,9 @@ public sealed class ApplyOptions
     public const string Section = "Reconciler";
 
     /// <summary>How long a stopping daemon still waits after <see cref="ShutdownGrace"/> ran out and it asked the
-    /// applies to cancel (pulumi gets SIGINT and ends its event log). The host's shutdown timeout, and so the
-    /// stack file's <c>stop_grace_period</c>, must cover ShutdownGrace plus this.</summary>
+    /// applies to cancel (the swarm engine stops waiting for convergence; a running <c>pulumi up</c> gets SIGINT only
+    /// under <c>Reconciler:Pulumi:InterruptUpOnShutdown</c>). The host's shutdown timeout, and so the stack file's
+    /// <c>stop_grace_period</c>, must cover ShutdownGrace plus this.</summary>
     public static readonly TimeSpan CancelGrace = TimeSpan.FromMinutes(1);
 
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromMinutes(10);

@@ -1,6 +1,7 @@
 namespace Sprocket.Reconciler.Cli;
 
-/// <summary>The CLI's exit codes (DESIGN §5): scripts and the desired-state repo's CI depend on them.</summary>
+/// <summary>The CLI's exit codes (README.md, "CLI"): scripts and the desired-state repo's CI depend on them. An unhandled
+/// exception exits 1, System.CommandLine's default.</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

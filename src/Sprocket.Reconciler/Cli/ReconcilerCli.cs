@@ -4,7 +4,7 @@ namespace Sprocket.Reconciler.Cli;
 
 /// <summary>
 /// <c>sprocket-reconciler [run] | diff | validate FILE</c>. Tokens the CLI does not know (<c>--urls</c>,
-/// <c>--Reconciler:DesiredState:Repository=…</c>) go to .NET configuration, as DESIGN §4 promises.
+/// <c>--Reconciler:DesiredState:Repository=…</c>) go to .NET configuration, as the README's Configuration section says.
 /// </summary>
 public static class ReconcilerCli
 {

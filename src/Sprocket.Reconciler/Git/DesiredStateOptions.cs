@@ -1,6 +1,6 @@
 namespace Sprocket.Reconciler.Git;
 
-/// <summary>Where the desired-state file lives: configuration section <c>Reconciler:DesiredState</c> (DESIGN §4).</summary>
+/// <summary>Where the desired-state file lives: configuration section <c>Reconciler:DesiredState</c>.</summary>
 public sealed class DesiredStateOptions
 {
     public const string SectionName = "Reconciler:DesiredState";

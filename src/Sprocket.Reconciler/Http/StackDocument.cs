@@ -6,7 +6,7 @@ using Sprocket.Reconciler.Reconcile;
 
 namespace Sprocket.Reconciler.Http;
 
-/// <summary>The stack JSON of DESIGN §5 (a contract: on-call tooling and the status page read it).</summary>
+/// <summary>The stack JSON of <c>GET /api/v1/stacks</c> (a contract: on-call tooling and the status page read it).</summary>
 public sealed record StackDocument(
     string Name,
     string Engine,

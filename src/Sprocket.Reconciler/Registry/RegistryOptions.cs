@@ -1,6 +1,6 @@
 namespace Sprocket.Reconciler.Registry;
 
-/// <summary>Bound from <c>Reconciler:Registry</c> (DESIGN §4).</summary>
+/// <summary>Bound from <c>Reconciler:Registry</c>.</summary>
 public sealed class RegistryOptions
 {
     public const string SectionName = "Reconciler:Registry";

@@ -31,7 +31,7 @@ public sealed record TagResolution
     [MemberNotNullWhen(false, nameof(Failure), nameof(Message))]
     public bool IsResolved => Digest is not null;
 
-    /// <summary>An immutable tag now names a different digest than the first one recorded: DESIGN's <c>tag-moved</c>.</summary>
+    /// <summary>An immutable tag now names a different digest than the first one recorded: the drift reason <c>tag-moved</c>.</summary>
     public bool Moved => Digest is not null && FirstSeenDigest is not null && !string.Equals(Digest, FirstSeenDigest, StringComparison.Ordinal);
 
     public static TagResolution Resolved(string digest, string? firstSeenDigest = null)

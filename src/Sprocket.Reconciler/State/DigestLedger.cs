@@ -75,7 +75,7 @@ public sealed class DigestLedger
 
     /// <summary>
     /// The tag to show for a digest-only image, or null if the digest was never resolved here.
-    /// Tags matching <paramref name="immutableTagPattern"/> (default: DESIGN's <c>git-…|sha-…</c>)
+    /// Tags matching <paramref name="immutableTagPattern"/> (the desired-state file's; by default <c>git-…|sha-…</c>)
     /// win over mutable ones like <c>main</c>; among equals the earliest seen, then the ordinal
     /// smallest, so the answer never depends on load order.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace Sprocket.Reconciler.Telemetry;
 
 /// <summary>
-/// Instrument names exactly as Prometheus scrapes them (DESIGN §5, a contract: dashboards and alert
+/// Instrument names exactly as Prometheus scrapes them (a contract, listed in the README's Metrics table: dashboards and alert
 /// rules depend on them). The OpenTelemetry exporter keeps a name that already ends in its unit or
 /// <c>_total</c>, so these are also the names the meter creates.
 /// </summary>

@@ -2,7 +2,7 @@ namespace Sprocket.Reconciler.WriteBack;
 
 /// <summary>
 /// Writes the live tag back to the desired-state repository after an emergency rollback has been stable
-/// (DESIGN §2, <c>onEmergencyRollback: realign</c>). The registered instance dispatches on
+/// (<c>onEmergencyRollback: realign</c>). The registered instance dispatches on
 /// <see cref="WriteBackRequest.Mode"/> (the stack's <c>policy.writeBack</c>). Never throws for an outside failure:
 /// every outcome, including a refused push or an unreachable GitHub, is a <see cref="WriteBackResult"/>.
 /// Never force-pushes the desired-state branch and never overwrites a tag a human committed meanwhile.

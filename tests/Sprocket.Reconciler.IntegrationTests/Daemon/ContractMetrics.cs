@@ -1,7 +1,7 @@
 namespace Sprocket.Reconciler.IntegrationTests.Daemon;
 
 /// <summary>
-/// The metric names and label values of DESIGN §5 as dashboards and alert rules see them, written out here rather
+/// The metric names and label values as dashboards and alert rules see them, written out here rather
 /// than taken from the daemon's constants, so that renaming one in the daemon fails these tests.
 /// </summary>
 public static class ContractMetrics

@@ -25,7 +25,7 @@ public sealed record DesiredStack(string Name, string ImageTag, IReadOnlyList<De
     public DesiredStack WithTag(string imageTag) => this with { ImageTag = imageTag };
 }
 
-/// <summary>Writes desired-state files (DESIGN §3) for tests; the line numbers of fields are predictable.</summary>
+/// <summary>Writes desired-state files for tests; the line numbers of fields are predictable.</summary>
 public static class DesiredStateYaml
 {
     public const string FileName = "desired-state.yaml";

@@ -6,7 +6,7 @@ using Sprocket.Reconciler.IntegrationTests.TestEnv;
 namespace Sprocket.Reconciler.IntegrationTests.Daemon;
 
 /// <summary>
-/// The one-shot commands of DESIGN §5 as a script or CI runs them: <c>diff</c> against a real repository and Swarm
+/// The one-shot commands (README.md, "CLI") as a script or CI runs them: <c>diff</c> against a real repository and Swarm
 /// (exit 0 in sync, 3 drifted), <c>validate FILE [--resolve]</c> (exit 0 valid, 2 rejected, naming line and field).
 /// </summary>
 public sealed class DiffAndValidateCommandTests : IDisposable

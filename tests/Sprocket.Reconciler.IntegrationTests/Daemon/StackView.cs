@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Sprocket.Reconciler.IntegrationTests.Daemon;
 
-// The stack JSON of DESIGN §5, written down independently of the daemon's own types: reading it with
+// The stack JSON of GET /api/v1/stacks, written down independently of the daemon's own types: reading it with
 // strict options (every field required, no unknown field) turns a renamed or dropped field into a failure.
 
 /// <summary><c>GET /api/v1/stacks/{name}</c>.</summary>

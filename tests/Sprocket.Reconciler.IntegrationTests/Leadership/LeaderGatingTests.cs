@@ -6,7 +6,7 @@ using Sprocket.Reconciler.IntegrationTests.TestEnv;
 namespace Sprocket.Reconciler.IntegrationTests.Leadership;
 
 /// <summary>
-/// Only the instance beside the Swarm's Raft leader acts (DESIGN §6). Each test starts the real daemon against one
+/// Only the instance beside the Swarm's Raft leader acts. Each test starts the real daemon against one
 /// manager of the real three-manager test Swarm and gives it a stack whose git tag differs from what runs, under the
 /// default policy (autoSync, onDrift revert): beside the leader it applies, beside a standby manager it only observes.
 /// Services are created through node 1; Swarm services are cluster-wide, so both managers see them.

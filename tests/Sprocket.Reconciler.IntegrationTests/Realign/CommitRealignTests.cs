@@ -102,7 +102,7 @@ public abstract class CommitRealignTests(string engine, ITestOutputHelper output
         output.WriteLine(line);
         Console.WriteLine(line);
 
-        // DESIGN §1: applied is "what the daemon last applied" for swarm stacks; after the align it recorded aaa.
+        // Applied is "what the daemon last applied" for swarm stacks (its labels on the services); after the align it recorded aaa.
         var applied = await scenario.GetAsync();
         Assert.True(applied.Applied.ImageTag == GitAaa,
             $"applied.imageTag is '{applied.Applied.ImageTag}' after the engine aligned with {GitAaa} ({engine}); the align row: "

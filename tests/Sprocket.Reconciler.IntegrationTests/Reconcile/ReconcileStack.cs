@@ -14,7 +14,7 @@ public static class Engines
 public sealed record PulumiBlock(string Project, string Stack, string ProgramRepository);
 
 /// <summary>
-/// One stack of a desired-state file as the acting daemon reads it (DESIGN §3), for either engine.
+/// One stack of a desired-state file as the acting daemon reads it, for either engine.
 /// <see cref="Policy"/> holds the policy block's lines, indented as written (sync windows are nested lines).
 /// </summary>
 public sealed record ReconcileStack(string Name, string Engine, string ImageTag, IReadOnlyList<DesiredService> Services)

@@ -1,7 +1,7 @@
 namespace Sprocket.Reconciler.Apply.Pulumi;
 
 /// <summary>
-/// <c>Reconciler:Pulumi</c> (DESIGN §4). <see cref="Environment"/> holds every variable the CLI receives
+/// <c>Reconciler:Pulumi</c>. <see cref="Environment"/> holds every variable the CLI receives
 /// (PULUMI_BACKEND_URL, PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE…): their values are secrets, never logged
 /// and scrubbed from every message this folder produces.
 /// </summary>

@@ -1,8 +1,8 @@
 namespace Sprocket.Reconciler.IntegrationTests.Apply.Pulumi;
 
 /// <summary>Where the parser fixtures live: this folder's TestData, and the recorded real-CLI events in
-/// TestData/recorded — copies of the shared fixtures (pulumi/pulumi's display test data, Apache-2.0), kept in
-/// the repository so the tests do not depend on where the checkout sits.</summary>
+/// TestData/recorded — streams from pulumi/pulumi's display test data (pkg/backend/display/testdata/, Apache-2.0),
+/// kept in the repository so the tests depend on nothing beside the checkout.</summary>
 internal static class PulumiTestPaths
 {
     public static string RepositoryRoot { get; } = FindRoot();
