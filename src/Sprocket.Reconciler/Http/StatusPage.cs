@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Sprocket.Reconciler.Core.Drift;
 using Sprocket.Reconciler.Reconcile;
 
 namespace Sprocket.Reconciler.Http;
@@ -50,7 +51,7 @@ public static class StatusPage
             foreach (var s in stack.Services)
                 html.Append("<tr><td>").Append(E(s.Name)).Append("</td><td><code>").Append(E(stack.Desired.ImageTag)).Append("</code></td><td><code>")
                     .Append(E(s.LiveTag ?? "-")).Append("</code></td><td><code>").Append(E(s.LiveDigest ?? "-")).Append("</code></td><td class=\"")
-                    .Append(s.Drift == "none" ? "synced" : "drifted").Append("\">").Append(E(s.Drift)).Append("</td><td>")
+                    .Append(s.Drift == DriftReason.None.Spell() ? StackStatus.Synced.Spell() : StackStatus.Drifted.Spell()).Append("\">").Append(E(s.Drift)).Append("</td><td>")
                     .Append(E(s.UpdateState ?? "-")).Append("</td></tr>");
             html.Append("</table>");
         }

@@ -144,7 +144,7 @@ public sealed partial class EvaluationLoop(
         batch.FirstOrDefault(r => r.Trigger != ReconcileTrigger.Event)?.Trigger ?? batch[0].Trigger;
 
     private static string Summary(ImmutableArray<StackEvaluation> stacks) =>
-        string.Join(", ", stacks.GroupBy(s => s.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+        string.Join(", ", stacks.GroupBy(s => s.Status.Spell()).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Evaluated {StackCount} stacks on {Trigger}: {Summary}")]
     private static partial void LogEvaluated(ILogger logger, string trigger, int stackCount, string summary);

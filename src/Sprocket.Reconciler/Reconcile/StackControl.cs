@@ -1,3 +1,4 @@
+using Sprocket.Reconciler.Core.Drift;
 using Sprocket.Reconciler.Core.Policy;
 
 namespace Sprocket.Reconciler.Reconcile;
@@ -7,7 +8,7 @@ namespace Sprocket.Reconciler.Reconcile;
 /// observed one), the remembered runtime state, the last reconcile and when the stack was last seen synced.
 /// </summary>
 public sealed record StackControl(
-    string Status,
+    StackStatus Status,
     string Message,
     StackRuntimeState State,
     StackReconcileRecord? LastReconcile,
