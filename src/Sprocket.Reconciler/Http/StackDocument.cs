@@ -30,8 +30,8 @@ public sealed record StackDocument(
             ? $"{verdict} | desired state {problem.Kind}: {problem.Message} (revision {Short(status.Desired?.Revision)} stays in force)"
             : verdict;
         var last = control?.LastReconcile is { } record
-            ? new LastReconcileDocument(record.At, record.Trigger, record.Outcome, record.Message)
-            : status.Last is { } observed ? new LastReconcileDocument(observed.At, observed.Trigger, observed.Outcome, observed.Message) : null;
+            ? new LastReconcileDocument(record.At, record.Trigger, record.Outcome.Spell(), record.Message)
+            : status.Last is { } observed ? new LastReconcileDocument(observed.At, observed.Trigger, observed.Outcome.Spell(), observed.Message) : null;
         return new StackDocument(
             evaluation.Stack,
             spec?.Engine == StackEngine.Pulumi ? "pulumi" : "swarm",

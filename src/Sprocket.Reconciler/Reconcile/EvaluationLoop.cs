@@ -78,7 +78,7 @@ public sealed partial class EvaluationLoop(
             store.Update(s => s with
             {
                 DockerProblem = "Docker engine unreachable: " + ex.Message,
-                Last = new LastEvaluation(at, trigger, "error", "Docker engine unreachable: " + ex.Message),
+                Last = new LastEvaluation(at, trigger, ReconcileOutcome.Error, "Docker engine unreachable: " + ex.Message),
             });
             return;
         }
@@ -104,7 +104,7 @@ public sealed partial class EvaluationLoop(
             Stacks = stacks,
             Evaluated = desired,
             DockerProblem = null,
-            Last = new LastEvaluation(now, trigger, "observed", summary),
+            Last = new LastEvaluation(now, trigger, ReconcileOutcome.Observed, summary),
             Control = controls ?? s.Control,
         });
 

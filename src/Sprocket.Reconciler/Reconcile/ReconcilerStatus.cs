@@ -36,7 +36,7 @@ public sealed record DesiredStateProblem(string Kind, string Message, string? Re
 }
 
 /// <summary>The latest evaluation: when, what triggered it and what it concluded.</summary>
-public sealed record LastEvaluation(DateTimeOffset At, string Trigger, string Outcome, string Message);
+public sealed record LastEvaluation(DateTimeOffset At, string Trigger, ReconcileOutcome Outcome, string Message);
 
 /// <summary>The contract values for <c>lastReconcile.trigger</c>.</summary>
 public static class ReconcileTrigger

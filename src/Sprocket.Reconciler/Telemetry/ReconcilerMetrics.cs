@@ -58,8 +58,8 @@ public sealed class ReconcilerMetrics
 
     public void DesiredStateRejected() => _desiredStateInvalid.Add(1);
 
-    public void Reconciled(string stack, string trigger, string outcome) =>
-        _reconciles.Add(1, new("stack", stack), new("trigger", trigger), new("outcome", outcome));
+    public void Reconciled(string stack, string trigger, ReconcileOutcome outcome) =>
+        _reconciles.Add(1, new("stack", stack), new("trigger", trigger), new("outcome", outcome.Spell()));
 
     /// <summary>A write-back ended: the <c>outcome</c> label is the write-back's kind.</summary>
     public void Realigned(string stack, WriteBackKind outcome) => Realigned(stack, outcome.Spell());
@@ -70,8 +70,8 @@ public sealed class ReconcilerMetrics
     private void Realigned(string stack, string outcome) =>
         _realignments.Add(1, new("stack", stack), new("outcome", outcome));
 
-    public void ApplyFinished(string stack, string engine, string outcome, TimeSpan duration) =>
-        _applyDuration.Record(duration.TotalSeconds, new("stack", stack), new("engine", engine), new("outcome", outcome));
+    public void ApplyFinished(string stack, string engine, ReconcileOutcome outcome, TimeSpan duration) =>
+        _applyDuration.Record(duration.TotalSeconds, new("stack", stack), new("engine", engine), new("outcome", outcome.Spell()));
 
     private static IEnumerable<Measurement<double>> LastSynced(ReconcilerStatus current)
     {
