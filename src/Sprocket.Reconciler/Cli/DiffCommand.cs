@@ -75,7 +75,7 @@ public static class DiffCommand
             await host.Services.GetRequiredService<DesiredStateTracker>().RefreshAsync(ReconcileTrigger.Api, cancellationToken);
             if (store.Current.DesiredProblem is { } problem)
             {
-                await errors.WriteLineAsync($"desired state {problem.Kind}: {problem.Message}");
+                await errors.WriteLineAsync($"desired state {problem.Kind.Spell()}: {problem.Message}");
                 return ExitCodes.InvalidOrUnreachable;
             }
         }

@@ -27,7 +27,7 @@ public sealed record StackDocument(
         var control = status.ControlOf(evaluation.Stack);
         var verdict = control?.Message ?? evaluation.Message;
         var message = status.DesiredProblem is { } problem
-            ? $"{verdict} | desired state {problem.Kind}: {problem.Message} (revision {Short(status.Desired?.Revision)} stays in force)"
+            ? $"{verdict} | desired state {problem.Kind.Spell()}: {problem.Message} (revision {Short(status.Desired?.Revision)} stays in force)"
             : verdict;
         var last = control?.LastReconcile is { } record
             ? new LastReconcileDocument(record.At, record.Trigger, record.Outcome.Spell(), record.Message)

@@ -34,7 +34,7 @@ public static class StatusPage
             html.Append(" · last evaluation ").Append(E(last.At.ToString("u"))).Append(" on ").Append(E(last.Trigger));
         html.Append("</p>");
         if (status.DesiredProblem is { } problem)
-            html.Append("<p class=\"problem\">Desired state ").Append(E(problem.Kind)).Append(": ").Append(E(problem.Message))
+            html.Append("<p class=\"problem\">Desired state ").Append(E(problem.Kind.Spell())).Append(": ").Append(E(problem.Message))
                 .Append(" — the last good state stays in force.</p>");
         if (status.DockerProblem is { } docker)
             html.Append("<p class=\"problem\">").Append(E(docker)).Append("</p>");

@@ -29,11 +29,7 @@ public sealed record ReconcilerStatus(
 }
 
 /// <summary>Why the newest desired state is not in force: a fetch failure or a rejected file, with when.</summary>
-public sealed record DesiredStateProblem(string Kind, string Message, string? Revision, DateTimeOffset At)
-{
-    public const string FetchFailed = "fetch-failed";
-    public const string Invalid = "invalid";
-}
+public sealed record DesiredStateProblem(DesiredStateProblemKind Kind, string Message, string? Revision, DateTimeOffset At);
 
 /// <summary>The latest evaluation: when, what triggered it and what it concluded.</summary>
 public sealed record LastEvaluation(DateTimeOffset At, string Trigger, ReconcileOutcome Outcome, string Message);
