@@ -30,8 +30,8 @@ public sealed record StackDocument(
             ? $"{verdict} | desired state {problem.Kind.Spell()}: {problem.Message} (revision {Short(status.Desired?.Revision)} stays in force)"
             : verdict;
         var last = control?.LastReconcile is { } record
-            ? new LastReconcileDocument(record.At, record.Trigger, record.Outcome.Spell(), record.Message)
-            : status.Last is { } observed ? new LastReconcileDocument(observed.At, observed.Trigger, observed.Outcome.Spell(), observed.Message) : null;
+            ? new LastReconcileDocument(record.At, record.Trigger.Spell(), record.Outcome.Spell(), record.Message)
+            : status.Last is { } observed ? new LastReconcileDocument(observed.At, observed.Trigger.Spell(), observed.Outcome.Spell(), observed.Message) : null;
         return new StackDocument(
             evaluation.Stack,
             spec?.Engine == StackEngine.Pulumi ? "pulumi" : "swarm",

@@ -31,7 +31,7 @@ public static class StatusPage
             """);
         html.Append("<p>Desired revision <code>").Append(E(status.Desired?.Revision ?? "none")).Append("</code>");
         if (status.Last is { } last)
-            html.Append(" · last evaluation ").Append(E(last.At.ToString("u"))).Append(" on ").Append(E(last.Trigger));
+            html.Append(" · last evaluation ").Append(E(last.At.ToString("u"))).Append(" on ").Append(E(last.Trigger.Spell()));
         html.Append("</p>");
         if (status.DesiredProblem is { } problem)
             html.Append("<p class=\"problem\">Desired state ").Append(E(problem.Kind.Spell())).Append(": ").Append(E(problem.Message))

@@ -19,7 +19,7 @@ public sealed partial class DesiredStateTracker(
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ParsedBlobMemo _verdicts = new();
 
-    public async Task RefreshAsync(string trigger, CancellationToken cancellationToken)
+    public async Task RefreshAsync(ReconcileTrigger trigger, CancellationToken cancellationToken)
     {
         await _oneAtATime.WaitAsync(cancellationToken);
         try

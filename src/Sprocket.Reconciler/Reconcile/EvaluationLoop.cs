@@ -62,7 +62,7 @@ public sealed partial class EvaluationLoop(
         var desired = store.Current.Desired;
         if (desired is null)
         {
-            LogNoDesiredState(logger, trigger);
+            LogNoDesiredState(logger, trigger.Spell());
             return;
         }
 
@@ -109,7 +109,7 @@ public sealed partial class EvaluationLoop(
         });
 
         RecordRollbacksAndLatency(before, stacks, live, batch, now);
-        LogEvaluated(logger, trigger, stacks.Length, summary);
+        LogEvaluated(logger, trigger.Spell(), stacks.Length, summary);
     }
 
     /// <summary>
@@ -140,7 +140,7 @@ public sealed partial class EvaluationLoop(
         }
     }
 
-    private static string Trigger(IReadOnlyList<EvaluationRequest> batch) =>
+    private static ReconcileTrigger Trigger(IReadOnlyList<EvaluationRequest> batch) =>
         batch.FirstOrDefault(r => r.Trigger != ReconcileTrigger.Event)?.Trigger ?? batch[0].Trigger;
 
     private static string Summary(ImmutableArray<StackEvaluation> stacks) =>

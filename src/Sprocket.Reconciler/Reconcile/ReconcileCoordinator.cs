@@ -78,8 +78,8 @@ public sealed partial class ReconcileCoordinator(
 
             var applying = decision.Action switch
             {
-                ReconcileAction.Apply => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger), completion => Completed(spec, completion)),
-                ReconcileAction.Align => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger, ApplyMode.Align), completion => Completed(spec, completion)),
+                ReconcileAction.Apply => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger.Spell()), completion => Completed(spec, completion)),
+                ReconcileAction.Align => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger.Spell(), ApplyMode.Align), completion => Completed(spec, completion)),
                 ReconcileAction.WriteBack => writeBacks.TryStart(desired, spec, decision.State.Incident!, written => WrittenBack(desired, spec, evaluation, decision.State.Incident!, written)),
                 _ => false,
             };
@@ -185,7 +185,7 @@ public sealed partial class ReconcileCoordinator(
         return (verdict.Open, verdict.NextOpen);
     }
 
-    private static string TriggerFor(IReadOnlyList<EvaluationRequest> batch, string stack) =>
+    private static ReconcileTrigger TriggerFor(IReadOnlyList<EvaluationRequest> batch, string stack) =>
         batch.FirstOrDefault(r => r.Stack == stack)?.Trigger
         ?? batch.FirstOrDefault(r => r.Stack is null && r.Trigger != ReconcileTrigger.Event)?.Trigger
         ?? batch[0].Trigger;

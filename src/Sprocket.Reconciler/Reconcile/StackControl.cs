@@ -16,4 +16,4 @@ public sealed record StackControl(
     DateTimeOffset? LastSyncedAt);
 
 /// <summary>The contract's <c>lastReconcile</c>: when, what triggered it, how it ended, and why.</summary>
-public sealed record StackReconcileRecord(DateTimeOffset At, string Trigger, ReconcileOutcome Outcome, string Message);
+public sealed record StackReconcileRecord(DateTimeOffset At, ReconcileTrigger Trigger, ReconcileOutcome Outcome, string Message);

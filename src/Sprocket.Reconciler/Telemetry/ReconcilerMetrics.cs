@@ -58,8 +58,8 @@ public sealed class ReconcilerMetrics
 
     public void DesiredStateRejected() => _desiredStateInvalid.Add(1);
 
-    public void Reconciled(string stack, string trigger, ReconcileOutcome outcome) =>
-        _reconciles.Add(1, new("stack", stack), new("trigger", trigger), new("outcome", outcome.Spell()));
+    public void Reconciled(string stack, ReconcileTrigger trigger, ReconcileOutcome outcome) =>
+        _reconciles.Add(1, new("stack", stack), new("trigger", trigger.Spell()), new("outcome", outcome.Spell()));
 
     /// <summary>A write-back ended: the <c>outcome</c> label is the write-back's kind.</summary>
     public void Realigned(string stack, WriteBackKind outcome) => Realigned(stack, outcome.Spell());
