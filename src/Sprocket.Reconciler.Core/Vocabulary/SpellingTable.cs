@@ -10,6 +10,7 @@ public sealed class SpellingTable<T> where T : struct, Enum
     private readonly Dictionary<T, string> _byValue = [];
     private readonly Dictionary<string, T> _byText = new(StringComparer.Ordinal);
     private readonly List<T> _values = [];
+    private readonly List<string> _texts = [];
 
     public SpellingTable(params (T Value, string Text)[] pairs)
     {
@@ -19,6 +20,7 @@ public sealed class SpellingTable<T> where T : struct, Enum
             _byValue.Add(value, text);
             _byText.Add(text, value);
             _values.Add(value);
+            _texts.Add(text);
         }
     }
 
@@ -26,7 +28,7 @@ public sealed class SpellingTable<T> where T : struct, Enum
     public IReadOnlyList<T> Values => _values;
 
     /// <summary>Every spelling, in contract order.</summary>
-    public IReadOnlyList<string> Texts => [.. _values.Select(v => _byValue[v])];
+    public IReadOnlyList<string> Texts => _texts;
 
     public string Spell(T value) =>
         _byValue.TryGetValue(value, out var text) ? text : throw new ArgumentOutOfRangeException(nameof(value), value, $"{typeof(T).Name}.{value} has no spelling.");
