@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Drift;
 using Sprocket.Reconciler.Hosting;
 using Sprocket.Reconciler.Http;
 using Sprocket.Reconciler.Reconcile;
@@ -74,7 +75,7 @@ public static class DiffCommand
             await host.Services.GetRequiredService<DesiredStateTracker>().RefreshAsync(ReconcileTrigger.Api, cancellationToken);
             if (store.Current.DesiredProblem is { } problem)
             {
-                await errors.WriteLineAsync($"desired state {problem.Kind}: {problem.Message}");
+                await errors.WriteLineAsync($"desired state {problem.Kind.Spell()}: {problem.Message}");
                 return ExitCodes.InvalidOrUnreachable;
             }
         }
@@ -91,8 +92,8 @@ public static class DiffCommand
         if (json) await output.WriteLineAsync(JsonSerializer.Serialize<IReadOnlyList<StackDocument>>(documents, JsonContext.Default.IReadOnlyListStackDocument));
         else await output.WriteAsync(DiffTable.Render(documents));
 
-        return documents.Any(d => d.Status == Core.Drift.StackStatus.Invalid) ? ExitCodes.InvalidOrUnreachable
-            : documents.All(d => d.Status == Core.Drift.StackStatus.Synced) ? ExitCodes.Ok
+        return documents.Any(d => d.Status == StackStatus.Invalid.Spell()) ? ExitCodes.InvalidOrUnreachable
+            : documents.All(d => d.Status == StackStatus.Synced.Spell()) ? ExitCodes.Ok
             : ExitCodes.Drifted;
     }
 }

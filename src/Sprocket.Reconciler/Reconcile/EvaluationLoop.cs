@@ -62,7 +62,7 @@ public sealed partial class EvaluationLoop(
         var desired = store.Current.Desired;
         if (desired is null)
         {
-            LogNoDesiredState(logger, trigger);
+            LogNoDesiredState(logger, trigger.Spell());
             return;
         }
 
@@ -78,7 +78,7 @@ public sealed partial class EvaluationLoop(
             store.Update(s => s with
             {
                 DockerProblem = "Docker engine unreachable: " + ex.Message,
-                Last = new LastEvaluation(at, trigger, "error", "Docker engine unreachable: " + ex.Message),
+                Last = new LastEvaluation(at, trigger, ReconcileOutcome.Error, "Docker engine unreachable: " + ex.Message),
             });
             return;
         }
@@ -104,12 +104,12 @@ public sealed partial class EvaluationLoop(
             Stacks = stacks,
             Evaluated = desired,
             DockerProblem = null,
-            Last = new LastEvaluation(now, trigger, "observed", summary),
+            Last = new LastEvaluation(now, trigger, ReconcileOutcome.Observed, summary),
             Control = controls ?? s.Control,
         });
 
         RecordRollbacksAndLatency(before, stacks, live, batch, now);
-        LogEvaluated(logger, trigger, stacks.Length, summary);
+        LogEvaluated(logger, trigger.Spell(), stacks.Length, summary);
     }
 
     /// <summary>
@@ -140,11 +140,11 @@ public sealed partial class EvaluationLoop(
         }
     }
 
-    private static string Trigger(IReadOnlyList<EvaluationRequest> batch) =>
+    private static ReconcileTrigger Trigger(IReadOnlyList<EvaluationRequest> batch) =>
         batch.FirstOrDefault(r => r.Trigger != ReconcileTrigger.Event)?.Trigger ?? batch[0].Trigger;
 
     private static string Summary(ImmutableArray<StackEvaluation> stacks) =>
-        string.Join(", ", stacks.GroupBy(s => s.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+        string.Join(", ", stacks.GroupBy(s => s.Status.Spell()).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Evaluated {StackCount} stacks on {Trigger}: {Summary}")]
     private static partial void LogEvaluated(ILogger logger, string trigger, int stackCount, string summary);

@@ -78,8 +78,8 @@ public sealed partial class ReconcileCoordinator(
 
             var applying = decision.Action switch
             {
-                ReconcileAction.Apply => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger), completion => Completed(spec, completion)),
-                ReconcileAction.Align => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger, ApplyMode.Align), completion => Completed(spec, completion)),
+                ReconcileAction.Apply => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger.Spell()), completion => Completed(spec, completion)),
+                ReconcileAction.Align => runner.TryStart(new ApplyStart(desired, spec, evaluation, trigger.Spell(), ApplyMode.Align), completion => Completed(spec, completion)),
                 ReconcileAction.WriteBack => writeBacks.TryStart(desired, spec, decision.State.Incident!, written => WrittenBack(desired, spec, evaluation, decision.State.Incident!, written)),
                 _ => false,
             };
@@ -126,7 +126,7 @@ public sealed partial class ReconcileCoordinator(
             var before = StateOf(spec.Name);
             var after = ReconcilePolicy.AfterApply(before, spec, kind, completion.Message, now);
             // An align that succeeded completes a realignment: git, the engine and the Swarm agree again.
-            if (before.Incident is not null && after.Incident is null) metrics.Realigned(spec.Name, "aligned");
+            if (before.Incident is not null && after.Incident is null) metrics.Aligned(spec.Name);
             Remember(spec.Name, after, now);
         }
         var record = new StackReconcileRecord(now, ReconcileTrigger.Apply, completion.Outcome, completion.Message);
@@ -138,11 +138,11 @@ public sealed partial class ReconcileCoordinator(
     private void WrittenBack(DesiredSnapshot desired, StackSpec spec, StackEvaluation evaluation, RollbackIncident incident, IncidentWriteOutcome outcome)
     {
         var now = time.GetUtcNow();
-        if (outcome.Record is { Kind: not "superseded" } written)
-            notifications.Realigned(desired, evaluation, incident.GoodTag ?? "", incident.BadTag, $"{incident.GoodTag} written back to git ({written.Kind} {written.Reference})");
+        if (outcome.Record is { Kind: not WriteBackKind.Superseded } written)
+            notifications.Realigned(desired, evaluation, incident.GoodTag ?? "", incident.BadTag, $"{incident.GoodTag} written back to git ({written.Kind.Spell()} {written.Reference})");
         // Our own commit is in git now: fetch it at once rather than at the next poll, so alignment follows.
-        if (outcome.Record?.Kind == "commit") _ = desiredState.RefreshAsync(ReconcileTrigger.Apply, CancellationToken.None);
-        var result = outcome.Record?.Kind ?? ReconcileOutcome.Failed;
+        if (outcome.Record?.Kind == WriteBackKind.Commit) _ = desiredState.RefreshAsync(ReconcileTrigger.Apply, CancellationToken.None);
+        var result = outcome.Record?.Kind ?? WriteBackKind.Failed;
         metrics.Realigned(spec.Name, result);
         Remember(spec.Name, ReconcilePolicy.AfterWriteBack(StateOf(spec.Name), outcome.Record, outcome.Message, now), now);
         var record = new StackReconcileRecord(now, ReconcileTrigger.Apply,
@@ -185,7 +185,7 @@ public sealed partial class ReconcileCoordinator(
         return (verdict.Open, verdict.NextOpen);
     }
 
-    private static string TriggerFor(IReadOnlyList<EvaluationRequest> batch, string stack) =>
+    private static ReconcileTrigger TriggerFor(IReadOnlyList<EvaluationRequest> batch, string stack) =>
         batch.FirstOrDefault(r => r.Stack == stack)?.Trigger
         ?? batch.FirstOrDefault(r => r.Stack is null && r.Trigger != ReconcileTrigger.Event)?.Trigger
         ?? batch[0].Trigger;

@@ -27,7 +27,7 @@ public sealed partial class WriteBackRunner(
             try
             {
                 var outcome = await writer.WriteAsync(desired, stack, incident, CancellationToken.None);
-                LogWritten(logger, stack.Name, incident.GoodTag ?? "?", outcome.Record?.Kind ?? "failed", time.GetElapsedTime(started), outcome.Message);
+                LogWritten(logger, stack.Name, incident.GoodTag ?? "?", (outcome.Record?.Kind ?? WriteBackKind.Failed).Spell(), time.GetElapsedTime(started), outcome.Message);
                 done(outcome);
             }
             catch (Exception ex)
