@@ -45,6 +45,7 @@ public static class DriftClassifier
             yield return new ServiceEvaluation(service.Name, repository, service.Id, image.ToString(), image.Digest, liveTag,
                 expectedTag, expected?.Digest, drift, inSync, service.UpdateStatus?.State, observeOnly)
             {
+                UpdateStateText = service.UpdateStatus?.StateText,
                 PreviousImage = service.PreviousImage?.ToString(),
                 UpdateStartedAt = service.UpdateStatus?.StartedAt,
                 UpdateCompletedAt = service.UpdateStatus?.CompletedAt,
@@ -54,7 +55,7 @@ public static class DriftClassifier
         }
     }
 
-    private static (string Drift, bool InSync) Classify(
+    private static (DriftReason Drift, bool InSync) Classify(
         string repository, string expectedTag, string? appliedTag, LiveService service, string? liveTag, TagLookup? expected, bool observeOnly)
     {
         if (SameRepository(service.Image, repository) && (liveTag == expectedTag || SameDigest(service.Image.Digest, expected?.Digest)))
@@ -91,7 +92,7 @@ public static class DriftClassifier
     /// <summary>The spec names the desired image, but it only runs once Swarm finished rolling it out:
     /// no update in progress or paused on failure, and every desired task running.</summary>
     private static bool Converged(LiveService service) =>
-        service.UpdateStatus?.State is not ("updating" or "paused")
+        service.UpdateStatus?.State is not (SwarmUpdateState.Updating or SwarmUpdateState.Paused)
         && service.RunningTasks >= service.DesiredTasks;
 
     /// <summary>
@@ -103,7 +104,7 @@ public static class DriftClassifier
         : service.PreviousImage is null ? Live.RollbackOrigin.AfterFailedUpdate
         : Live.RollbackOrigin.Manual;
 
-    private static (string Status, string Message) Summarize(StackSpec stack, ImmutableArray<ServiceEvaluation> services, IImageFacts facts)
+    private static (StackStatus Status, string Message) Summarize(StackSpec stack, ImmutableArray<ServiceEvaluation> services, IImageFacts facts)
     {
         var drifted = services.Where(s => s.Drift != DriftReason.None).ToList();
         if (drifted.Count > 0)
@@ -124,14 +125,14 @@ public static class DriftClassifier
     }
 
     private static string Behind(ServiceEvaluation s) =>
-        (s.LiveTag == s.ExpectedTag ? $"{s.Name} rolling out ({s.UpdateState ?? "tasks starting"})" : $"{s.Name} runs {s.LiveTag ?? s.LiveImage}")
+        (s.LiveTag == s.ExpectedTag ? $"{s.Name} rolling out ({s.UpdateStateText ?? "tasks starting"})" : $"{s.Name} runs {s.LiveTag ?? s.LiveImage}")
         + TaskErrorSuffix(s);
 
     private static string Describe(ServiceEvaluation s) => s.Drift switch
     {
         DriftReason.Missing => $"{s.Name}: missing (no service matches)",
         DriftReason.TagMoved => $"{s.Name}: tag-moved ({s.ExpectedTag} now resolves to {s.ExpectedDigest}, live {s.LiveDigest ?? s.LiveImage})",
-        _ => $"{s.Name}: {s.Drift} (live {s.LiveTag ?? s.LiveImage}, desired {s.ExpectedTag}){TaskErrorSuffix(s)}",
+        _ => $"{s.Name}: {s.Drift.Spell()} (live {s.LiveTag ?? s.LiveImage}, desired {s.ExpectedTag}){TaskErrorSuffix(s)}",
     };
 
     // Swarm's own update message only says that a task failed; the task's error says why (a pull without credentials

@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
+using Sprocket.Reconciler.Core.Live;
 
 namespace Sprocket.Reconciler.Core.Drift;
 
 /// <summary>The three-way verdict for one stack: what git wants, what was applied, what runs.</summary>
 public sealed record StackEvaluation(
     string Stack,
-    string Status,
+    StackStatus Status,
     string Message,
     string DesiredTag,
     string? AppliedTag,
@@ -27,13 +28,16 @@ public sealed record ServiceEvaluation(
     string? LiveTag,
     string ExpectedTag,
     string? ExpectedDigest,
-    string Drift,
+    DriftReason Drift,
     bool InSync,
-    string? UpdateState,
+    SwarmUpdateState? UpdateState,
     bool ObserveOnly = false)
 {
     /// <summary>The image of the spec Swarm keeps as PreviousSpec (after a manual rollback: the rolled-away one).</summary>
     public string? PreviousImage { get; init; }
+
+    /// <summary>Swarm's own word for <see cref="UpdateState"/> (see <see cref="LiveUpdateStatus.StateText"/>), for display.</summary>
+    public string? UpdateStateText { get; init; } = UpdateState?.Spell();
 
     /// <summary>UpdateStatus.StartedAt / CompletedAt of the last update or rollback.</summary>
     public DateTimeOffset? UpdateStartedAt { get; init; }

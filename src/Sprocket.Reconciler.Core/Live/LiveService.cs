@@ -18,17 +18,22 @@ public sealed record LiveService(
 
 /// <summary>Swarm's UpdateStatus. <see cref="Origin"/> is known for rollbacks: the observer remembers the
 /// message seen at <c>rollback_started</c>, because once complete both kinds read "rollback completed".</summary>
+/// <param name="StateText">Swarm's own word for <paramref name="State"/>: shown as is, so an unknown state still reads as
+/// Swarm wrote it.</param>
 public sealed record LiveUpdateStatus(
-    string State,
+    SwarmUpdateState State,
     string? Message,
     DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt,
-    RollbackOrigin Origin = RollbackOrigin.Unknown)
+    RollbackOrigin Origin = RollbackOrigin.Unknown,
+    string? StateText = null)
 {
-    public bool IsRollback => State.StartsWith("rollback_", StringComparison.Ordinal);
+    public string StateText { get; init; } = StateText ?? State.Spell();
+
+    public bool IsRollback => State.IsRollback();
 
     /// <summary>Swarm stopped the update on a failed task (paused) or undid it: the moment a task error explains.</summary>
-    public bool GaveUp => IsRollback || State == "paused";
+    public bool GaveUp => IsRollback || State == SwarmUpdateState.Paused;
 
     /// <summary>Swarm's message while a rollback runs: the CLI's <c>--rollback</c> writes "manually requested
     /// rollback"; the updater writes "update rolled back due to failure or early termination of task …".

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Core.Live;
 
 namespace Sprocket.Reconciler.Core.Policy;
 
@@ -18,8 +19,9 @@ public static class Realignment
             .Select(s => new IncidentService(s.Name, s.PreviousImage, s.LiveImage, s.LiveTag, s.LiveDigest, s.UpdateStartedAt, s.UpdateCompletedAt))
             .ToImmutableArray();
         var liveKey = string.Join(";", managed.Select(s => $"{s.Name}={s.LiveDigest ?? s.LiveImage}@{s.UpdateStartedAt:O}"));
-        var settled = rolledBack.All(s => s.UpdateState == "rollback_completed" && s.TasksRunning)
-            && managed.All(s => s.TasksRunning && s.UpdateState is not ("updating" or "rollback_started" or "paused" or "rollback_paused"));
+        var settled = rolledBack.All(s => s.UpdateState == SwarmUpdateState.RollbackCompleted && s.TasksRunning)
+            && managed.All(s => s.TasksRunning && s.UpdateState is not (SwarmUpdateState.Updating or SwarmUpdateState.RollbackStarted
+                or SwarmUpdateState.Paused or SwarmUpdateState.RollbackPaused));
         var goodTag = GoodTag(managed);
 
         if (incident is null || incident.BadTag != desiredTag)
@@ -53,8 +55,8 @@ public static class Realignment
         { GoodTag: null } => "what runs has no single known tag (" + string.Join(", ", incident.Services.Select(s => $"{s.Name} {s.ToTag ?? s.ToDigest ?? s.ToImage}")) + "); git cannot be realigned automatically",
         { StableSince: null } => "waiting for the rollback to settle (rollback_completed, every task running)",
         { StableSince: { } since } when now < since + stabilization => $"stable since {since:u}; realigning git to {incident.GoodTag} at {since + stabilization:u}",
-        { WriteBack: { Kind: "superseded" } } => "a human changed the branch meanwhile; nothing written",
-        { WriteBack: { } done } => $"written back ({done.Kind} {done.Reference}); waiting for git to name {incident.GoodTag}",
+        { WriteBack: { Kind: WriteBackKind.Superseded } } => "a human changed the branch meanwhile; nothing written",
+        { WriteBack: { } done } => $"written back ({done.Kind.Spell()} {done.Reference}); waiting for git to name {incident.GoodTag}",
         _ => null,
     };
 }

@@ -1,3 +1,5 @@
+using Sprocket.Reconciler.Core.Drift;
+
 namespace Sprocket.Reconciler.Core.Policy;
 
 /// <summary>What the loop should do for one stack now, and the state to remember afterwards.</summary>
@@ -5,7 +7,7 @@ namespace Sprocket.Reconciler.Core.Policy;
 /// <param name="RetryAt">When to look again (backoff, sync window, end of stabilization); null when nothing waits.</param>
 public sealed record ReconcileDecision(
     ReconcileAction Action,
-    string Status,
+    StackStatus Status,
     string Message,
     StackRuntimeState State,
     DateTimeOffset? RetryAt = null);

@@ -1,5 +1,6 @@
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Core.Live;
 
 namespace Sprocket.Reconciler.Core.Policy;
 
@@ -98,11 +99,8 @@ public static class ReconcilePolicy
         ConsecutiveFailures = 0,
         NotBefore = null,
         RefusedTag = null,
-        RollbackSeenForTag = state.RollbackSeenForTag is null ? null : AnsweredByHuman,
+        RollbackSeen = state.RollbackSeen is null ? null : RollbackSeen.AnsweredThroughResume,
     };
-
-    // Differs from every tag, so NoteRollback treats the visible rollback as answered.
-    private const string AnsweredByHuman = "";
 
     /// <summary>The state to remember after an apply, from its outcome.</summary>
     public static StackRuntimeState AfterApply(StackRuntimeState state, StackSpec stack, ApplyOutcome outcome, string message, DateTimeOffset now) =>
@@ -199,7 +197,7 @@ public static class ReconcilePolicy
             ? StackRuntimeState.Initial with
             {
                 DesiredTagSeen = desiredTag,
-                RollbackSeenForTag = state.RollbackSeenForTag,
+                RollbackSeen = state.RollbackSeen,
                 // Git now naming what runs completes the incident (alignment follows); any other tag is a forward fix.
                 Incident = state.Incident?.GoodTag == desiredTag ? state.Incident : null,
             }
@@ -207,10 +205,10 @@ public static class ReconcilePolicy
 
     /// <summary>Remembers which desired tag a visible rollback belongs to; it is answered once git names another.</summary>
     private static (StackRuntimeState State, bool Answered) NoteRollback(
-        StackRuntimeState state, HashSet<string> drift, IReadOnlyList<ServiceEvaluation> managed, string desiredTag)
+        StackRuntimeState state, HashSet<DriftReason> drift, IReadOnlyList<ServiceEvaluation> managed, string desiredTag)
     {
         var rollbackVisible = drift.Contains(DriftReason.EmergencyRollback) || drift.Contains(DriftReason.FailedUpdateRollback);
-        var seen = state.RollbackSeenForTag;
+        var seen = state.RollbackSeen;
         var reported = ReportedRollback(managed);
         if (!rollbackVisible)
         {
@@ -218,29 +216,27 @@ public static class ReconcilePolicy
             // human adopting the rollback), while Swarm still reports that rollback (it does until the next update): the
             // rollback is answered. Remembered by its identity, so the next commit — whatever tag, even the rolled-away
             // one — is applied rather than held as a new rollback, while a new rollback by the on-call is held again.
-            if (seen is not null && reported is not null && (seen.StartsWith(AnsweredRollback, StringComparison.Ordinal) || seen != desiredTag))
-                return (state with { RollbackSeenForTag = seen.StartsWith(AnsweredRollback, StringComparison.Ordinal) ? seen : AnsweredRollback + reported }, false);
-            return (state with { RollbackSeenForTag = null }, false);
+            if (seen is not null && reported is not null && (seen.AnsweredIdentity is not null || seen.ForTag != desiredTag))
+                return (state with { RollbackSeen = seen.AnsweredIdentity is not null ? seen : RollbackSeen.Answered(reported) }, false);
+            return (state with { RollbackSeen = null }, false);
         }
 
-        if (seen is null) return (state with { RollbackSeenForTag = desiredTag }, false);
-        if (seen.StartsWith(AnsweredRollback, StringComparison.Ordinal))
-            return seen == AnsweredRollback + reported ? (state, true) : (state with { RollbackSeenForTag = desiredTag }, false);
-        return (state, seen != desiredTag);
+        if (seen is null) return (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag) }, false);
+        if (seen.AnsweredIdentity is { } identity)
+            return identity == reported ? (state, true) : (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag) }, false);
+        // Answered through resume (no tag), or seen while git named another tag: either way, answered.
+        return (state, seen.AnsweredByHuman || seen.ForTag != desiredTag);
     }
-
-    // Tags cannot contain ':' or '@', so this prefix never collides with a desired tag in RollbackSeenForTag.
-    private const string AnsweredRollback = "answered:";
 
     /// <summary>Which rollback Swarm reports: each service in a rollback state with the rollback's start; null for none.</summary>
     private static string? ReportedRollback(IReadOnlyList<ServiceEvaluation> managed)
     {
-        var rolling = managed.Where(s => s.UpdateState?.StartsWith("rollback_", StringComparison.Ordinal) == true)
+        var rolling = managed.Where(s => s.UpdateState?.IsRollback() == true)
             .Select(s => $"{s.Name}@{s.UpdateStartedAt:O}").Order(StringComparer.Ordinal).ToList();
         return rolling.Count == 0 ? null : string.Join(';', rolling);
     }
 
-    private static ReconcileDecision Held(StackRuntimeState state, string reason, DateTimeOffset now, string message)
+    private static ReconcileDecision Held(StackRuntimeState state, HoldReason reason, DateTimeOffset now, string message)
     {
         var hold = state.Hold is { } existing && existing.Reason == reason ? existing with { Message = message } : new StackHold(reason, message, now);
         return Held(state with { Hold = hold }, hold);

@@ -32,6 +32,5 @@ public sealed record IncidentService(
     DateTimeOffset? RollbackStartedAt,
     DateTimeOffset? RollbackCompletedAt);
 
-/// <summary>What the write-back produced: <paramref name="Kind"/> commit, pull-request, superseded or failed;
-/// <paramref name="Reference"/> the commit sha or PR URL (or the failure).</summary>
-public sealed record WriteBackRecord(string Kind, string Reference, DateTimeOffset At);
+/// <summary>What the write-back produced; <paramref name="Reference"/> the commit sha or PR URL (or why nothing was written).</summary>
+public sealed record WriteBackRecord(WriteBackKind Kind, string Reference, DateTimeOffset At);

@@ -93,4 +93,4 @@ public sealed partial class ApplyRunner(
 public sealed record ApplyStart(DesiredSnapshot Desired, StackSpec Stack, StackEvaluation Evaluation, string Trigger, ApplyMode Mode = ApplyMode.Deploy);
 
 /// <summary>How an apply ended. <paramref name="Kind"/> is null when nothing was attempted (a refused pre-flight).</summary>
-public sealed record ApplyCompletion(string Stack, string Outcome, ApplyOutcome? Kind, string Message, TimeSpan Duration);
+public sealed record ApplyCompletion(string Stack, ReconcileOutcome Outcome, ApplyOutcome? Kind, string Message, TimeSpan Duration);

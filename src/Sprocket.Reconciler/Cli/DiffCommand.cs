@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Drift;
 using Sprocket.Reconciler.Hosting;
 using Sprocket.Reconciler.Http;
 using Sprocket.Reconciler.Reconcile;
@@ -76,7 +77,7 @@ public static class DiffCommand
             await host.Services.GetRequiredService<DesiredStateTracker>().RefreshAsync(ReconcileTrigger.Api, cancellationToken);
             if (store.Current.DesiredProblem is { } problem)
             {
-                await errors.WriteLineAsync($"desired state {problem.Kind}: {problem.Message}");
+                await errors.WriteLineAsync($"desired state {problem.Kind.Spell()}: {problem.Message}");
                 return ExitCodes.InvalidOrUnreachable;
             }
         }
@@ -93,8 +94,8 @@ public static class DiffCommand
         if (json) await output.WriteLineAsync(JsonSerializer.Serialize<IReadOnlyList<StackDocument>>(documents, JsonContext.Default.IReadOnlyListStackDocument));
         else await output.WriteAsync(DiffTable.Render(documents));
 
-        return documents.Any(d => d.Status == Core.Drift.StackStatus.Invalid) ? ExitCodes.InvalidOrUnreachable
-            : documents.All(d => d.Status == Core.Drift.StackStatus.Synced) ? ExitCodes.Ok
+        return documents.Any(d => d.Status == StackStatus.Invalid.Spell()) ? ExitCodes.InvalidOrUnreachable
+            : documents.All(d => d.Status == StackStatus.Synced.Spell()) ? ExitCodes.Ok
             : ExitCodes.Drifted;
     }
 
@@ -126,7 +127,7 @@ public static class DiffCommand
                 stack => applied.GetValueOrDefault(stack.Name)
                     ?? history.Recent(stack.Name, 20).FirstOrDefault(r => r.Outcome == nameof(Core.Policy.ApplyOutcome.Succeeded))?.Tag,
                 cancellationToken);
-            store.Update(s => s with { Stacks = observed.Stacks, Evaluated = desired, Last = new LastEvaluation(at, ReconcileTrigger.Api, "observed", "") });
+            store.Update(s => s with { Stacks = observed.Stacks, Evaluated = desired, Last = new LastEvaluation(at, ReconcileTrigger.Api, ReconcileOutcome.Observed, "") });
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using Sprocket.Reconciler.Core.Drift;
 using Sprocket.Reconciler.Http;
 
 namespace Sprocket.Reconciler.Cli;
@@ -22,7 +23,7 @@ public static class DiffTable
         var text = new StringBuilder();
         foreach (var row in rows)
             text.AppendLine(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
-        foreach (var stack in stacks.Where(s => s.Status != "synced"))
+        foreach (var stack in stacks.Where(s => s.Status != StackStatus.Synced.Spell()))
             text.AppendLine($"{stack.Name}: {stack.Message}");
         return text.ToString();
     }

@@ -29,9 +29,11 @@ public static class SwarmServiceMapper
     {
         if (status is null || string.IsNullOrEmpty(status.State)) return null;
         var startedAt = SwarmTime.ToOffset(status.StartedAt);
-        var origin = status.State.StartsWith("rollback_", StringComparison.Ordinal)
+        // Parsed once here: everything past the mapper compares the enum, never Swarm's words.
+        var state = SwarmUpdateStates.Parse(status.State) ?? SwarmUpdateState.Unknown;
+        var origin = state.IsRollback()
             ? origins.Recall(serviceId, startedAt, status.Message)
             : RollbackOrigin.Unknown;
-        return new LiveUpdateStatus(status.State, status.Message, startedAt, SwarmTime.ToOffset(status.CompletedAt), origin);
+        return new LiveUpdateStatus(state, status.Message, startedAt, SwarmTime.ToOffset(status.CompletedAt), origin, status.State);
     }
 }

@@ -110,7 +110,7 @@ public static partial class GitHubWebhook
                     return Message(ignored, StatusCodes.Status200OK);
                 }
                 var scheduler = await schedulers.GetScheduler(cancellationToken);
-                await scheduler.TriggerJob(DesiredStatePollJob.Key, new JobDataMap { [DesiredStatePollJob.TriggerKey] = ReconcileTrigger.Webhook }, cancellationToken);
+                await scheduler.TriggerJob(DesiredStatePollJob.Key, new JobDataMap { [DesiredStatePollJob.TriggerKey] = ReconcileTrigger.Webhook.Spell() }, cancellationToken);
                 LogPushAccepted(logger, push.Ref, delivery);
                 return Message("fetching " + wanted, StatusCodes.Status202Accepted);
             default:

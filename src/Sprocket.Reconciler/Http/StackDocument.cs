@@ -27,21 +27,21 @@ public sealed record StackDocument(
         var control = status.ControlOf(evaluation.Stack);
         var verdict = control?.Message ?? evaluation.Message;
         var message = status.DesiredProblem is { } problem
-            ? $"{verdict} | desired state {problem.Kind}: {problem.Message} (revision {Short(status.Desired?.Revision)} stays in force)"
+            ? $"{verdict} | desired state {problem.Kind.Spell()}: {problem.Message} (revision {Short(status.Desired?.Revision)} stays in force)"
             : verdict;
         var last = control?.LastReconcile is { } record
-            ? new LastReconcileDocument(record.At, record.Trigger, record.Outcome, record.Message)
-            : status.Last is { } observed ? new LastReconcileDocument(observed.At, observed.Trigger, observed.Outcome, observed.Message) : null;
+            ? new LastReconcileDocument(record.At, record.Trigger.Spell(), record.Outcome.Spell(), record.Message)
+            : status.Last is { } observed ? new LastReconcileDocument(observed.At, observed.Trigger.Spell(), observed.Outcome.Spell(), observed.Message) : null;
         return new StackDocument(
             evaluation.Stack,
             spec?.Engine == StackEngine.Pulumi ? "pulumi" : "swarm",
-            control?.Status ?? evaluation.Status,
+(control?.Status ?? evaluation.Status).Spell(),
             message,
             new DesiredDocument(evaluation.DesiredTag, evaluated?.Revision),
             new AppliedDocument(evaluation.AppliedTag),
             evaluation.Services.Select(ServiceDocument.From).ToList(),
             last,
-            control?.State.Hold is { } hold ? new HoldDocument(hold.Reason, hold.Message, hold.Since, hold.Manual) : null,
+            control?.State.Hold is { } hold ? new HoldDocument(hold.Reason.Spell(), hold.Message, hold.Since, hold.Manual) : null,
             control?.State.Incident is { } incident && spec is not null ? IncidentDocument.From(incident, spec.Policy.Stabilization) : null);
     }
 
@@ -63,7 +63,7 @@ public sealed record IncidentDocument(
 {
     public static IncidentDocument From(RollbackIncident incident, TimeSpan stabilization) =>
         new(incident.BadTag, incident.GoodTag, incident.DetectedAt, incident.StableSince, incident.StabilizationDeadline(stabilization),
-            incident.WriteBack is { } w ? new WriteBackDocument(w.Kind, w.Reference, w.At) : null,
+            incident.WriteBack is { } w ? new WriteBackDocument(w.Kind.Spell(), w.Reference, w.At) : null,
             incident.Services.Select(x => new IncidentServiceDocument(x.Name, x.FromImage, x.ToImage, x.RollbackStartedAt, x.RollbackCompletedAt)).ToList());
 }
 
@@ -88,7 +88,7 @@ public sealed record ServiceDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool ObserveOnly)
 {
     public static ServiceDocument From(ServiceEvaluation s) =>
-        new(s.Name, s.Repository, s.LiveImage, s.LiveDigest, s.LiveTag, s.ExpectedDigest, s.Drift, s.UpdateState, s.ObserveOnly);
+        new(s.Name, s.Repository, s.LiveImage, s.LiveDigest, s.LiveTag, s.ExpectedDigest, s.Drift.Spell(), s.UpdateStateText, s.ObserveOnly);
 }
 
 public sealed record LastReconcileDocument(DateTimeOffset At, string Trigger, string Outcome, string Message);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Sprocket.Reconciler.Core.Drift;
 using Sprocket.Reconciler.Reconcile;
 
 namespace Sprocket.Reconciler.Http;
@@ -30,10 +31,10 @@ public static class StatusPage
             """);
         html.Append("<p>Desired revision <code>").Append(E(status.Desired?.Revision ?? "none")).Append("</code>");
         if (status.Last is { } last)
-            html.Append(" · last evaluation ").Append(E(last.At.ToString("u"))).Append(" on ").Append(E(last.Trigger));
+            html.Append(" · last evaluation ").Append(E(last.At.ToString("u"))).Append(" on ").Append(E(last.Trigger.Spell()));
         html.Append("</p>");
         if (status.DesiredProblem is { } problem)
-            html.Append("<p class=\"problem\">Desired state ").Append(E(problem.Kind)).Append(": ").Append(E(problem.Message))
+            html.Append("<p class=\"problem\">Desired state ").Append(E(problem.Kind.Spell())).Append(": ").Append(E(problem.Message))
                 .Append(" — the last good state stays in force.</p>");
         if (status.DockerProblem is { } docker)
             html.Append("<p class=\"problem\">").Append(E(docker)).Append("</p>");
@@ -50,7 +51,7 @@ public static class StatusPage
             foreach (var s in stack.Services)
                 html.Append("<tr><td>").Append(E(s.Name)).Append("</td><td><code>").Append(E(stack.Desired.ImageTag)).Append("</code></td><td><code>")
                     .Append(E(s.LiveTag ?? "-")).Append("</code></td><td><code>").Append(E(s.LiveDigest ?? "-")).Append("</code></td><td class=\"")
-                    .Append(s.Drift == "none" ? "synced" : "drifted").Append("\">").Append(E(s.Drift)).Append("</td><td>")
+                    .Append(s.Drift == DriftReason.None.Spell() ? StackStatus.Synced.Spell() : StackStatus.Drifted.Spell()).Append("\">").Append(E(s.Drift)).Append("</td><td>")
                     .Append(E(s.UpdateState ?? "-")).Append("</td></tr>");
             html.Append("</table>");
         }

@@ -19,7 +19,7 @@ public sealed partial class DesiredStateTracker(
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ParsedBlobMemo _verdicts = new();
 
-    public async Task RefreshAsync(string trigger, CancellationToken cancellationToken)
+    public async Task RefreshAsync(ReconcileTrigger trigger, CancellationToken cancellationToken)
     {
         await _oneAtATime.WaitAsync(cancellationToken);
         try
@@ -43,7 +43,7 @@ public sealed partial class DesiredStateTracker(
         {
             case DesiredFetchResult.Failed failed:
                 LogFetchFailed(logger, failed.Reason.ToString(), failed.Message);
-                store.Update(s => s with { DesiredProblem = new DesiredStateProblem(DesiredStateProblem.FetchFailed, failed.Message, null, now) });
+                store.Update(s => s with { DesiredProblem = new DesiredStateProblem(DesiredStateProblemKind.FetchFailed, failed.Message, null, now) });
                 return false;
 
             case DesiredFetchResult.Fetched ok:
@@ -88,7 +88,7 @@ public sealed partial class DesiredStateTracker(
                 metrics.DesiredStateRejected();
                 LogRejected(logger, revision, message);
             }
-            store.Update(s => s with { DesiredProblem = new DesiredStateProblem(DesiredStateProblem.Invalid, message, revision, now) });
+            store.Update(s => s with { DesiredProblem = new DesiredStateProblem(DesiredStateProblemKind.Invalid, message, revision, now) });
             return false;
         }
     }

@@ -6,4 +6,4 @@ namespace Sprocket.Reconciler.Reconcile;
 /// <paramref name="Stack"/> with <paramref name="Manual"/>: a human asked to reconcile that stack (the API).
 /// </summary>
 public sealed record EvaluationRequest(
-    string Trigger, string? ServiceId = null, DateTimeOffset? EventTime = null, string? Stack = null, bool Manual = false) : LoopMessage;
+    ReconcileTrigger Trigger, string? ServiceId = null, DateTimeOffset? EventTime = null, string? Stack = null, bool Manual = false) : LoopMessage;

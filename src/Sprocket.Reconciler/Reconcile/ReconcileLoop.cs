@@ -166,7 +166,7 @@ public sealed partial class ReconcileLoop(
             {
                 state = ReconcilePolicy.AfterApply(state, spec, kind, completion.Message, now);
                 // An align that succeeded completes a realignment: git, the engine and the Swarm agree again.
-                if (record.State.Incident is not null && state.Incident is null) metrics.Realigned(spec.Name, "aligned");
+                if (record.State.Incident is not null && state.Incident is null) metrics.Aligned(spec.Name);
             }
             var succeeded = completion.Kind == ApplyOutcome.Succeeded;
             return record with
@@ -185,12 +185,12 @@ public sealed partial class ReconcileLoop(
     private void RecordWriteBack(WriteBackFinished finished, DateTimeOffset now)
     {
         var (spec, incident, outcome) = (finished.Stack, finished.Incident, finished.Outcome);
-        if (outcome.Record is { Kind: not "superseded" } written)
+        if (outcome.Record is { Kind: not WriteBackKind.Superseded } written)
             notifications.Realigned(finished.Desired, finished.Evaluation, incident.GoodTag ?? "", incident.BadTag,
-                $"{incident.GoodTag} written back to git ({written.Kind} {written.Reference})");
+                $"{incident.GoodTag} written back to git ({written.Kind.Spell()} {written.Reference})");
         // Our own commit is in git now: fetch it at once rather than at the next poll, so alignment follows.
-        if (outcome.Record?.Kind == "commit") actions.RefreshDesiredState();
-        metrics.Realigned(spec.Name, outcome.Record?.Kind ?? ReconcileOutcome.Failed);
+        if (outcome.Record?.Kind == WriteBackKind.Commit) actions.RefreshDesiredState();
+        metrics.Realigned(spec.Name, outcome.Record?.Kind ?? WriteBackKind.Failed);
         Update(spec.Name, record => record with
         {
             State = ReconcilePolicy.AfterWriteBack(record.State, outcome.Record, outcome.Message, now),
@@ -199,7 +199,7 @@ public sealed partial class ReconcileLoop(
         }, now);
     }
 
-    private static StackControl? Finished(StackControl? published, DateTimeOffset now, string outcome, string message) =>
+    private static StackControl? Finished(StackControl? published, DateTimeOffset now, ReconcileOutcome outcome, string message) =>
         published is null ? null : published with { LastReconcile = new StackReconcileRecord(now, ReconcileTrigger.Apply, outcome, message), Applying = false };
 
     private async Task PassAsync(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellationToken)
@@ -208,7 +208,7 @@ public sealed partial class ReconcileLoop(
         var desired = store.Current.Desired;
         if (desired is null)
         {
-            LogNoDesiredState(logger, trigger);
+            LogNoDesiredState(logger, trigger.Spell());
             return;
         }
 
@@ -222,7 +222,7 @@ public sealed partial class ReconcileLoop(
             LogDockerUnreachable(logger, ex.Message);
             var at = time.GetUtcNow();
             var problem = "Docker engine unreachable: " + ex.Message;
-            store.Update(s => s with { DockerProblem = problem, Last = new LastEvaluation(at, trigger, "error", problem) });
+            store.Update(s => s with { DockerProblem = problem, Last = new LastEvaluation(at, trigger, ReconcileOutcome.Error, problem) });
             // The event watcher asks again when it reconnects; this is the safety net if it never lost its stream.
             _passRetryAt = at + desiredOptions.Value.PollInterval;
             return;
@@ -248,11 +248,11 @@ public sealed partial class ReconcileLoop(
             Stacks = observed.Stacks,
             Evaluated = desired,
             DockerProblem = null,
-            Last = new LastEvaluation(now, trigger, "observed", summary),
+            Last = new LastEvaluation(now, trigger, ReconcileOutcome.Observed, summary),
             Control = controls,
         });
         memories.RecordRollbacksAndLatency(before, observed.Stacks, observed.Live, requests, now);
-        LogEvaluated(logger, trigger, observed.Stacks.Length, summary);
+        LogEvaluated(logger, trigger.Spell(), observed.Stacks.Length, summary);
     }
 
     /// <summary>
@@ -293,11 +293,11 @@ public sealed partial class ReconcileLoop(
         switch (decision.Action)
         {
             case ReconcileAction.Apply:
-                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger));
+                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger.Spell()));
                 inFlight = StackOperation.Applying;
                 break;
             case ReconcileAction.Align:
-                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger, ApplyMode.Align));
+                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger.Spell(), ApplyMode.Align));
                 inFlight = StackOperation.Applying;
                 break;
             case ReconcileAction.WriteBack:
@@ -401,25 +401,25 @@ public sealed partial class ReconcileLoop(
 
     /// <summary>What this pass is for this stack: a request naming it, its own wake-up (a policy wait ran out: retry; a
     /// recheck: poll), else what the pass is for everyone.</summary>
-    private static string TriggerFor(IReadOnlyList<EvaluationRequest> requests, string stack, StackRecord record, DateTimeOffset now) =>
+    private static ReconcileTrigger TriggerFor(IReadOnlyList<EvaluationRequest> requests, string stack, StackRecord record, DateTimeOffset now) =>
         requests.FirstOrDefault(r => r.Stack == stack)?.Trigger
-        ?? (requests.Any(r => r.Trigger == ReconcileTrigger.Retry) && record.WakeAt <= now ? ReconcileTrigger.Retry : null)
-        ?? (requests.Any(r => r.Trigger == ReconcileTrigger.Retry) && record.RecheckAt <= now ? ReconcileTrigger.Poll : null)
+        ?? (requests.Any(r => r.Trigger == ReconcileTrigger.Retry) && record.WakeAt <= now ? ReconcileTrigger.Retry : (ReconcileTrigger?)null)
+        ?? (requests.Any(r => r.Trigger == ReconcileTrigger.Retry) && record.RecheckAt <= now ? ReconcileTrigger.Poll : (ReconcileTrigger?)null)
         ?? Trigger(requests.Where(r => r.Stack is null && r.Trigger != ReconcileTrigger.Retry).DefaultIfEmpty(requests[0]).ToList());
 
     /// <summary>What a pass is for when several asked at once: the most specific cause wins (a new revision over the
     /// resync that happened to coincide with it, anything over a mere Swarm event).</summary>
-    private static string Trigger(IReadOnlyList<EvaluationRequest> requests) =>
-        requests.Select(r => r.Trigger).MinBy(trigger => Array.IndexOf(TriggerPrecedence, trigger) is var at && at < 0 ? int.MaxValue : at)!;
+    private static ReconcileTrigger Trigger(IReadOnlyList<EvaluationRequest> requests) =>
+        requests.Select(r => r.Trigger).MinBy(trigger => Array.IndexOf(TriggerPrecedence, trigger) is var at && at < 0 ? int.MaxValue : at);
 
-    private static readonly string[] TriggerPrecedence =
+    private static readonly ReconcileTrigger[] TriggerPrecedence =
     [
         ReconcileTrigger.Api, ReconcileTrigger.Webhook, ReconcileTrigger.Poll, ReconcileTrigger.Startup, ReconcileTrigger.Apply,
         ReconcileTrigger.Retry, ReconcileTrigger.Resync, ReconcileTrigger.Event,
     ];
 
     private static string Summary(ImmutableArray<StackEvaluation> stacks) =>
-        string.Join(", ", stacks.GroupBy(s => s.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+        string.Join(", ", stacks.GroupBy(s => s.Status.Spell()).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
 
     public override void Dispose()
     {

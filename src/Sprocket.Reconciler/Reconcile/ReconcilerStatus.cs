@@ -29,26 +29,7 @@ public sealed record ReconcilerStatus(
 }
 
 /// <summary>Why the newest desired state is not in force: a fetch failure or a rejected file, with when.</summary>
-public sealed record DesiredStateProblem(string Kind, string Message, string? Revision, DateTimeOffset At)
-{
-    public const string FetchFailed = "fetch-failed";
-    public const string Invalid = "invalid";
-}
+public sealed record DesiredStateProblem(DesiredStateProblemKind Kind, string Message, string? Revision, DateTimeOffset At);
 
 /// <summary>The latest evaluation: when, what triggered it and what it concluded.</summary>
-public sealed record LastEvaluation(DateTimeOffset At, string Trigger, string Outcome, string Message);
-
-/// <summary>The contract values for <c>lastReconcile.trigger</c>.</summary>
-public static class ReconcileTrigger
-{
-    public const string Startup = "startup";
-    public const string Poll = "poll";
-    public const string Event = "event";
-    public const string Resync = "resync";
-    public const string Api = "api";
-    public const string Webhook = "webhook";
-    /// <summary>The re-evaluation right after an apply ended, to verify what it did.</summary>
-    public const string Apply = "apply";
-    /// <summary>A wait (backoff, sync window) ran out.</summary>
-    public const string Retry = "retry";
-}
+public sealed record LastEvaluation(DateTimeOffset At, ReconcileTrigger Trigger, ReconcileOutcome Outcome, string Message);

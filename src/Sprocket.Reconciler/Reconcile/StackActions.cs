@@ -44,7 +44,7 @@ public sealed partial class StackActions(
             try
             {
                 outcome = await writeBacks.WriteAsync(desired, stack, incident, cancellationToken);
-                LogWritten(logger, stack.Name, incident.GoodTag ?? "?", outcome.Record?.Kind ?? "failed", time.GetElapsedTime(started), outcome.Message);
+                LogWritten(logger, stack.Name, incident.GoodTag ?? "?", (outcome.Record?.Kind ?? WriteBackKind.Failed).Spell(), time.GetElapsedTime(started), outcome.Message);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

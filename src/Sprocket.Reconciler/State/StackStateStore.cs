@@ -18,7 +18,7 @@ public sealed class StackStateStore(StateDatabase database)
         using var reader = command.ExecuteReader();
         var states = new Dictionary<string, StackRuntimeState>(StringComparer.Ordinal);
         while (reader.Read())
-            states[reader.GetString(0)] = JsonSerializer.Deserialize(reader.GetString(1), StateJson.Default.StackRuntimeState) ?? StackRuntimeState.Initial;
+            states[reader.GetString(0)] = JsonSerializer.Deserialize(reader.GetString(1), StackStateJson.TypeInfo) ?? StackRuntimeState.Initial;
         return states;
     }
 
@@ -31,13 +31,14 @@ public sealed class StackStateStore(StateDatabase database)
             ON CONFLICT (stack) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at;
             """;
         command.Parameters.AddWithValue("$stack", stack);
-        command.Parameters.AddWithValue("$state", JsonSerializer.Serialize(state, StateJson.Default.StackRuntimeState));
+        command.Parameters.AddWithValue("$state", JsonSerializer.Serialize(state, StackStateJson.TypeInfo));
         command.Parameters.AddWithValue("$at", StateTime.Format(at));
         command.ExecuteNonQuery();
     }
 }
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    Converters = [typeof(HoldReasonJsonConverter), typeof(WriteBackKindJsonConverter), typeof(RollbackSeenJsonConverter)])]
 [JsonSerializable(typeof(StackRuntimeState))]
 [JsonSerializable(typeof(ApplyRecord))]
 [JsonSerializable(typeof(IReadOnlyList<ApplyRecordService>))]

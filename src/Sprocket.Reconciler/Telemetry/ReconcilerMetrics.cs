@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Core.Policy;
 using Sprocket.Reconciler.Reconcile;
 
 namespace Sprocket.Reconciler.Telemetry;
@@ -57,14 +58,20 @@ public sealed class ReconcilerMetrics
 
     public void DesiredStateRejected() => _desiredStateInvalid.Add(1);
 
-    public void Reconciled(string stack, string trigger, string outcome) =>
-        _reconciles.Add(1, new("stack", stack), new("trigger", trigger), new("outcome", outcome));
+    public void Reconciled(string stack, ReconcileTrigger trigger, ReconcileOutcome outcome) =>
+        _reconciles.Add(1, new("stack", stack), new("trigger", trigger.Spell()), new("outcome", outcome.Spell()));
 
-    public void Realigned(string stack, string outcome) =>
+    /// <summary>A write-back ended: the <c>outcome</c> label is the write-back's kind.</summary>
+    public void Realigned(string stack, WriteBackKind outcome) => Realigned(stack, outcome.Spell());
+
+    /// <summary>The engine's state was aligned with git after a write-back: the realignment is complete.</summary>
+    public void Aligned(string stack) => Realigned(stack, "aligned");
+
+    private void Realigned(string stack, string outcome) =>
         _realignments.Add(1, new("stack", stack), new("outcome", outcome));
 
-    public void ApplyFinished(string stack, string engine, string outcome, TimeSpan duration) =>
-        _applyDuration.Record(duration.TotalSeconds, new("stack", stack), new("engine", engine), new("outcome", outcome));
+    public void ApplyFinished(string stack, string engine, ReconcileOutcome outcome, TimeSpan duration) =>
+        _applyDuration.Record(duration.TotalSeconds, new("stack", stack), new("engine", engine), new("outcome", outcome.Spell()));
 
     private static IEnumerable<Measurement<double>> LastSynced(ReconcilerStatus current)
     {
@@ -78,8 +85,8 @@ public sealed class ReconcilerMetrics
         foreach (var stack in current.Stacks)
         {
             var published = current.ControlOf(stack.Stack)?.Status ?? stack.Status;
-            foreach (var value in StackStatus.All)
-                yield return new(published == value ? 1 : 0, new("stack", stack.Stack), new("status", value));
+            foreach (var value in Core.Drift.StackStatuses.Spellings.Values)
+                yield return new(published == value ? 1 : 0, new("stack", stack.Stack), new("status", value.Spell()));
         }
     }
 
@@ -87,9 +94,9 @@ public sealed class ReconcilerMetrics
     {
         foreach (var stack in current.Stacks)
             foreach (var service in stack.Services)
-                foreach (var reason in DriftReason.All.Where(r => r != DriftReason.None))
+                foreach (var reason in DriftReasons.Spellings.Values.Where(r => r != DriftReason.None))
                     yield return new(service.Drift == reason ? 1 : 0,
-                        new("stack", stack.Stack), new("service", service.Name), new("reason", reason));
+                        new("stack", stack.Stack), new("service", service.Name), new("reason", reason.Spell()));
     }
 
     private static IEnumerable<Measurement<int>> ImageInfo(ReconcilerStatus current)

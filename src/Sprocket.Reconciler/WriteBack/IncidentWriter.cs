@@ -25,10 +25,10 @@ public sealed class IncidentWriter(IWriteBack writeBack, TimeProvider time) : II
         var now = time.GetUtcNow();
         return result switch
         {
-            WriteBackResult.Committed c => new(new WriteBackRecord("commit", c.Sha, now), $"committed {c.Sha} on {c.Branch}"),
-            WriteBackResult.PullRequestReady pr => new(new WriteBackRecord("pull-request", pr.Url, now), $"pull request #{pr.Number} {pr.Action.ToString().ToLowerInvariant()}: {pr.Url}"),
-            WriteBackResult.NothingToDo n => new(new WriteBackRecord("nothing-to-do", n.Reason, now), n.Reason),
-            WriteBackResult.Superseded s => new(new WriteBackRecord("superseded", s.Revision, now), $"a human set {s.TagInGit} meanwhile ({s.Revision}); nothing written"),
+            WriteBackResult.Committed c => new(new WriteBackRecord(WriteBackKind.Commit, c.Sha, now), $"committed {c.Sha} on {c.Branch}"),
+            WriteBackResult.PullRequestReady pr => new(new WriteBackRecord(WriteBackKind.PullRequest, pr.Url, now), $"pull request #{pr.Number} {pr.Action.ToString().ToLowerInvariant()}: {pr.Url}"),
+            WriteBackResult.NothingToDo n => new(new WriteBackRecord(WriteBackKind.NothingToDo, n.Reason, now), n.Reason),
+            WriteBackResult.Superseded s => new(new WriteBackRecord(WriteBackKind.Superseded, s.Revision, now), $"a human set {s.TagInGit} meanwhile ({s.Revision}); nothing written"),
             WriteBackResult.Failed f => new(null, f.Message),
             _ => new(null, "unexpected write-back result"),
         };

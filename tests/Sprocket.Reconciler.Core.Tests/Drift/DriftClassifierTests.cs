@@ -62,7 +62,7 @@ public class DriftClassifierTests
             with { TaskError = "task: non-zero exit (1)" };
         var evaluation = Evaluate(Stack(Bbb), Facts, null, rolledBack);
         Assert.Equal(DriftReason.FailedUpdateRollback, Single(evaluation).Drift);
-        Assert.Contains($"prod-web-1: {DriftReason.FailedUpdateRollback} (live {Aaa}, desired {Bbb}), task error: task: non-zero exit (1)", evaluation.Message);
+        Assert.Contains($"prod-web-1: {DriftReason.FailedUpdateRollback.Spell()} (live {Aaa}, desired {Bbb}), task error: task: non-zero exit (1)", evaluation.Message);
     }
 
     [Fact]
@@ -99,19 +99,19 @@ public class DriftClassifierTests
     [InlineData(RollbackOrigin.AfterFailedUpdate, "rollback_started", DriftReason.FailedUpdateRollback)]
     [InlineData(RollbackOrigin.AfterFailedUpdate, "rollback_completed", DriftReason.FailedUpdateRollback)]
     [InlineData(RollbackOrigin.AfterFailedUpdate, "rollback_paused", DriftReason.FailedUpdateRollback)]
-    public void Rollback_away_from_desired_is_classified_by_its_origin(RollbackOrigin origin, string state, string expected)
+    public void Rollback_away_from_desired_is_classified_by_its_origin(RollbackOrigin origin, string state, DriftReason expected)
     {
         var rolledBack = Service("prod-web-1", Web + ":" + Aaa, previous: Web + ":" + Bbb, Status(state, "rollback completed", origin));
         var evaluation = Evaluate(Stack(Bbb), Facts, null, rolledBack);
         Assert.Equal(expected, Single(evaluation).Drift);
         Assert.Equal(StackStatus.Drifted, evaluation.Status);
-        Assert.Equal(state, Single(evaluation).UpdateState);
+        Assert.Equal(state, Single(evaluation).UpdateStateText);
     }
 
     [Theory]
     [InlineData(true, DriftReason.EmergencyRollback)]
     [InlineData(false, DriftReason.FailedUpdateRollback)]
-    public void Missed_rollback_message_falls_back_to_whether_swarm_kept_the_previous_spec(bool previousKept, string expected)
+    public void Missed_rollback_message_falls_back_to_whether_swarm_kept_the_previous_spec(bool previousKept, DriftReason expected)
     {
         // docker service update --rollback keeps the rolled-away spec; Swarm's own rollback clears it.
         var rolledBack = Service("prod-web-1", Web + ":" + Aaa, previous: previousKept ? Web + ":" + Bbb : null,
@@ -178,7 +178,7 @@ public class DriftClassifierTests
     [Theory]
     [InlineData(Aaa, DriftReason.None)]
     [InlineData(Ccc, DriftReason.ManualChange)]
-    public void Known_applied_tag_tells_git_ahead_from_a_hand_change(string live, string expected)
+    public void Known_applied_tag_tells_git_ahead_from_a_hand_change(string live, DriftReason expected)
     {
         var evaluation = Evaluate(Stack(Bbb), Facts, applied: Aaa, Service("prod-web-1", Web + ":" + live));
         Assert.Equal(expected, Single(evaluation).Drift);
@@ -288,7 +288,7 @@ public class DriftClassifierTests
     [Fact]
     public void Every_drift_value_is_a_contract_value()
     {
-        Assert.Equal(["none", "emergency-rollback", "failed-update-rollback", "manual-change", "missing", "tag-moved"], DriftReason.All);
-        Assert.Equal(["synced", "out-of-sync", "drifted", "held", "applying", "failed", "invalid"], StackStatus.All);
+        Assert.Equal(["none", "emergency-rollback", "failed-update-rollback", "manual-change", "missing", "tag-moved"], DriftReasons.Spellings.Texts);
+        Assert.Equal(["synced", "out-of-sync", "drifted", "held", "applying", "failed", "invalid"], StackStatuses.Spellings.Texts);
     }
 }

@@ -27,8 +27,9 @@ internal static class Scenario
     public static LiveService Service(string name, string image, string? previous = null, LiveUpdateStatus? status = null) =>
         new("id-" + name, name, ImageReferenceParser.Parse(image), previous is null ? null : ImageReferenceParser.Parse(previous), status, 10);
 
+    /// <summary>Swarm's UpdateStatus as the mapper builds it: the state in Swarm's own word, parsed once.</summary>
     public static LiveUpdateStatus Status(string state, string? message = null, RollbackOrigin origin = RollbackOrigin.Unknown) =>
-        new(state, message, null, null, origin);
+        new(SwarmUpdateStates.Parse(state) ?? SwarmUpdateState.Unknown, message, null, null, origin, state);
 
     public static StackEvaluation Evaluate(StackSpec stack, IImageFacts facts, string? applied = null, params LiveService[] live) =>
         DriftClassifier.Evaluate(stack, applied, new LiveIndex(live), facts);

@@ -1,5 +1,6 @@
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Core.Live;
 using Sprocket.Reconciler.Core.Policy;
 
 namespace Sprocket.Reconciler.Core.Tests.Policy;
@@ -17,7 +18,7 @@ public class RealignmentTests
         new("web-prod", StackEngine.Pulumi, tag, null, [new ServiceSpec("ghcr.io/s/web", "web*")], [],
             StackPolicy.Default with { WriteBack = writeBack, Stabilization = Stabilization });
 
-    private static ServiceEvaluation RolledBack(string liveTag = Aaa, string state = "rollback_completed", bool running = true,
+    private static ServiceEvaluation RolledBack(string liveTag = Aaa, SwarmUpdateState state = SwarmUpdateState.RollbackCompleted, bool running = true,
         DateTimeOffset? started = null, string desired = Bbb) =>
         new("web-1", "ghcr.io/s/web", "id1", $"ghcr.io/s/web:{liveTag}@sha256:{liveTag}", "sha256:" + liveTag, liveTag, desired, null,
             DriftReason.EmergencyRollback, false, state)
@@ -38,7 +39,7 @@ public class RealignmentTests
     [Fact]
     public void Holds_at_once_and_records_the_incident_from_and_to()
     {
-        var decision = Decide(Stack(), Evaluation(RolledBack(state: "rollback_started")), Fresh(), T0);
+        var decision = Decide(Stack(), Evaluation(RolledBack(state: SwarmUpdateState.RollbackStarted)), Fresh(), T0);
 
         Assert.Equal(StackStatus.Held, decision.Status);
         Assert.Equal(ReconcileAction.None, decision.Action);
@@ -97,7 +98,7 @@ public class RealignmentTests
     [Fact]
     public void Services_on_different_tags_cannot_be_expressed_by_one_key_and_stay_held()
     {
-        var worker = new ServiceEvaluation("worker-1", "ghcr.io/s/worker", "id2", "img", "sha256:w", Bbb, Bbb, null, DriftReason.None, true, "completed");
+        var worker = new ServiceEvaluation("worker-1", "ghcr.io/s/worker", "id2", "img", "sha256:w", Bbb, Bbb, null, DriftReason.None, true, SwarmUpdateState.Completed);
         var decision = Decide(Stack(), Evaluation(RolledBack(), worker), Fresh(), T0);
         Assert.Null(decision.State.Incident!.GoodTag);
     }
@@ -123,14 +124,14 @@ public class RealignmentTests
     public void After_the_write_back_it_waits_for_git_then_aligns_once_git_names_what_runs()
     {
         var settled = Decide(Stack(), Evaluation(RolledBack()), Fresh(), T0);
-        var written = ReconcilePolicy.AfterWriteBack(settled.State, new WriteBackRecord("commit", "abc123", T0 + Stabilization), "", T0 + Stabilization);
+        var written = ReconcilePolicy.AfterWriteBack(settled.State, new WriteBackRecord(WriteBackKind.Commit, "abc123", T0 + Stabilization), "", T0 + Stabilization);
         var waiting = Decide(Stack(), Evaluation(RolledBack()), written, T0 + Stabilization + TimeSpan.FromSeconds(5));
         Assert.Equal(ReconcileAction.None, waiting.Action);
         Assert.Contains("abc123", waiting.Message);
 
         // The commit lands: git names aaa, which runs. Swarm still says rollback_completed, but nothing drifts now.
         var synced = new StackEvaluation("web-prod", StackStatus.Synced, "all run aaa", Aaa, null,
-            [new ServiceEvaluation("web-1", "ghcr.io/s/web", "id1", "img", "sha256:" + Aaa, Aaa, Aaa, "sha256:" + Aaa, DriftReason.None, true, "rollback_completed")]);
+            [new ServiceEvaluation("web-1", "ghcr.io/s/web", "id1", "img", "sha256:" + Aaa, Aaa, Aaa, "sha256:" + Aaa, DriftReason.None, true, SwarmUpdateState.RollbackCompleted)]);
         var align = Decide(Stack(Aaa), synced, waiting.State, T0 + TimeSpan.FromMinutes(5));
         Assert.Equal(ReconcileAction.Align, align.Action);
         Assert.Null(align.State.Hold);
@@ -149,9 +150,9 @@ public class RealignmentTests
         // update, so the next commit makes the classifier see a rollback away from it again. The humans answered that
         // rollback already (the realignment); whatever git names next, even the rolled-away tag, is their decision.
         var settled = Decide(Stack(), Evaluation(RolledBack()), Fresh(), T0);
-        var written = ReconcilePolicy.AfterWriteBack(settled.State, new WriteBackRecord("commit", "abc123", T0 + Stabilization), "", T0 + Stabilization);
+        var written = ReconcilePolicy.AfterWriteBack(settled.State, new WriteBackRecord(WriteBackKind.Commit, "abc123", T0 + Stabilization), "", T0 + Stabilization);
         var synced = new StackEvaluation("web-prod", StackStatus.Synced, "all run aaa", Aaa, null,
-            [new ServiceEvaluation("web-1", "ghcr.io/s/web", "id1", "img", "sha256:" + Aaa, Aaa, Aaa, "sha256:" + Aaa, DriftReason.None, true, "rollback_completed")
+            [new ServiceEvaluation("web-1", "ghcr.io/s/web", "id1", "img", "sha256:" + Aaa, Aaa, Aaa, "sha256:" + Aaa, DriftReason.None, true, SwarmUpdateState.RollbackCompleted)
                 { UpdateStartedAt = T0 }]);
         var align = Decide(Stack(Aaa), synced, written, T0 + TimeSpan.FromMinutes(5));
         var done = ReconcilePolicy.AfterApply(align.State, Stack(Aaa), ApplyOutcome.Succeeded, "aligned", T0 + TimeSpan.FromMinutes(6));
@@ -176,7 +177,7 @@ public class RealignmentTests
         var held = Decide(Stack(), Evaluation(RolledBack()), Fresh(), T0);
         // The on-call undoes the rollback: bbb runs again, as git names; Swarm reports rollback_completed.
         var undone = new StackEvaluation("web-prod", StackStatus.Synced, "all run bbb", Bbb, null,
-            [new ServiceEvaluation("web-1", "ghcr.io/s/web", "id1", "img", "sha256:" + Bbb, Bbb, Bbb, "sha256:" + Bbb, DriftReason.None, true, "rollback_completed")
+            [new ServiceEvaluation("web-1", "ghcr.io/s/web", "id1", "img", "sha256:" + Bbb, Bbb, Bbb, "sha256:" + Bbb, DriftReason.None, true, SwarmUpdateState.RollbackCompleted)
                 { UpdateStartedAt = T0 + TimeSpan.FromSeconds(10) }]);
         var back = Decide(Stack(), undone, held.State, T0 + TimeSpan.FromSeconds(11));
 
@@ -209,7 +210,7 @@ public class RealignmentTests
     public void A_changed_live_tag_needs_a_new_write_back()
     {
         var settled = Decide(Stack(), Evaluation(RolledBack()), Fresh(), T0);
-        var written = ReconcilePolicy.AfterWriteBack(settled.State, new WriteBackRecord("pull-request", "https://github.com/o/r/pull/7", T0), "", T0);
+        var written = ReconcilePolicy.AfterWriteBack(settled.State, new WriteBackRecord(WriteBackKind.PullRequest, "https://github.com/o/r/pull/7", T0), "", T0);
         var movedOn = Decide(Stack(), Evaluation(RolledBack(liveTag: Ccc, started: T0 + TimeSpan.FromMinutes(3))), written, T0 + TimeSpan.FromMinutes(3));
         Assert.Null(movedOn.State.Incident!.WriteBack);
         Assert.Equal(Ccc, movedOn.State.Incident.GoodTag);

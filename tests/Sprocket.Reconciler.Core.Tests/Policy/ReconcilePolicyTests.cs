@@ -13,8 +13,8 @@ public class ReconcilePolicyTests
     private static StackSpec Stack(StackPolicy? policy = null, string tag = Bbb) =>
         new("web-prod", StackEngine.Swarm, tag, null, [new ServiceSpec("ghcr.io/s/web", "web*")], [], policy ?? StackPolicy.Default);
 
-    private static StackEvaluation Evaluation(string status, string drift = DriftReason.None, string liveTag = Aaa, bool inSync = false, string tag = Bbb) =>
-        new("web-prod", status, $"{status} ({drift})", tag, null,
+    private static StackEvaluation Evaluation(StackStatus status, DriftReason drift = DriftReason.None, string liveTag = Aaa, bool inSync = false, string tag = Bbb) =>
+        new("web-prod", status, $"{status.Spell()} ({drift.Spell()})", tag, null,
             [new ServiceEvaluation("web-1", "ghcr.io/s/web", "id1", "img", null, liveTag, tag, null, drift, inSync, null)]);
 
     private static ReconcileDecision Decide(StackEvaluation evaluation, StackPolicy? policy = null, StackRuntimeState? state = null,
@@ -61,7 +61,7 @@ public class ReconcilePolicyTests
     [InlineData(EmergencyRollbackPolicy.Hold, ReconcileAction.None, StackStatus.Held)]
     [InlineData(EmergencyRollbackPolicy.Realign, ReconcileAction.None, StackStatus.Held)]
     [InlineData(EmergencyRollbackPolicy.Revert, ReconcileAction.Apply, StackStatus.Applying)]
-    public void Emergency_rollback_is_held_unless_revert_is_opted_in(EmergencyRollbackPolicy policy, ReconcileAction action, string status)
+    public void Emergency_rollback_is_held_unless_revert_is_opted_in(EmergencyRollbackPolicy policy, ReconcileAction action, StackStatus status)
     {
         var decision = Decide(Evaluation(StackStatus.Drifted, DriftReason.EmergencyRollback), With(p => p with { OnEmergencyRollback = policy }));
         Assert.Equal(action, decision.Action);
@@ -97,12 +97,12 @@ public class ReconcilePolicyTests
     [Theory]
     [InlineData(DriftReason.EmergencyRollback)]
     [InlineData(DriftReason.FailedUpdateRollback)]
-    public void A_new_tag_in_git_answers_a_rollback_that_swarm_still_reports(string rollback)
+    public void A_new_tag_in_git_answers_a_rollback_that_swarm_still_reports(DriftReason rollback)
     {
         // Swarm keeps UpdateStatus rollback_completed until the next update, so the drift stays visible.
         var held = Decide(Evaluation(StackStatus.Drifted, rollback));
         Assert.Equal(ReconcileAction.None, held.Action);
-        Assert.Equal(Bbb, held.State.RollbackSeenForTag);
+        Assert.Equal(RollbackSeen.WhileGitNames(Bbb), held.State.RollbackSeen);
 
         const string ccc = "git-ccc3333";
         var forwardFix = Decide(Evaluation(StackStatus.Drifted, rollback, tag: ccc), state: held.State, tag: ccc);
@@ -110,13 +110,13 @@ public class ReconcilePolicyTests
         Assert.Null(forwardFix.State.Hold);
 
         var afterwards = Decide(Evaluation(StackStatus.Synced, liveTag: ccc, inSync: true, tag: ccc), state: forwardFix.State, tag: ccc);
-        Assert.Null(afterwards.State.RollbackSeenForTag);
+        Assert.Null(afterwards.State.RollbackSeen);
     }
 
     [Theory]
     [InlineData(FailedUpdateRollbackPolicy.Hold, StackStatus.Held)]
     [InlineData(FailedUpdateRollbackPolicy.Alert, StackStatus.Drifted)]
-    public void Failed_update_rollback_refuses_the_tag_until_git_names_another(FailedUpdateRollbackPolicy policy, string status)
+    public void Failed_update_rollback_refuses_the_tag_until_git_names_another(FailedUpdateRollbackPolicy policy, StackStatus status)
     {
         var stackPolicy = With(p => p with { OnFailedUpdateRollback = policy });
         var first = Decide(Evaluation(StackStatus.Drifted, DriftReason.FailedUpdateRollback), stackPolicy);
@@ -137,7 +137,7 @@ public class ReconcilePolicyTests
     [InlineData(DriftPolicy.Revert, ReconcileAction.Apply, StackStatus.Applying)]
     [InlineData(DriftPolicy.Hold, ReconcileAction.None, StackStatus.Held)]
     [InlineData(DriftPolicy.Alert, ReconcileAction.None, StackStatus.Drifted)]
-    public void Manual_change_follows_on_drift(DriftPolicy policy, ReconcileAction action, string status)
+    public void Manual_change_follows_on_drift(DriftPolicy policy, ReconcileAction action, StackStatus status)
     {
         var decision = Decide(Evaluation(StackStatus.Drifted, DriftReason.ManualChange), With(p => p with { OnDrift = policy }));
         Assert.Equal(action, decision.Action);

@@ -43,7 +43,7 @@ public sealed class FakeSwarm : ISwarmObserver
     public void Update(string name, string image) => Change(name, s => s with
     {
         PreviousImage = s.Image, Image = ImageReferenceParser.Parse(image), VersionIndex = s.VersionIndex + 1,
-        UpdateStatus = new LiveUpdateStatus("completed", "update completed", Now, Now),
+        UpdateStatus = new LiveUpdateStatus(SwarmUpdateState.Completed, "update completed", Now, Now),
     });
 
     /// <summary>The on-call's <c>docker service update --rollback</c>: the previous spec runs again.</summary>
@@ -51,7 +51,7 @@ public sealed class FakeSwarm : ISwarmObserver
     {
         Image = s.PreviousImage ?? throw new InvalidOperationException($"{name} has no previous spec"), PreviousImage = s.Image,
         VersionIndex = s.VersionIndex + 1,
-        UpdateStatus = new LiveUpdateStatus("rollback_completed", "rollback completed", Now, Now, RollbackOrigin.Manual),
+        UpdateStatus = new LiveUpdateStatus(SwarmUpdateState.RollbackCompleted, "rollback completed", Now, Now, RollbackOrigin.Manual),
     });
 
     public LiveService Service(string name)

@@ -88,7 +88,7 @@ public sealed class FakeWriteBack(FakeDesiredSource git, TimeProvider time) : II
     {
         Written.Enqueue(incident);
         var revision = git.Commit(git.Yaml.Replace($"imageTag: {incident.BadTag}", $"imageTag: {incident.GoodTag}", StringComparison.Ordinal));
-        return Task.FromResult(new IncidentWriteOutcome(new WriteBackRecord("commit", revision, time.GetUtcNow()), $"committed {revision}"));
+        return Task.FromResult(new IncidentWriteOutcome(new WriteBackRecord(WriteBackKind.Commit, revision, time.GetUtcNow()), $"committed {revision}"));
     }
 }
 

@@ -63,7 +63,7 @@ public sealed class LoopStoryTests : IDisposable
     public async Task A_hold_survives_a_restart_and_ends_when_git_names_another_tag()
     {
         var daemon = await RunningAsync(Aaa);
-        var hold = new Reconcile.HoldRequested(Stack, "api");
+        var hold = new Sprocket.Reconciler.Reconcile.HoldRequested(Stack, "api");
         daemon.Inbox.Post(hold);
         await daemon.SettleAsync();
         Assert.True(hold.Done.Task.IsCompletedSuccessfully);
@@ -106,7 +106,7 @@ public sealed class LoopStoryTests : IDisposable
         await daemon.AdvanceAsync(TimeSpan.FromMinutes(5));
 
         Assert.Equal(listings + 1, _world.Swarm.Listings);
-        Assert.Equal("resync", daemon.Control(Stack).LastReconcile?.Trigger);
+        Assert.Equal(Sprocket.Reconciler.Reconcile.ReconcileTrigger.Resync, daemon.Control(Stack).LastReconcile?.Trigger);
     }
 
     /// <summary>Git names git-aaa1111, which runs: the daemon started and settled on a synced stack.</summary>

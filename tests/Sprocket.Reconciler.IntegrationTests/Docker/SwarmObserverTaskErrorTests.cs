@@ -1,3 +1,4 @@
+using Sprocket.Reconciler.Core.Live;
 using Sprocket.Reconciler.Docker;
 using Sprocket.Reconciler.IntegrationTests.Apply.Swarm;
 using Sprocket.Reconciler.IntegrationTests.TestEnv;
@@ -30,7 +31,7 @@ public sealed class SwarmObserverTaskErrorTests : IAsyncLifetime
         var observer = new SwarmObserver(DockerClientFactory.Create(_h.Env.DockerEndpoint), new RollbackOriginMemory());
         var live = (await observer.ListServicesAsync(CancellationToken.None)).Single(service => service.Name == before.Name);
 
-        Assert.Equal("paused", live.UpdateStatus?.State);
+        Assert.Equal(SwarmUpdateState.Paused, live.UpdateStatus?.State);
         Assert.StartsWith($"No such image: {repository}:{SeededImages.GitBbb}", live.TaskError, StringComparison.Ordinal);
     }
 }

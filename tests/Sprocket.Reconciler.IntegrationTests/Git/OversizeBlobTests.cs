@@ -54,7 +54,7 @@ public sealed class OversizeBlobTests(HugeBlobRepository huge) : IClassFixture<H
         var problem = sut.Store.Current.DesiredProblem;
         Assert.NotNull(problem);
         Assert.Equal(
-            (DesiredStateProblem.Invalid, huge.HugeRevision,
+            (DesiredStateProblemKind.Invalid, huge.HugeRevision,
                 $"{Path}: $: the file is 314,572,800 bytes, over the limit of 1,048,576 bytes (1 MiB); it was not read"),
             (problem.Kind, problem.Revision, problem.Message));
         Assert.Equal(huge.GoodRevision, sut.Store.Current.Desired?.Revision);

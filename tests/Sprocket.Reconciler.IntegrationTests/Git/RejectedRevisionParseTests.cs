@@ -36,7 +36,7 @@ public sealed class RejectedRevisionParseTests : IDisposable
 
             var problem = sut.Store.Current.DesiredProblem;
             Assert.NotNull(problem);
-            Assert.Equal((DesiredStateProblem.Invalid, bad, sut.Time.GetUtcNow()), (problem.Kind, problem.Revision, problem.At));
+            Assert.Equal((DesiredStateProblemKind.Invalid, bad, sut.Time.GetUtcNow()), (problem.Kind, problem.Revision, problem.At));
             firstMessage ??= problem.Message;
             Assert.Equal(firstMessage, problem.Message);
             Assert.Equal(good, sut.Store.Current.Desired?.Revision);

@@ -32,7 +32,7 @@ public sealed class GitHubWebhookDeliveryTests : IAsyncLifetime
 
         Assert.Equal(202, status);
         Assert.Contains("fetching refs/heads/master", body);
-        Assert.Equal((DesiredStatePollJob.Key, ReconcileTrigger.Webhook), Assert.Single(_host.Triggers));
+        Assert.Equal((DesiredStatePollJob.Key, ReconcileTrigger.Webhook.Spell()), Assert.Single(_host.Triggers));
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public class DecisionCoreBenchmark
                 var name = $"prod-stack{s}-svc{i}-{s * 31 + i:x6}";
                 live.Add(((s * ServicesPerStack + i) % 10) switch
                 {
-                    0 => Live(name, $"{repository}:git-0ld0000", $"{repository}:{tag}", new LiveUpdateStatus("rollback_completed", "rollback completed", null, null, RollbackOrigin.Manual)),
+                    0 => Live(name, $"{repository}:git-0ld0000", $"{repository}:{tag}", new LiveUpdateStatus(SwarmUpdateState.RollbackCompleted, "rollback completed", null, null, RollbackOrigin.Manual)),
                     1 => Live(name, $"{repository}@{BenchFacts.Digest(repository, tag)}", null, null),
                     _ => Live(name, $"{repository}:{tag}@{BenchFacts.Digest(repository, tag)}", null, null),
                 });

@@ -1,4 +1,5 @@
 using Docker.DotNet.Models;
+using Sprocket.Reconciler.Core.Live;
 
 namespace Sprocket.Reconciler.Apply.Swarm;
 
@@ -16,7 +17,8 @@ internal static class ConvergenceCheck
     /// </param>
     public static ConvergenceState Evaluate(SwarmService service, IReadOnlyCollection<TaskResponse> tasks, PinnedImage pinned, bool updatedByUs)
     {
-        var state = service.UpdateStatus?.State;
+        var stateText = service.UpdateStatus?.State;
+        var state = SwarmUpdateStates.Parse(stateText);
         var message = service.UpdateStatus?.Message;
         var desired = DesiredTasks(service, tasks);
         var running = tasks.Count(task =>
@@ -26,18 +28,18 @@ internal static class ConvergenceCheck
         var taskError = NewestTaskError(tasks, pinned);
 
         ConvergencePhase phase;
-        if (updatedByUs && state is "rollback_started" or "rollback_completed" or "rollback_paused")
+        if (updatedByUs && state is SwarmUpdateState.RollbackStarted or SwarmUpdateState.RollbackCompleted or SwarmUpdateState.RollbackPaused)
             phase = ConvergencePhase.RolledBack;
-        else if (state is "paused" or "rollback_paused")
+        else if (state is SwarmUpdateState.Paused or SwarmUpdateState.RollbackPaused)
             phase = ConvergencePhase.Paused;
-        else if (state is null or "completed" or "rollback_completed"
+        else if (state is null or SwarmUpdateState.Completed or SwarmUpdateState.RollbackCompleted
                  && SpecImage.Runs(service.Spec?.TaskTemplate?.ContainerSpec?.Image, pinned)
                  && running >= desired)
             phase = ConvergencePhase.Converged;
         else
             phase = ConvergencePhase.Pending;
 
-        return new ConvergenceState(phase, state, message, running, desired, taskError);
+        return new ConvergenceState(phase, stateText, message, running, desired, taskError);
     }
 
     /// <summary>Replicated: the replica count. Global: one task per eligible node, which Swarm expresses as the tasks

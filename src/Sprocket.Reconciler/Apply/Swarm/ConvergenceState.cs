@@ -15,7 +15,7 @@ internal enum ConvergencePhase
 }
 
 /// <summary>One look at a service while it converges.</summary>
-/// <param name="UpdateState">Swarm's UpdateStatus.State, null when Swarm has no update status.</param>
+/// <param name="UpdateState">Swarm's UpdateStatus.State in Swarm's own word (for messages), null when Swarm has no update status.</param>
 /// <param name="TaskError">Status.Err of the newest failed or rejected task of the pinned image (why Swarm gave up).</param>
 internal sealed record ConvergenceState(
     ConvergencePhase Phase,
