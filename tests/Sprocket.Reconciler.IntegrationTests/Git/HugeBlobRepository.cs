@@ -12,8 +12,8 @@ public sealed class HugeBlobRepository : IAsyncLifetime
 
     private readonly ScratchDirectory scratch = new();
 
-    public static string GoodState { get; } = Daemon.DesiredStateYaml.Render(
-        new Daemon.DesiredStack("web", "git-aaa1111", new Daemon.DesiredService("127.0.0.1:5555/sprocketbot/web", "prod-web*")));
+    public static string GoodState { get; } = DesiredStateYaml.Render(
+        new DesiredStack("web", "git-aaa1111", new DesiredService("127.0.0.1:5555/sprocketbot/web", "prod-web*")));
 
     public string Directory { get; private set; } = "";
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.IntegrationTests.Git;
 using Sprocket.Reconciler.WriteBack;
-using static Sprocket.Reconciler.IntegrationTests.WriteBack.WriteBackFixtures;
+using static Sprocket.Reconciler.Testing.WriteBackFixtures;
 
 namespace Sprocket.Reconciler.IntegrationTests.WriteBack;
 

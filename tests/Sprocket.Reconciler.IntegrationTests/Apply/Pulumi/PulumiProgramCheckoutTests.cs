@@ -16,7 +16,7 @@ public sealed class PulumiProgramCheckoutTests : IDisposable
     public PulumiProgramCheckoutTests() => checkout = new PulumiProgramCheckout(
         Options.Create(new ReconcilerPathsOptions { DataDirectory = scratch.Combine("data") }),
         Options.Create(new GitHubOptions()),
-        new Sprocket.Reconciler.IntegrationTests.Notify.StaticOptionsMonitor<DesiredStateOptions>(new DesiredStateOptions()),
+        new StaticOptionsMonitor<DesiredStateOptions>(new DesiredStateOptions()),
         NullLogger<PulumiProgramCheckout>.Instance);
 
     [Fact]
