@@ -17,18 +17,18 @@ namespace Sprocket.Reconciler.Testing;
 /// </summary>
 internal sealed class UnauthorizedRecorder : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly ConcurrentQueue<string> authorizations = new();
-    private int requests;
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<string> _authorizations = new();
+    private int _requests;
 
-    private UnauthorizedRecorder(WebApplication app) => this.app = app;
+    private UnauthorizedRecorder(WebApplication app) => _app = app;
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public int Requests => Volatile.Read(ref requests);
+    public int Requests => Volatile.Read(ref _requests);
 
     /// <summary>Every Authorization header received, in order (requests without one are not listed).</summary>
-    public IReadOnlyCollection<string> Authorizations => authorizations.ToArray();
+    public IReadOnlyCollection<string> Authorizations => _authorizations.ToArray();
 
     /// <summary>Listens on <paramref name="address"/> (loopback unless given), on a port the kernel picks.</summary>
     public static async Task<UnauthorizedRecorder> StartAsync(IPAddress? address = null)
@@ -47,9 +47,9 @@ internal sealed class UnauthorizedRecorder : IAsyncDisposable
 
     private Task Handle(HttpContext context)
     {
-        Interlocked.Increment(ref requests);
+        Interlocked.Increment(ref _requests);
         if (context.Request.Headers.Authorization.Count > 0)
-            authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
+            _authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"elsewhere\"";
         return Task.CompletedTask;
@@ -57,7 +57,7 @@ internal sealed class UnauthorizedRecorder : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

@@ -11,11 +11,11 @@ namespace Sprocket.Reconciler.Testing;
 /// <summary>Write-back wired as the host wires it (<c>AddDesiredStateSource</c> + <c>AddWriteBack</c>), clock frozen, logs captured.</summary>
 internal sealed class WriteBackUnderTest : IDisposable
 {
-    private readonly ServiceProvider services;
+    private readonly ServiceProvider _services;
 
     private WriteBackUnderTest(ServiceProvider services)
     {
-        this.services = services;
+        _services = services;
         WriteBack = services.GetRequiredService<IWriteBack>();
         Logs = services.GetFakeLogCollector();
     }
@@ -24,7 +24,7 @@ internal sealed class WriteBackUnderTest : IDisposable
 
     public FakeLogCollector Logs { get; }
 
-    public T Get<T>() where T : notnull => services.GetRequiredService<T>();
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
     public static WriteBackUnderTest Create(string repository, string dataDirectory, IDictionary<string, string?>? extra = null,
         Action<IServiceCollection>? services = null)
@@ -46,5 +46,5 @@ internal sealed class WriteBackUnderTest : IDisposable
         return new WriteBackUnderTest(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
     }
 
-    public void Dispose() => services.Dispose();
+    public void Dispose() => _services.Dispose();
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Sprocket.Reconciler.Git;
@@ -18,7 +17,7 @@ internal sealed class GitDesiredStateSource(
     DesiredStateMetrics metrics,
     ILogger<GitDesiredStateSource> logger) : IDesiredStateSource
 {
-    private string? lastReportedHead;
+    private string? _lastReportedHead;
 
     public async Task<DesiredFetchResult> FetchAsync(CancellationToken cancellationToken)
     {
@@ -70,7 +69,7 @@ internal sealed class GitDesiredStateSource(
     {
         var head = $"{repository}\n{branch}\n{revision}";
         // Fetches of different repositories (after a reconfiguration) hold different gates.
-        if (Interlocked.Exchange(ref lastReportedHead, head) == head)
+        if (Interlocked.Exchange(ref _lastReportedHead, head) == head)
             Log.RevisionUnchanged(logger, repository, branch, revision);
         else
             Log.RevisionChanged(logger, repository, branch, revision);

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.GitHub;
 
 namespace Sprocket.Reconciler.WriteBack;

@@ -1,6 +1,5 @@
 using System.Text;
 using Sprocket.Reconciler.Cli;
-using Sprocket.Reconciler.Host.Tests.Git;
 
 namespace Sprocket.Reconciler.Host.Tests.Daemon;
 

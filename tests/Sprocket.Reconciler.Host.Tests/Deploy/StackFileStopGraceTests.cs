@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Sprocket.Reconciler.Apply;
-using Sprocket.Reconciler.Host.Tests.Apply.Pulumi;
 using YamlDotNet.RepresentationModel;
 
 namespace Sprocket.Reconciler.Host.Tests.Deploy;

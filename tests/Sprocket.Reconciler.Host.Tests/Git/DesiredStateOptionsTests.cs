@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Git;
-using Xunit;
 
 namespace Sprocket.Reconciler.Host.Tests.Git;
 

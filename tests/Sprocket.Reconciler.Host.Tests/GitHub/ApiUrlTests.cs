@@ -1,7 +1,5 @@
 using Sprocket.Reconciler.Core.Desired;
-using Sprocket.Reconciler.Host.Tests.Git;
 using Sprocket.Reconciler.Host.Tests.Notify;
-using Sprocket.Reconciler.Host.Tests.WriteBack;
 using Sprocket.Reconciler.Notify;
 using Sprocket.Reconciler.WriteBack;
 

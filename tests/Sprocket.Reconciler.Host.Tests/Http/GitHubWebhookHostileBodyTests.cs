@@ -1,6 +1,5 @@
 using System.Text;
 using Sprocket.Reconciler.Http;
-using Sprocket.Reconciler.Host.Tests.Support;
 
 namespace Sprocket.Reconciler.Host.Tests.Http;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Sprocket.Reconciler.Host.Tests.Apply.Pulumi;
 
 namespace Sprocket.Reconciler.Host.Tests.Http;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Sprocket.Reconciler.Notify;
-using Sprocket.Reconciler.Host.Tests.Support;
 
 namespace Sprocket.Reconciler.Host.Tests.Notify;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Sprocket.Reconciler.Registry;
-using Xunit;
 
 namespace Sprocket.Reconciler.Host.Tests.Registry;
 

@@ -4,7 +4,6 @@ using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using Xunit;
 
 namespace Sprocket.Reconciler.Host.Tests.Registry;
 

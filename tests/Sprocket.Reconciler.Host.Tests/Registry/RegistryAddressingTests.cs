@@ -1,5 +1,4 @@
 using Sprocket.Reconciler.Registry;
-using Xunit;
 
 namespace Sprocket.Reconciler.Host.Tests.Registry;
 

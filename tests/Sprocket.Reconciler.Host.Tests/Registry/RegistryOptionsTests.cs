@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Registry;
-using Xunit;
 
 namespace Sprocket.Reconciler.Host.Tests.Registry;
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
 using Sprocket.Reconciler.State;
-using Xunit;
 
 namespace Sprocket.Reconciler.Host.Tests.State;
 

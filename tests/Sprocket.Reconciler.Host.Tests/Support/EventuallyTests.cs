@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace Sprocket.Reconciler.Host.Tests.Support;
 
 public sealed class EventuallyTests

@@ -1,6 +1,5 @@
 using System.Text;
 using Sprocket.Reconciler.Core.Desired;
-using Sprocket.Reconciler.Host.Tests.Git;
 using Sprocket.Reconciler.WriteBack;
 using static Sprocket.Reconciler.Testing.WriteBackFixtures;
 
@@ -18,25 +17,25 @@ public sealed class GitHubPullRequestWriteBackTests : IDisposable
     private const string NewCommit = "7638417db6d59f3c431d3e1f261cc637155684cd";
     private const string Branch = "reconciler/realign-web-git-aaa1111";
 
-    private readonly FakeGitHub github = new();
-    private readonly ScratchDirectory scratch = new();
+    private readonly FakeGitHub _github = new();
+    private readonly ScratchDirectory _scratch = new();
 
     [Fact]
     public async Task NoOpenPullRequest_CreatesBranchOneLineCommitAndPullRequest()
     {
-        github.Branch("main", BaseHead);
-        github.File(BaseHead, DesiredState(), BaseBlob);
-        github.OpenPulls();
-        github.CreateRef(Branch, BaseHead);
-        github.PutFile(BranchBlob, NewCommit);
-        github.CreatePull(1347, Branch);
+        _github.Branch("main", BaseHead);
+        _github.File(BaseHead, DesiredState(), BaseBlob);
+        _github.OpenPulls();
+        _github.CreateRef(Branch, BaseHead);
+        _github.PutFile(BranchBlob, NewCommit);
+        _github.CreatePull(1347, Branch);
         using var sut = Create();
 
         var result = await sut.WriteBack.WriteAsync(Request(WriteBackMode.PullRequest), CancellationToken.None);
 
         Assert.Equal(new WriteBackResult.PullRequestReady(1347, $"https://github.com/{FakeGitHub.Owner}/{FakeGitHub.Repo}/pull/1347",
             Branch, PullRequestAction.Opened), result);
-        var requests = github.Requests;
+        var requests = _github.Requests;
         Assert.Equal(
             [
                 "GET /api/v3/repos/SprocketBot/desired-state/branches/main -> 200",
@@ -79,37 +78,37 @@ public sealed class GitHubPullRequestWriteBackTests : IDisposable
     [Fact]
     public async Task OpenPullRequestAlreadyNamingTheGoodTag_IsReusedWithoutWriting()
     {
-        github.Branch("main", BaseHead);
-        github.File(BaseHead, DesiredState(), BaseBlob);
-        github.OpenPulls(FakeGitHub.Pull(1347, Branch, IncidentNote.PullRequestMarker("web") + "\n## Emergency rollback"));
-        github.File(Branch, DesiredState(webTag: GoodTag), BranchBlob);
+        _github.Branch("main", BaseHead);
+        _github.File(BaseHead, DesiredState(), BaseBlob);
+        _github.OpenPulls(FakeGitHub.Pull(1347, Branch, IncidentNote.PullRequestMarker("web") + "\n## Emergency rollback"));
+        _github.File(Branch, DesiredState(webTag: GoodTag), BranchBlob);
         using var sut = Create();
 
         var result = await sut.WriteBack.WriteAsync(Request(WriteBackMode.PullRequest), CancellationToken.None);
 
         Assert.Equal(PullRequestAction.AlreadyOpen, Assert.IsType<WriteBackResult.PullRequestReady>(result).Action);
-        Assert.All(github.Requests, request => Assert.Equal("GET", request.Method));
+        Assert.All(_github.Requests, request => Assert.Equal("GET", request.Method));
         Assert.Equal($"GET /api/v3/repos/SprocketBot/desired-state/contents/desired-state.yaml?ref={Branch} -> 200",
-            github.Requests[^1].ToString());
+            _github.Requests[^1].ToString());
     }
 
     [Fact]
     public async Task LiveTagChangedAgain_UpdatesTheSamePullRequestWithACommitOnItsBranch()
     {
         const string newerGood = "git-ddd4444";
-        github.Branch("main", BaseHead);
-        github.File(BaseHead, DesiredState(), BaseBlob);
-        github.OpenPulls(FakeGitHub.Pull(1347, Branch, IncidentNote.PullRequestMarker("web") + "\n## Emergency rollback"));
-        github.File(Branch, DesiredState(webTag: GoodTag), BranchBlob);
-        github.PutFile("0d5a690c8fad5e605a6e8766295d9d459d65de42", NewCommit);
-        github.UpdatePull(1347, Branch);
+        _github.Branch("main", BaseHead);
+        _github.File(BaseHead, DesiredState(), BaseBlob);
+        _github.OpenPulls(FakeGitHub.Pull(1347, Branch, IncidentNote.PullRequestMarker("web") + "\n## Emergency rollback"));
+        _github.File(Branch, DesiredState(webTag: GoodTag), BranchBlob);
+        _github.PutFile("0d5a690c8fad5e605a6e8766295d9d459d65de42", NewCommit);
+        _github.UpdatePull(1347, Branch);
         using var sut = Create();
 
         var result = await sut.WriteBack.WriteAsync(Request(WriteBackMode.PullRequest, goodTag: newerGood), CancellationToken.None);
 
         Assert.Equal(new WriteBackResult.PullRequestReady(1347, $"https://github.com/{FakeGitHub.Owner}/{FakeGitHub.Repo}/pull/1347",
             Branch, PullRequestAction.Updated), result);
-        var requests = github.Requests;
+        var requests = _github.Requests;
         Assert.Equal(
             [
                 "GET /api/v3/repos/SprocketBot/desired-state/branches/main -> 200",
@@ -135,85 +134,85 @@ public sealed class GitHubPullRequestWriteBackTests : IDisposable
     [Fact]
     public async Task OpenPullRequestOfAStackWithALongerName_IsNotMistakenForOurs()
     {
-        github.Branch("main", BaseHead);
-        github.File(BaseHead, DesiredState(), BaseBlob);
-        github.OpenPulls(
+        _github.Branch("main", BaseHead);
+        _github.File(BaseHead, DesiredState(), BaseBlob);
+        _github.OpenPulls(
             FakeGitHub.Pull(1200, "reconciler/realign-web-api-git-aaa1111", IncidentNote.PullRequestMarker("web-api")),
             FakeGitHub.Pull(1201, "reconciler/realign-web-git-eee5555", "opened by hand, no marker"),
             FakeGitHub.Pull(1202, "reconciler/realign-web-git-fff6666", IncidentNote.PullRequestMarker("web"), headRepository: "someone/fork"));
-        github.CreateRef(Branch, BaseHead);
-        github.PutFile(BranchBlob, NewCommit);
-        github.CreatePull(1347, Branch);
+        _github.CreateRef(Branch, BaseHead);
+        _github.PutFile(BranchBlob, NewCommit);
+        _github.CreatePull(1347, Branch);
         using var sut = Create();
 
         var result = await sut.WriteBack.WriteAsync(Request(WriteBackMode.PullRequest), CancellationToken.None);
 
         Assert.Equal(PullRequestAction.Opened, Assert.IsType<WriteBackResult.PullRequestReady>(result).Action);
-        Assert.Contains(github.Requests, request => request.ToString() == "POST /api/v3/repos/SprocketBot/desired-state/pulls -> 201");
+        Assert.Contains(_github.Requests, request => request.ToString() == "POST /api/v3/repos/SprocketBot/desired-state/pulls -> 201");
     }
 
     [Fact]
     public async Task LeftoverBranchWithoutPullRequest_IsResetToTheBaseHeadThenUsed()
     {
-        github.Branch("main", BaseHead);
-        github.File(BaseHead, DesiredState(), BaseBlob);
-        github.OpenPulls();
-        github.CreateRef(Branch, BaseHead, alreadyExists: true);
-        github.UpdateRef(Branch, BaseHead);
-        github.PutFile(BranchBlob, NewCommit);
-        github.CreatePull(1347, Branch);
+        _github.Branch("main", BaseHead);
+        _github.File(BaseHead, DesiredState(), BaseBlob);
+        _github.OpenPulls();
+        _github.CreateRef(Branch, BaseHead, alreadyExists: true);
+        _github.UpdateRef(Branch, BaseHead);
+        _github.PutFile(BranchBlob, NewCommit);
+        _github.CreatePull(1347, Branch);
         using var sut = Create();
 
         var result = await sut.WriteBack.WriteAsync(Request(WriteBackMode.PullRequest), CancellationToken.None);
 
         Assert.Equal(PullRequestAction.Opened, Assert.IsType<WriteBackResult.PullRequestReady>(result).Action);
-        var patch = Assert.Single(github.Requests, request => request.Method == "PATCH");
+        var patch = Assert.Single(_github.Requests, request => request.Method == "PATCH");
         Assert.Equal($"PATCH /api/v3/repos/SprocketBot/desired-state/git/refs/heads/{Branch} -> 200", patch.ToString());
         Assert.Equal($$"""{"sha":"{{BaseHead}}","force":true}""", patch.Json.ToJsonString());
-        Assert.DoesNotContain(github.Requests, request => request.PathAndQuery.Contains("/git/refs/heads/main", StringComparison.Ordinal));
+        Assert.DoesNotContain(_github.Requests, request => request.PathAndQuery.Contains("/git/refs/heads/main", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task BaseAlreadyNamesTheGoodTag_IsNothingToDo()
     {
-        github.Branch("main", BaseHead);
-        github.File(BaseHead, DesiredState(webTag: GoodTag), BaseBlob);
+        _github.Branch("main", BaseHead);
+        _github.File(BaseHead, DesiredState(webTag: GoodTag), BaseBlob);
         using var sut = Create();
 
         var result = await sut.WriteBack.WriteAsync(Request(WriteBackMode.PullRequest), CancellationToken.None);
 
         Assert.IsType<WriteBackResult.NothingToDo>(result);
-        Assert.Equal(2, github.Requests.Count);
+        Assert.Equal(2, _github.Requests.Count);
     }
 
     [Fact]
     public async Task BaseNamesAThirdTag_IsSupersededWithoutWriting()
     {
-        github.Branch("main", BaseHead);
-        github.File(BaseHead, DesiredState(webTag: ThirdTag), BaseBlob);
+        _github.Branch("main", BaseHead);
+        _github.File(BaseHead, DesiredState(webTag: ThirdTag), BaseBlob);
         using var sut = Create();
 
         var result = await sut.WriteBack.WriteAsync(Request(WriteBackMode.PullRequest), CancellationToken.None);
 
         Assert.Equal(new WriteBackResult.Superseded(ThirdTag, BaseHead), result);
-        Assert.All(github.Requests, request => Assert.Equal("GET", request.Method));
+        Assert.All(_github.Requests, request => Assert.Equal("GET", request.Method));
     }
 
     [Fact]
     public async Task ByteOrderMarkAndCrLf_SurviveTheContentsApiRoundTrip()
     {
         var original = "\uFEFF" + DesiredState(lineEnding: "\r\n");
-        github.Branch("main", BaseHead);
-        github.File(BaseHead, Encoding.UTF8.GetBytes(original), BaseBlob);
-        github.OpenPulls();
-        github.CreateRef(Branch, BaseHead);
-        github.PutFile(BranchBlob, NewCommit);
-        github.CreatePull(1347, Branch);
+        _github.Branch("main", BaseHead);
+        _github.File(BaseHead, Encoding.UTF8.GetBytes(original), BaseBlob);
+        _github.OpenPulls();
+        _github.CreateRef(Branch, BaseHead);
+        _github.PutFile(BranchBlob, NewCommit);
+        _github.CreatePull(1347, Branch);
         using var sut = Create();
 
         Assert.IsType<WriteBackResult.PullRequestReady>(await sut.WriteBack.WriteAsync(Request(WriteBackMode.PullRequest), CancellationToken.None));
 
-        var put = github.Requests.Single(request => request.Method == "PUT").Json;
+        var put = _github.Requests.Single(request => request.Method == "PUT").Json;
         Assert.Equal(Encoding.UTF8.GetBytes(original.Replace($"imageTag: {BadTag}   #", $"imageTag: {GoodTag}   #")),
             Convert.FromBase64String((string)put["content"]!));
     }
@@ -240,42 +239,42 @@ public sealed class GitHubPullRequestWriteBackTests : IDisposable
     [InlineData("https://gitlab.example/group/sub/desired.git")]
     public async Task NotAGitHubRepository_FailsWithoutCallingGitHub(string repository)
     {
-        using var sut = WriteBackUnderTest.Create(repository, scratch.Combine("data"), new Dictionary<string, string?>
+        using var sut = WriteBackUnderTest.Create(repository, _scratch.Combine("data"), new Dictionary<string, string?>
         {
             ["Reconciler:GitHub:Token"] = FakeGitHub.Token,
-            ["Reconciler:GitHub:ApiUrl"] = github.ApiUrl,
+            ["Reconciler:GitHub:ApiUrl"] = _github.ApiUrl,
         });
 
         var failed = Assert.IsType<WriteBackResult.Failed>(await sut.WriteBack.WriteAsync(Request(WriteBackMode.PullRequest), CancellationToken.None));
 
         Assert.Contains("GitHub https URL", failed.Message);
-        Assert.Empty(github.Requests);
+        Assert.Empty(_github.Requests);
     }
 
     [Fact]
     public async Task MissingToken_FailsWithoutCallingGitHub()
     {
-        using var sut = WriteBackUnderTest.Create($"https://github.com/{FakeGitHub.Owner}/{FakeGitHub.Repo}.git", scratch.Combine("data"),
-            new Dictionary<string, string?> { ["Reconciler:GitHub:ApiUrl"] = github.ApiUrl });
+        using var sut = WriteBackUnderTest.Create($"https://github.com/{FakeGitHub.Owner}/{FakeGitHub.Repo}.git", _scratch.Combine("data"),
+            new Dictionary<string, string?> { ["Reconciler:GitHub:ApiUrl"] = _github.ApiUrl });
 
         var failed = Assert.IsType<WriteBackResult.Failed>(await sut.WriteBack.WriteAsync(Request(WriteBackMode.PullRequest), CancellationToken.None));
 
         Assert.Contains("Reconciler:GitHub:Token", failed.Message);
-        Assert.Empty(github.Requests);
+        Assert.Empty(_github.Requests);
     }
 
     public void Dispose()
     {
-        github.Dispose();
-        scratch.Dispose();
+        _github.Dispose();
+        _scratch.Dispose();
     }
 
     private WriteBackUnderTest Create(string? apiUrl = null) =>
         WriteBackUnderTest.Create($"https://x-access-token:{FakeGitHub.Token}@github.com/{FakeGitHub.Owner}/{FakeGitHub.Repo}.git",
-            scratch.Combine("data"), new Dictionary<string, string?>
+            _scratch.Combine("data"), new Dictionary<string, string?>
             {
                 ["Reconciler:GitHub:Token"] = FakeGitHub.Token,
-                ["Reconciler:GitHub:ApiUrl"] = apiUrl ?? github.ApiUrl,
+                ["Reconciler:GitHub:ApiUrl"] = apiUrl ?? _github.ApiUrl,
             });
 
     /// <summary>What GitHub requires of every call: the token, the v3 JSON media type, a User-Agent naming the client;

@@ -1,4 +1,3 @@
-using Xunit;
 using Sprocket.Reconciler.Registry;
 
 namespace Sprocket.Reconciler.IntegrationTests.Registry;

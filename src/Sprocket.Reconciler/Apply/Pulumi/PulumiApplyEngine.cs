@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Git;
@@ -19,8 +18,8 @@ internal sealed class PulumiApplyEngine(
     TimeProvider timeProvider,
     ILogger<PulumiApplyEngine> logger) : IApplyEngine
 {
-    private readonly SemaphoreSlim versionGate = new(1, 1);
-    private bool versionAccepted;
+    private readonly SemaphoreSlim _versionGate = new(1, 1);
+    private bool _versionAccepted;
 
     public string Engine => "pulumi";
 
@@ -279,12 +278,12 @@ internal sealed class PulumiApplyEngine(
 
     private async Task<string?> CheckVersionAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref versionAccepted))
+        if (Volatile.Read(ref _versionAccepted))
             return null;
-        await versionGate.WaitAsync(cancellationToken);
+        await _versionGate.WaitAsync(cancellationToken);
         try
         {
-            if (versionAccepted)
+            if (_versionAccepted)
                 return null;
             // `version` needs no project; the data directory is simply a folder we own (made on first use).
             var dataDirectory = Directory.CreateDirectory(Path.GetFullPath(paths.Value.DataDirectory)).FullName;
@@ -299,12 +298,12 @@ internal sealed class PulumiApplyEngine(
                 return problem;
             }
             Log.VersionAccepted(logger, result.StandardOutput.Trim());
-            versionAccepted = true;
+            _versionAccepted = true;
             return null;
         }
         finally
         {
-            versionGate.Release();
+            _versionGate.Release();
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using LibGit2Sharp;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Git;

@@ -1,17 +1,16 @@
 using Sprocket.Reconciler.Apply.Pulumi;
-using Sprocket.Reconciler.Host.Tests.Git;
 
 namespace Sprocket.Reconciler.Host.Tests.Apply.Pulumi;
 
 /// <summary>The tail is driven by hand here: append, read, assert — no waiting.</summary>
 public sealed class EventLogTailTests : IDisposable
 {
-    private readonly ScratchDirectory scratch = new();
+    private readonly ScratchDirectory _scratch = new();
 
     [Fact]
     public void Returns_nothing_before_the_cli_creates_the_file()
     {
-        var tail = new EventLogTail(scratch.Combine("missing.jsonl"));
+        var tail = new EventLogTail(_scratch.Combine("missing.jsonl"));
 
         Assert.Empty(tail.ReadNew());
     }
@@ -19,7 +18,7 @@ public sealed class EventLogTailTests : IDisposable
     [Fact]
     public void Hands_out_each_complete_line_once_and_holds_a_partial_line_until_its_newline()
     {
-        var path = scratch.Combine("events.jsonl");
+        var path = _scratch.Combine("events.jsonl");
         var recorded = File.ReadAllLines(PulumiTestPaths.SharedFixture("event-log-up-interrupted.jsonl"));
         var tail = new EventLogTail(path);
         using var writer = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
@@ -38,7 +37,7 @@ public sealed class EventLogTailTests : IDisposable
     [Fact]
     public void Reads_a_last_line_without_newline_once_the_run_is_over_and_counts_garbage()
     {
-        var path = scratch.Combine("events.jsonl");
+        var path = _scratch.Combine("events.jsonl");
         File.WriteAllText(path, "not json\n" + """{"sequence":9,"timestamp":1,"cancelEvent":{}}""");
         var tail = new EventLogTail(path);
 
@@ -49,5 +48,5 @@ public sealed class EventLogTailTests : IDisposable
         Assert.Equal(1, tail.MalformedLines);
     }
 
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 }

@@ -2,10 +2,8 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Apply.Pulumi;
 using Sprocket.Reconciler.Git;
-using Sprocket.Reconciler.Host.Tests.Git;
 
 namespace Sprocket.Reconciler.Host.Tests.Apply.Pulumi;
 
@@ -16,11 +14,11 @@ namespace Sprocket.Reconciler.Host.Tests.Apply.Pulumi;
 /// </summary>
 public sealed class ProgramCredentialScopeTests : IAsyncLifetime
 {
-    private readonly string token = "ghs_" + Guid.NewGuid().ToString("N");
-    private readonly ScratchDirectory scratch = new();
-    private UnauthorizedRecorder elsewhere = null!;
+    private readonly string _token = "ghs_" + Guid.NewGuid().ToString("N");
+    private readonly ScratchDirectory _scratch = new();
+    private UnauthorizedRecorder _elsewhere = null!;
 
-    public async Task InitializeAsync() => elsewhere = await UnauthorizedRecorder.StartAsync();
+    public async Task InitializeAsync() => _elsewhere = await UnauthorizedRecorder.StartAsync();
 
     public static TheoryData<string> DesiredStateOnAnotherOrigin => new()
     {
@@ -33,19 +31,19 @@ public sealed class ProgramCredentialScopeTests : IAsyncLifetime
     public async Task A_program_host_other_than_the_desired_state_host_never_receives_the_token(string desiredStateRepository)
     {
         var checkout = Checkout(desiredStateRepository);
-        var program = new Uri(elsewhere.BaseAddress, "program.git").AbsoluteUri;
+        var program = new Uri(_elsewhere.BaseAddress, "program.git").AbsoluteUri;
 
         var failed = Assert.IsType<ProgramCheckoutResult.Failed>(
             await checkout.PrepareAsync(PulumiStacks.Stack(program), CancellationToken.None));
 
-        Assert.True(elsewhere.Requests > 0, "libgit2 never asked the other host, so nothing was exercised");
-        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{GitCredentials.GitHubTokenUserName}:{token}"));
-        Assert.All(elsewhere.Authorizations, header =>
+        Assert.True(_elsewhere.Requests > 0, "libgit2 never asked the other host, so nothing was exercised");
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{GitCredentials.GitHubTokenUserName}:{_token}"));
+        Assert.All(_elsewhere.Authorizations, header =>
         {
             Assert.DoesNotContain(basic, header, StringComparison.Ordinal);
-            Assert.DoesNotContain(token, header, StringComparison.Ordinal);
+            Assert.DoesNotContain(_token, header, StringComparison.Ordinal);
         });
-        Assert.DoesNotContain(token, failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_token, failed.Message, StringComparison.Ordinal);
         // The operator learns why the program's host got nothing, rather than just "401".
         Assert.Contains("Reconciler:GitHub:Token is offered only to the desired-state repository's host", failed.Message, StringComparison.Ordinal);
         Assert.Equal(ApplyOutcome.Misconfigured, failed.Outcome);
@@ -55,12 +53,12 @@ public sealed class ProgramCredentialScopeTests : IAsyncLifetime
     public async Task A_program_on_the_desired_state_host_is_offered_the_token()
     {
         // The control: the recorder would see the token if it were offered, so the test above can fail.
-        var checkout = Checkout(new Uri(elsewhere.BaseAddress, "desired.git").AbsoluteUri);
+        var checkout = Checkout(new Uri(_elsewhere.BaseAddress, "desired.git").AbsoluteUri);
 
-        await checkout.PrepareAsync(PulumiStacks.Stack(new Uri(elsewhere.BaseAddress, "program.git").AbsoluteUri), CancellationToken.None);
+        await checkout.PrepareAsync(PulumiStacks.Stack(new Uri(_elsewhere.BaseAddress, "program.git").AbsoluteUri), CancellationToken.None);
 
-        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{GitCredentials.GitHubTokenUserName}:{token}"));
-        Assert.Contains($"Basic {basic}", elsewhere.Authorizations);
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{GitCredentials.GitHubTokenUserName}:{_token}"));
+        Assert.Contains($"Basic {basic}", _elsewhere.Authorizations);
     }
 
     // Built by the container from configuration, as the daemon builds it.
@@ -69,8 +67,8 @@ public sealed class ProgramCredentialScopeTests : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Reconciler:DesiredState:Repository"] = desiredStateRepository,
-            ["Reconciler:DataDirectory"] = scratch.Combine("data"),
-            ["Reconciler:GitHub:Token"] = token,
+            ["Reconciler:DataDirectory"] = _scratch.Combine("data"),
+            ["Reconciler:GitHub:Token"] = _token,
         }).Build();
         var services = new ServiceCollection()
             .AddLogging(logging => logging.ClearProviders())
@@ -82,7 +80,7 @@ public sealed class ProgramCredentialScopeTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await elsewhere.DisposeAsync();
-        scratch.Dispose();
+        await _elsewhere.DisposeAsync();
+        _scratch.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Apply.Pulumi;
 
 namespace Sprocket.Reconciler.Host.Tests.Apply.Pulumi;
