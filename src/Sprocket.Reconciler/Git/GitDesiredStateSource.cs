@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.Git;
 
@@ -12,7 +13,7 @@ namespace Sprocket.Reconciler.Git;
 /// </summary>
 internal sealed class GitDesiredStateSource(
     IOptionsMonitor<DesiredStateOptions> desiredStateOptions,
-    IOptionsMonitor<ReconcilerPathsOptions> pathsOptions,
+    IOptionsMonitor<ReconcilerOptions> pathsOptions,
     IOptionsMonitor<GitHubOptions> credentialOptions,
     DesiredStateMetrics metrics,
     ILogger<GitDesiredStateSource> logger) : IDesiredStateSource

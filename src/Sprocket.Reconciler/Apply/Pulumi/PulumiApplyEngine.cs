@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.Apply.Pulumi;
 
@@ -14,7 +15,7 @@ internal sealed class PulumiApplyEngine(
     PulumiCli cli,
     PulumiProgramCheckout checkout,
     IOptions<PulumiOptions> options,
-    IOptions<ReconcilerPathsOptions> paths,
+    IOptions<ReconcilerOptions> paths,
     TimeProvider timeProvider,
     ILogger<PulumiApplyEngine> logger) : IApplyEngine
 {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Apply.Pulumi;
 using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.IntegrationTests.Git;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.IntegrationTests.Apply.Pulumi;
 
@@ -13,7 +14,7 @@ public sealed class PulumiProgramCheckoutTests : IDisposable
     private readonly PulumiProgramCheckout _checkout;
 
     public PulumiProgramCheckoutTests() => _checkout = new PulumiProgramCheckout(
-        Options.Create(new ReconcilerPathsOptions { DataDirectory = _scratch.Combine("data") }),
+        Options.Create(new ReconcilerOptions { DataDirectory = _scratch.Combine("data") }),
         Options.Create(new GitHubOptions()),
         new StaticOptionsMonitor<DesiredStateOptions>(new DesiredStateOptions()),
         NullLogger<PulumiProgramCheckout>.Instance);
