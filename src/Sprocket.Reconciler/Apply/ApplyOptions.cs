@@ -1,10 +1,13 @@
 namespace Sprocket.Reconciler.Apply;
 
-/// <summary><c>Reconciler:ShutdownGrace</c>: how long a stopping daemon waits for applies in flight before it asks
-/// them to cancel. Long by default: an interrupted <c>pulumi up</c> costs more than a slow restart.</summary>
+/// <summary>
+/// What the apply runner is given: <c>Reconciler:ShutdownGrace</c>, copied from <see cref="Hosting.ReconcilerOptions"/>
+/// (the one class bound from the root keys), and the fixed <see cref="CancelGrace"/>.
+/// </summary>
 public sealed class ApplyOptions
 {
-    public const string Section = "Reconciler";
+    /// <summary>The section <see cref="ShutdownGrace"/> comes from, for the start-up configuration check.</summary>
+    public const string Section = Hosting.ReconcilerOptions.SectionName;
 
     /// <summary>How long a stopping daemon still waits after <see cref="ShutdownGrace"/> ran out and it asked the
     /// applies to cancel (the swarm engine stops waiting for convergence; a running <c>pulumi up</c> gets SIGINT only
@@ -12,5 +15,5 @@ public sealed class ApplyOptions
     /// <c>stop_grace_period</c>, must cover ShutdownGrace plus this.</summary>
     public static readonly TimeSpan CancelGrace = TimeSpan.FromMinutes(1);
 
-    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan ShutdownGrace { get; set; } = new Hosting.ReconcilerOptions().ShutdownGrace;
 }

@@ -14,7 +14,7 @@ public static partial class StackActionEndpoints
 {
     public static IEndpointRouteBuilder MapStackActions(this IEndpointRouteBuilder app)
     {
-        var actions = app.MapGroup("/api/v1/stacks/{name}").AddEndpointFilter(RequireToken);
+        var actions = app.MapGroup("/api/v1/stacks/{name}").AddEndpointFilter(RequireTokenAsync);
         actions.MapPost("/reconcile", (string name, StatusStore store, EvaluationQueue queue) =>
             Known(store, name, () => queue.Request(new EvaluationRequest(ReconcileTrigger.Api, Stack: name, Manual: true)), "reconcile requested"));
         actions.MapPost("/hold", (string name, StatusStore store, ReconcileCoordinator coordinator) =>
@@ -32,7 +32,7 @@ public static partial class StackActionEndpoints
         return Results.Json(new MessageDocument(done), JsonContext.Default.MessageDocument, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> RequireTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var token = http.RequestServices.GetRequiredService<IOptionsMonitor<ApiOptions>>().CurrentValue.Token;
