@@ -1,11 +1,28 @@
 #!/usr/bin/env bash
-# The project's one test command: brings up the real test environment (tests/env/swarm.sh),
-# runs every test project, and takes the environment down again only if it brought it up.
+# The project's one test command.
+#   tests/run.sh          every test project: brings up the real test environment (tests/env/swarm.sh) if it is not
+#                         up, runs the fast lane and the integration tests, and takes the environment down again only
+#                         if it brought it up.
+#   tests/run.sh --fast   the fast lane only: Core.Tests and Host.Tests, which need no environment (no Docker,
+#                         registry, git server or Pulumi stand-in); swarm.sh is never called.
 # Exit code: dotnet test's.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 swarm="$root/tests/env/swarm.sh"
+# The fast lane's projects (and what they build on), one solution filter: one build, both test projects in parallel.
+fast_lane="$root/tests/fast-lane.slnf"
+
+fast_only=false
+case "${1:-}" in
+  --fast) fast_only=true ;;
+  "") ;;
+  *) echo "usage: tests/run.sh [--fast]" >&2; exit 2 ;;
+esac
+
+if "$fast_only"; then
+  exec dotnet test "$fast_lane" -c Debug --logger "console;verbosity=minimal"
+fi
 
 if "$swarm" status; then
   echo "[run.sh] test environment already up; leaving it up afterwards" >&2

@@ -91,9 +91,9 @@ public static partial class ImageTagEdit
     /// <summary>Walks <c>stacks[*]</c> by parser events to the stack's <c>imageTag</c> value.</summary>
     private sealed class StackSearch
     {
-        private readonly IParser parser;
+        private readonly IParser _parser;
 
-        private StackSearch(string yaml) => parser = new Parser(new StringReader(yaml));
+        private StackSearch(string yaml) => _parser = new Parser(new StringReader(yaml));
 
         public ScalarLocation? Location { get; private init; }
 
@@ -119,16 +119,16 @@ public static partial class ImageTagEdit
         private Scalar? FindInStream(string stackName, out ImageTagEditResult.Failed? failure)
         {
             failure = null;
-            parser.Consume<StreamStart>();
-            if (!parser.TryConsume<DocumentStart>(out _) || !parser.TryConsume<MappingStart>(out _))
+            _parser.Consume<StreamStart>();
+            if (!_parser.TryConsume<DocumentStart>(out _) || !_parser.TryConsume<MappingStart>(out _))
                 return null;
 
-            while (!parser.TryConsume<MappingEnd>(out _))
+            while (!_parser.TryConsume<MappingEnd>(out _))
             {
-                var key = parser.Consume<Scalar>();
-                if (key.Value == "stacks" && parser.TryConsume<SequenceStart>(out _))
+                var key = _parser.Consume<Scalar>();
+                if (key.Value == "stacks" && _parser.TryConsume<SequenceStart>(out _))
                 {
-                    while (!parser.TryConsume<SequenceEnd>(out _))
+                    while (!_parser.TryConsume<SequenceEnd>(out _))
                     {
                         var (name, imageTag) = ReadStack(out var refusal);
                         if (name != stackName)
@@ -141,7 +141,7 @@ public static partial class ImageTagEdit
                 }
                 else
                 {
-                    parser.SkipThisAndNestedEvents();
+                    _parser.SkipThisAndNestedEvents();
                 }
             }
 
@@ -152,35 +152,35 @@ public static partial class ImageTagEdit
         private (string? Name, Scalar? ImageTag) ReadStack(out ImageTagEditResult.Failed? refusal)
         {
             refusal = null;
-            if (!parser.TryConsume<MappingStart>(out _))
+            if (!_parser.TryConsume<MappingStart>(out _))
             {
-                parser.SkipThisAndNestedEvents();
+                _parser.SkipThisAndNestedEvents();
                 return (null, null);
             }
 
             string? name = null;
             Scalar? imageTag = null;
-            while (!parser.TryConsume<MappingEnd>(out _))
+            while (!_parser.TryConsume<MappingEnd>(out _))
             {
-                var key = parser.Consume<Scalar>();
+                var key = _parser.Consume<Scalar>();
                 switch (key.Value)
                 {
-                    case "name" when parser.Current is Scalar nameValue:
+                    case "name" when _parser.Current is Scalar nameValue:
                         name = nameValue.Value;
-                        parser.MoveNext();
+                        _parser.MoveNext();
                         break;
-                    case "imageTag" when parser.Current is Scalar value && value.Anchor.IsEmpty:
+                    case "imageTag" when _parser.Current is Scalar value && value.Anchor.IsEmpty:
                         imageTag = value;
-                        parser.MoveNext();
+                        _parser.MoveNext();
                         break;
                     case "imageTag":
                         // An alias or an anchor: rewriting it would change every place that shares it.
                         refusal = Fail(ImageTagEditFailure.UnsupportedScalar,
                             "imageTag is an alias, anchor or collection; only a plain or quoted scalar can be rewritten");
-                        parser.SkipThisAndNestedEvents();
+                        _parser.SkipThisAndNestedEvents();
                         break;
                     default:
-                        parser.SkipThisAndNestedEvents();
+                        _parser.SkipThisAndNestedEvents();
                         break;
                 }
             }

@@ -32,6 +32,9 @@ public static class ConfigurationCheck
             }
         }
 
-        return needsDataDirectory ? DataDirectoryProbe.Problem(configuration[DataDirectoryProbe.Key]) : null;
+        // Every value parsed above, so binding the root keys cannot throw here.
+        return needsDataDirectory
+            ? DataDirectoryProbe.Problem(configuration.GetSection(ReconcilerOptions.SectionName).Get<ReconcilerOptions>()?.DataDirectory)
+            : null;
     }
 }

@@ -7,7 +7,7 @@ namespace Sprocket.Reconciler.Cli;
 /// </summary>
 public static class DataDirectoryProbe
 {
-    public const string Key = "Reconciler:DataDirectory";
+    public static readonly string Key = Hosting.ReconcilerOptions.Key(nameof(Hosting.ReconcilerOptions.DataDirectory));
     private const string ProbeFileName = ".sprocket-write-probe";
 
     /// <summary>Null when the folder is writable (or not set: the options validators name a missing one).</summary>

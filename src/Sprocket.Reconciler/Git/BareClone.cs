@@ -1,5 +1,4 @@
 using LibGit2Sharp;
-using Microsoft.Extensions.Logging;
 
 namespace Sprocket.Reconciler.Git;
 

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.Git;
 
@@ -14,19 +12,9 @@ public static class DesiredStateServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDesiredStateSource(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DesiredStateOptions>()
-            .Bind(configuration.GetSection(DesiredStateOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DesiredStateOptions>, DesiredStateOptionsValidator>());
-
-        services.AddOptions<ReconcilerPathsOptions>()
-            .Bind(configuration.GetSection(ReconcilerPathsOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerPathsOptions>, ReconcilerPathsOptionsValidator>());
-
-        services.AddOptions<GitHubOptions>()
-            .Bind(configuration.GetSection(GitHubOptions.SectionName))
-            .ValidateOnStart();
+        services.AddValidatedOptions<DesiredStateOptions, DesiredStateOptionsValidator>(configuration, DesiredStateOptions.SectionName);
+        services.AddValidatedOptions<ReconcilerOptions, ReconcilerOptionsValidator>(configuration, ReconcilerOptions.SectionName);
+        services.AddValidatedOptions<GitHubOptions>(configuration, GitHubOptions.SectionName);
 
         services.AddMetrics();
         services.TryAddSingleton<DesiredStateMetrics>();

@@ -14,17 +14,17 @@ internal sealed class GitCredentials
     /// <summary>GitHub accepts any token as the password of this user name over https.</summary>
     public const string GitHubTokenUserName = "x-access-token";
 
-    private readonly string? userName;
-    private readonly string? password;
-    private readonly string scope;
-    private int offers;
-    private int withheld;
+    private readonly string? _userName;
+    private readonly string? _password;
+    private readonly string _scope;
+    private int _offers;
+    private int _withheld;
 
     private GitCredentials(string? userName, string? password, string origin, string scope)
     {
-        this.userName = userName;
-        this.password = password;
-        this.scope = scope;
+        _userName = userName;
+        _password = password;
+        _scope = scope;
         Origin = origin;
     }
 
@@ -40,17 +40,17 @@ internal sealed class GitCredentials
     /// <summary>Where the credentials came from, for messages (never the credentials themselves).</summary>
     public string Origin { get; }
 
-    public bool AreConfigured => userName is not null;
+    public bool AreConfigured => _userName is not null;
 
     /// <summary>True once the server asked a second time, i.e. it refused what we offered.</summary>
-    public bool WereRefused => Volatile.Read(ref offers) > 1;
+    public bool WereRefused => Volatile.Read(ref _offers) > 1;
 
     /// <summary>True when a server outside the scope (or plain http) asked, and was given nothing.</summary>
-    public bool WereWithheld => Volatile.Read(ref withheld) > 0;
+    public bool WereWithheld => Volatile.Read(ref _withheld) > 0;
 
     /// <summary>Why nothing was offered, for messages once <see cref="WereWithheld"/>.</summary>
     public string WithheldReason =>
-        $"{Origin} is offered only over https (or http to a loopback host) to {CredentialScope.Describe(scope) ?? "the repository's own host"}, nowhere else";
+        $"{Origin} is offered only over https (or http to a loopback host) to {CredentialScope.Describe(_scope) ?? "the repository's own host"}, nowhere else";
 
     /// <summary>
     /// Null without credentials, so that libgit2 reports "authentication required" instead of us answering a
@@ -60,13 +60,13 @@ internal sealed class GitCredentials
 
     private Credentials Offer(string url, string usernameFromUrl, SupportedCredentialTypes types)
     {
-        if (!CredentialScope.Allows(scope, url))
+        if (!CredentialScope.Allows(_scope, url))
         {
-            Interlocked.Exchange(ref withheld, 1);
+            Interlocked.Exchange(ref _withheld, 1);
             return new DeclinedCredentials();
         }
-        return Interlocked.Increment(ref offers) == 1
-            ? new UsernamePasswordCredentials { Username = userName, Password = password }
+        return Interlocked.Increment(ref _offers) == 1
+            ? new UsernamePasswordCredentials { Username = _userName, Password = _password }
             : new DeclinedCredentials();
     }
 

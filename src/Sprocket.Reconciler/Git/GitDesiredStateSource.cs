@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.Git;
 
@@ -13,12 +13,12 @@ namespace Sprocket.Reconciler.Git;
 /// </summary>
 internal sealed class GitDesiredStateSource(
     IOptionsMonitor<DesiredStateOptions> desiredStateOptions,
-    IOptionsMonitor<ReconcilerPathsOptions> pathsOptions,
+    IOptionsMonitor<ReconcilerOptions> pathsOptions,
     IOptionsMonitor<GitHubOptions> credentialOptions,
     DesiredStateMetrics metrics,
     ILogger<GitDesiredStateSource> logger) : IDesiredStateSource
 {
-    private string? lastReportedHead;
+    private string? _lastReportedHead;
 
     public async Task<DesiredFetchResult> FetchAsync(CancellationToken cancellationToken)
     {
@@ -70,7 +70,7 @@ internal sealed class GitDesiredStateSource(
     {
         var head = $"{repository}\n{branch}\n{revision}";
         // Fetches of different repositories (after a reconfiguration) hold different gates.
-        if (Interlocked.Exchange(ref lastReportedHead, head) == head)
+        if (Interlocked.Exchange(ref _lastReportedHead, head) == head)
             Log.RevisionUnchanged(logger, repository, branch, revision);
         else
             Log.RevisionChanged(logger, repository, branch, revision);

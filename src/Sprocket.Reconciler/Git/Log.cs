@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Sprocket.Reconciler.Git;
 
 /// <summary>Git/ events, ids 2100–2199. Repository values are always scrubbed; no token ever reaches a template.</summary>

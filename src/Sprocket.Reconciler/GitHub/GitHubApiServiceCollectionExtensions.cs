@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.GitHub;
 
@@ -12,10 +12,7 @@ public static class GitHubApiServiceCollectionExtensions
     public static IServiceCollection AddGitHubApi(this IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(d => d.ServiceType == typeof(GitHubClientFactory))) return services;
-        services.AddOptions<GitHubApiOptions>()
-            .Bind(configuration.GetSection(GitHubApiOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubApiOptions>, GitHubApiOptionsValidator>());
+        services.AddValidatedOptions<GitHubApiOptions, GitHubApiOptionsValidator>(configuration, GitHubApiOptions.SectionName);
         services.TryAddSingleton(GitHubHttpTransport.Default);
         services.TryAddSingleton<GitHubClientFactory>();
         return services;

@@ -28,8 +28,7 @@ public static class ReconcilerServices
         services.AddDesiredStateSource(configuration);
         services.AddRegistry(configuration);
         services.TryAddSingleton<IImageFactsSource, RegistryImageFactsSource>();
-        services.AddOptions<DockerOptions>().Bind(configuration.GetSection(DockerOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DockerOptions>, DockerOptionsValidator>());
+        services.AddValidatedOptions<DockerOptions, DockerOptionsValidator>(configuration, DockerOptions.Section);
         services.TryAddSingleton(sp => DockerClientFactory.Create(sp.GetRequiredService<IOptions<DockerOptions>>()));
         services.TryAddSingleton<RollbackOriginMemory>();
         services.TryAddSingleton<ISwarmObserver, SwarmObserver>();
@@ -41,11 +40,8 @@ public static class ReconcilerServices
         services.TryAddSingleton<StackStateStore>();
         services.TryAddSingleton<ApplyHistory>();
         services.TryAddSingleton<ApplyPreflight>();
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
-        services.AddOptions<ApplyOptions>().Bind(configuration.GetSection(ApplyOptions.Section))
-            .Validate(o => o.ShutdownGrace >= TimeSpan.Zero, "Reconciler:ShutdownGrace must not be negative (a TimeSpan such as 00:10:00).")
-            .Validate(o => o.ResyncInterval > TimeSpan.Zero, "Reconciler:ResyncInterval must be greater than zero (a TimeSpan such as 00:05:00).")
-            .ValidateOnStart();
+        services.AddValidatedOptions<ApiOptions>(configuration, ApiOptions.Section);
+        services.AddValidatedOptions<ReconcilerOptions, ReconcilerOptionsValidator>(configuration, ReconcilerOptions.SectionName);
         services.AddPulumiApplyEngine(configuration);
         services.AddSwarmApplyEngine(configuration);
         services.TryAddSingleton<ApplyEngines>();
@@ -75,17 +71,18 @@ public static class ReconcilerServices
         services.AddReconcilerObservation(configuration);
         // The loop, stopping, waits for the applies in flight (up to ShutdownGrace) and records how they ended —
         // pulumi up is never killed mid-update by a SIGTERM. The host's own timeout must not cut that short.
-        var grace = ReadTimeSpan(configuration, $"{ApplyOptions.Section}:{nameof(ApplyOptions.ShutdownGrace)}", new ApplyOptions().ShutdownGrace);
-        services.Configure<HostOptions>(options => options.ShutdownTimeout = grace + ApplyOptions.CancelGrace);
+        services.AddOptions<HostOptions>().Configure<IOptions<ReconcilerOptions>>((host, root) =>
+            host.ShutdownTimeout = root.Value.ShutdownGrace + ReconcilerOptions.CancelGrace);
         services.AddHostedService(sp => sp.GetRequiredService<SwarmLeadership>());
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileLoop>());
         services.AddHostedService<SwarmEventWatcher>();
         services.AddGitHubWebhookConcurrency();
 
-        // A malformed value is reported by options validation at start-up, naming the key; the schedule
-        // must not be the thing that crashes first.
-        var pollInterval = ReadTimeSpan(configuration, $"{DesiredStateOptions.SectionName}:{nameof(DesiredStateOptions.PollInterval)}",
-            new DesiredStateOptions().PollInterval);
+        // The trigger is built while composing, before options exist. A malformed value is reported by the
+        // configuration check and options validation at start-up, naming the key; the schedule must not be the
+        // thing that crashes first, so it falls back to the default.
+        var pollInterval = PositiveOrDefault(configuration.GetSection(DesiredStateOptions.SectionName),
+            (DesiredStateOptions o) => o.PollInterval);
         services.AddQuartz(quartz =>
         {
             quartz.AddJob<DesiredStatePollJob>(job => job.WithIdentity(DesiredStatePollJob.Key));
@@ -104,8 +101,19 @@ public static class ReconcilerServices
         return services;
     }
 
-    private static TimeSpan ReadTimeSpan(IConfiguration configuration, string key, TimeSpan fallback) =>
-        TimeSpan.TryParse(configuration[key], System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
-            ? parsed
-            : fallback;
+    private static TimeSpan PositiveOrDefault<TOptions>(IConfiguration section, Func<TOptions, TimeSpan> read)
+        where TOptions : class, new()
+    {
+        TOptions? bound;
+        try
+        {
+            bound = section.Get<TOptions>();
+        }
+        catch (InvalidOperationException)
+        {
+            bound = null;
+        }
+
+        return bound is not null && read(bound) > TimeSpan.Zero ? read(bound) : read(new TOptions());
+    }
 }

@@ -14,14 +14,14 @@ public static partial class StackActionEndpoints
 {
     public static IEndpointRouteBuilder MapStackActions(this IEndpointRouteBuilder app)
     {
-        var actions = app.MapGroup("/api/v1/stacks/{name}").AddEndpointFilter(RequireToken);
+        var actions = app.MapGroup("/api/v1/stacks/{name}").AddEndpointFilter(RequireTokenAsync);
         actions.MapPost("/reconcile", (string name, StatusStore store, LoopInbox inbox) =>
-            Known(store, name, () => Post(inbox, new EvaluationRequest(ReconcileTrigger.Api, Stack: name, Manual: true)), "reconcile requested"));
+            KnownAsync(store, name, () => Post(inbox, new EvaluationRequest(ReconcileTrigger.Api, Stack: name, Manual: true)), "reconcile requested"));
         // Hold and resume answer once the loop has stored them: a hold acknowledged is a hold that survives a restart.
         actions.MapPost("/hold", (string name, StatusStore store, LoopInbox inbox, CancellationToken cancellationToken) =>
-            Known(store, name, () => Post(inbox, new HoldRequested(name, "api")).Done.Task.WaitAsync(cancellationToken), "held"));
+            KnownAsync(store, name, () => Post(inbox, new HoldRequested(name, "api")).Done.Task.WaitAsync(cancellationToken), "held"));
         actions.MapPost("/resume", (string name, StatusStore store, LoopInbox inbox, CancellationToken cancellationToken) =>
-            Known(store, name, () => Post(inbox, new ResumeRequested(name)).Done.Task.WaitAsync(cancellationToken), "resumed"));
+            KnownAsync(store, name, () => Post(inbox, new ResumeRequested(name)).Done.Task.WaitAsync(cancellationToken), "resumed"));
         return app;
     }
 
@@ -31,7 +31,7 @@ public static partial class StackActionEndpoints
         return message;
     }
 
-    private static async Task<IResult> Known(StatusStore store, string name, Func<object> act, string done)
+    private static async Task<IResult> KnownAsync(StatusStore store, string name, Func<object> act, string done)
     {
         if (store.Current.Desired?.State.FindStack(name) is null)
             return Results.Json(new ErrorDocument($"no stack named {name}"), JsonContext.Default.ErrorDocument, statusCode: StatusCodes.Status404NotFound);
@@ -39,7 +39,7 @@ public static partial class StackActionEndpoints
         return Results.Json(new MessageDocument(done), JsonContext.Default.MessageDocument, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> RequireTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var token = http.RequestServices.GetRequiredService<IOptionsMonitor<ApiOptions>>().CurrentValue.Token;

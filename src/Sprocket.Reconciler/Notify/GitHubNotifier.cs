@@ -58,7 +58,7 @@ public sealed class GitHubNotifier : INotifier
 
         if (GitHubStates.DeploymentStateOf(notification.Kind) is { } deploymentState)
         {
-            var deploymentId = await DeploymentOf(notification, repository, cancellationToken);
+            var deploymentId = await DeploymentOfAsync(notification, repository, cancellationToken);
             var status = new NewDeploymentStatus(deploymentState) { Description = description, LogUrl = link };
             await _client.Repository.Deployment.Status.Create(repository.Owner, repository.Name, deploymentId, status)
                 .WaitAsync(cancellationToken);
@@ -73,7 +73,7 @@ public sealed class GitHubNotifier : INotifier
 
     /// <summary>The deployment a deploy start created; a new one for a start, or for an end whose start was not seen
     /// (a restart in between, or the start's request failed) so the outcome still shows on GitHub.</summary>
-    private async Task<long> DeploymentOf(ReconcileNotification notification, GitHubRepository repository, CancellationToken cancellationToken)
+    private async Task<long> DeploymentOfAsync(ReconcileNotification notification, GitHubRepository repository, CancellationToken cancellationToken)
     {
         if (notification.Kind != NotificationKind.DeployStarted
             && _deployments.TryGetValue(notification.Stack, out var known)

@@ -6,7 +6,7 @@ namespace Sprocket.Reconciler.Notify;
 public sealed class NotificationOptions
 {
     public const string SectionName = "Reconciler:Notifications";
-    public const string PublicUrlKey = "Reconciler:PublicUrl";
+    public static readonly string PublicUrlKey = Hosting.ReconcilerOptions.Key(nameof(Hosting.ReconcilerOptions.PublicUrl));
 
     /// <summary>Records each notifier may have waiting; beyond it the oldest is dropped (and counted).</summary>
     public int QueueCapacity { get; set; } = 256;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.GitHub;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.Notify;
 
@@ -23,16 +24,15 @@ public static class NotifyServiceCollectionExtensions
 
         services.AddMetrics();
         services.TryAddSingleton<NotificationMetrics>();
-        services.AddOptions<NotificationOptions>()
-            .Bind(configuration.GetSection(NotificationOptions.SectionName))
-            .Configure(options => options.PublicUrl = configuration[NotificationOptions.PublicUrlKey])
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>());
+        // PublicUrl is a root key (ReconcilerOptions); the notifiers read it with their own settings.
+        services.AddValidatedOptions<ReconcilerOptions>(configuration, ReconcilerOptions.SectionName);
+        services.AddValidatedOptions<NotificationOptions, NotificationOptionsValidator>(configuration, NotificationOptions.SectionName)
+            .Configure<IOptions<ReconcilerOptions>>((options, root) => options.PublicUrl = root.Value.PublicUrl);
 
-        services.AddOptions<GitHubNotifierOptions>().Bind(configuration.GetSection(GitHubNotifierOptions.SectionName)).ValidateOnStart();
+        services.AddValidatedOptions<GitHubNotifierOptions>(configuration, GitHubNotifierOptions.SectionName);
         services.AddGitHubApi(configuration);
-        AddOptions<GrafanaOptions, GrafanaOptionsValidator>(services, configuration, GrafanaOptions.SectionName);
-        AddOptions<GatusOptions, GatusOptionsValidator>(services, configuration, GatusOptions.SectionName);
+        services.AddValidatedOptions<GrafanaOptions, GrafanaOptionsValidator>(configuration, GrafanaOptions.SectionName);
+        services.AddValidatedOptions<GatusOptions, GatusOptionsValidator>(configuration, GatusOptions.SectionName);
 
         // Which notifiers exist is decided once, from configuration at start; a change needs a restart, like the
         // tokens themselves.
@@ -60,14 +60,6 @@ public static class NotifyServiceCollectionExtensions
         services.TryAddSingleton<INotificationPublisher>(sp => sp.GetRequiredService<NotificationHub>());
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
         return services;
-    }
-
-    private static void AddOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 
     private static void AddHttpClient(IServiceCollection services, string name, TimeSpan requestTimeout)

@@ -11,13 +11,13 @@ namespace Sprocket.Reconciler.Reconcile;
 /// </summary>
 public abstract record LoopMessage;
 
-/// <summary>The API's hold. <paramref name="Done"/> completes once the hold is stored and published.</summary>
+/// <summary>The API's hold. <see cref="Done"/> completes once the hold is stored and published.</summary>
 public sealed record HoldRequested(string Stack, string By) : LoopMessage
 {
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-/// <summary>The API's resume. <paramref name="Done"/> completes once the resume is stored and published.</summary>
+/// <summary>The API's resume. <see cref="Done"/> completes once the resume is stored and published.</summary>
 public sealed record ResumeRequested(string Stack) : LoopMessage
 {
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

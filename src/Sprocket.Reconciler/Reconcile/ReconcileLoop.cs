@@ -4,8 +4,8 @@ using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Drift;
 using Sprocket.Reconciler.Core.Policy;
-using Sprocket.Reconciler.Docker;
 using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.Hosting;
 using Sprocket.Reconciler.State;
 using Sprocket.Reconciler.Telemetry;
 
@@ -30,7 +30,7 @@ public sealed partial class ReconcileLoop(
     LiveMemories memories,
     ReconcilerMetrics metrics,
     StackNotifications notifications,
-    IOptions<ApplyOptions> options,
+    IOptions<ReconcilerOptions> options,
     IOptions<DesiredStateOptions> desiredOptions,
     TimeProvider time,
     ILogger<ReconcileLoop> logger) : BackgroundService
@@ -373,7 +373,7 @@ public sealed partial class ReconcileLoop(
     /// <summary>At shutdown: waits for the work in flight (up to the grace) while still recording what it reports.</summary>
     private async Task DrainAsync()
     {
-        var finished = work.StopAsync(options.Value.ShutdownGrace, ApplyOptions.CancelGrace);
+        var finished = work.StopAsync(options.Value.ShutdownGrace, ReconcilerOptions.CancelGrace);
         using var done = new CancellationTokenSource();
         _ = finished.ContinueWith(_ => done.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         while (!finished.IsCompleted)

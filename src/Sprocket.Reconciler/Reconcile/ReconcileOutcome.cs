@@ -1,4 +1,3 @@
-using Sprocket.Reconciler.Core.Policy;
 using Sprocket.Reconciler.Core.Vocabulary;
 
 namespace Sprocket.Reconciler.Reconcile;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Sprocket.Reconciler.Registry;
 
 /// <summary>Event ids 4000–4099 belong to Registry/. No message here may carry a credential or a token.</summary>

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.State;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.Registry;
 
@@ -15,10 +13,7 @@ public static class RegistryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddRegistry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RegistryOptions>()
-            .Bind(configuration.GetSection(RegistryOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
+        services.AddValidatedOptions<RegistryOptions, RegistryOptionsValidator>(configuration, RegistryOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddStateDatabase(configuration);
 

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sprocket.Reconciler.Core.Desired;
 

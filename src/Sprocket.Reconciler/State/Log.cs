@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Sprocket.Reconciler.State;
 
 /// <summary>Event ids 4100–4149 belong to State/.</summary>

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.State;
 
@@ -19,13 +17,10 @@ public static class StateServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<StateOptions>()
-            .Bind(configuration.GetSection(StateOptions.SectionName))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Reconciler:DataDirectory must name a folder.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<ReconcilerOptions, ReconcilerOptionsValidator>(configuration, ReconcilerOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => StateDatabase.Open(
-            sp.GetRequiredService<IOptions<StateOptions>>().Value.DataDirectory,
+            sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.DataDirectory,
             StateMigrations.All,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<StateDatabase>()));

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.WriteBack;
 
@@ -12,7 +12,7 @@ namespace Sprocket.Reconciler.WriteBack;
 /// </summary>
 internal sealed class GitCommitWriteBack(
     IOptionsMonitor<DesiredStateOptions> desiredStateOptions,
-    IOptionsMonitor<ReconcilerPathsOptions> pathsOptions,
+    IOptionsMonitor<ReconcilerOptions> pathsOptions,
     IOptionsMonitor<GitHubOptions> gitHubOptions,
     IOptionsMonitor<WriteBackOptions> writeBackOptions,
     TimeProvider timeProvider,

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Sprocket.Reconciler.WriteBack;
 
 /// <summary>WriteBack/ events, ids 8100–8199. Repository values are scrubbed; no token ever reaches a template.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Sprocket.Reconciler.Core.Desired;
 
 namespace Sprocket.Reconciler.WriteBack;

@@ -1,6 +1,5 @@
 using System.Text;
 using LibGit2Sharp;
-using Microsoft.Extensions.Logging;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Git;
 

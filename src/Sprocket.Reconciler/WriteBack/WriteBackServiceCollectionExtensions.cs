@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.GitHub;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.WriteBack;
 
@@ -17,10 +16,7 @@ public static class WriteBackServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddWriteBack(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WriteBackOptions>()
-            .Bind(configuration.GetSection(WriteBackOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WriteBackOptions>, WriteBackOptionsValidator>());
+        services.AddValidatedOptions<WriteBackOptions, WriteBackOptionsValidator>(configuration, WriteBackOptions.SectionName);
         services.AddGitHubApi(configuration);
 
         services.TryAddSingleton(TimeProvider.System);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Sprocket.Reconciler.Core.Desired;
-using Xunit;
 
 namespace Sprocket.Reconciler.Core.Tests.Desired;
 

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Sprocket.Reconciler.Core.Desired;
-using Xunit;
 
 namespace Sprocket.Reconciler.Core.Tests.Desired;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Sprocket.Reconciler.Core.Desired;
-using Xunit;
 
 namespace Sprocket.Reconciler.Core.Tests.Desired;
 

@@ -1,5 +1,4 @@
 using Sprocket.Reconciler.Core.Desired;
-using Xunit;
 
 namespace Sprocket.Reconciler.Core.Tests.Desired;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Images;
-using Xunit;
 
 namespace Sprocket.Reconciler.Core.Tests.Desired;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Policy;
-using Xunit;
 
 namespace Sprocket.Reconciler.Core.Tests.Policy;
 

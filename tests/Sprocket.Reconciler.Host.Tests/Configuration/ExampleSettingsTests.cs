@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +26,7 @@ public sealed class ExampleSettingsTests : IDisposable
         [$"{NotificationOptions.SectionName}:{nameof(NotificationOptions.PublicUrl)}"] = NotificationOptions.PublicUrlKey,
     };
 
-    private readonly string dataDirectory = Directory.CreateTempSubdirectory("sprocket-example-settings-").FullName;
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("sprocket-example-settings-").FullName;
 
     [Fact]
     public void Every_bound_key_is_in_the_example_file()
@@ -63,7 +62,7 @@ public sealed class ExampleSettingsTests : IDisposable
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(ExampleFile, optional: false)
             // The example names a system folder; the check creates and writes the folder it is given.
-            .AddInMemoryCollection(new Dictionary<string, string?> { [DataDirectoryProbe.Key] = dataDirectory })
+            .AddInMemoryCollection(new Dictionary<string, string?> { [DataDirectoryProbe.Key] = _dataDirectory })
             .Build();
 
         Assert.Null(ConfigurationCheck.FirstProblem(configuration, needsDataDirectory: true));
@@ -89,7 +88,7 @@ public sealed class ExampleSettingsTests : IDisposable
         }
     }
 
-    public void Dispose() => Directory.Delete(dataDirectory, recursive: true);
+    public void Dispose() => Directory.Delete(_dataDirectory, recursive: true);
 
     /// <summary>A key and, for a dictionary of objects, the keys each entry may carry.</summary>
     private sealed record ExpectedKey(string Key, IReadOnlyList<string> EntryKeys)
@@ -119,8 +118,8 @@ public sealed class ExampleSettingsTests : IDisposable
     /// objects and arrays included even when empty.</summary>
     private sealed class ExampleKeys
     {
-        private readonly HashSet<string> paths = new(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<string, List<string>> children = new(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _paths = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, List<string>> _children = new(StringComparer.OrdinalIgnoreCase);
 
         public static ExampleKeys Read(string file)
         {
@@ -131,15 +130,15 @@ public sealed class ExampleSettingsTests : IDisposable
             return keys;
         }
 
-        public bool Has(string key) => paths.Contains(key);
+        public bool Has(string key) => _paths.Contains(key);
 
-        public IEnumerable<string> EntriesOf(string key) => children.GetValueOrDefault(key) ?? [];
+        public IEnumerable<string> EntriesOf(string key) => _children.GetValueOrDefault(key) ?? [];
 
         private void Walk(JsonElement element, string path)
         {
-            if (path.Length > 0) paths.Add(path);
+            if (path.Length > 0) _paths.Add(path);
             if (element.ValueKind != JsonValueKind.Object) return;
-            var names = children[path] = [];
+            var names = _children[path] = [];
             foreach (var property in element.EnumerateObject())
             {
                 var child = path.Length == 0 ? property.Name : $"{path}:{property.Name}";

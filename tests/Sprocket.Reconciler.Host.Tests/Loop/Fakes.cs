@@ -1,14 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.RegularExpressions;
 using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Core.Desired;
-using Sprocket.Reconciler.Core.Drift;
-using Sprocket.Reconciler.Core.Live;
 using Sprocket.Reconciler.Core.Policy;
 using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.Reconcile;
 using Sprocket.Reconciler.Registry;
-using System.Text.RegularExpressions;
 
 namespace Sprocket.Reconciler.Host.Tests.Loop;
 

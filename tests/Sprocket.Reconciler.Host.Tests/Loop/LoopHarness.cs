@@ -71,7 +71,7 @@ public sealed class LoopHarness : IAsyncDisposable
 
     public Microsoft.Extensions.Logging.Testing.FakeLogCollector Logs { get; }
 
-    /// <summary>A fresh world with one <c>engine: swarm</c> stack of one service, running <paramref name="tag"/>.</summary>
+    /// <summary>A daemon started on <paramref name="world"/>: it loads what SQLite holds and starts its clocks.</summary>
     public static LoopHarness Start(World world) => new(world);
 
     /// <summary>The same world (SQLite, Swarm, git, registry), a new daemon: what a restart finds.</summary>

@@ -1,5 +1,3 @@
-using Sprocket.Reconciler.IntegrationTests.Git;
-
 namespace Sprocket.Reconciler.IntegrationTests.Configuration;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Sprocket.Reconciler.IntegrationTests.Configuration;
 /// </summary>
 public sealed class BadConfigurationValueTests : IDisposable
 {
-    private readonly ScratchDirectory scratch = new();
+    private readonly ScratchDirectory _scratch = new();
 
     [Theory]
     [InlineData("Reconciler:GitHub:RequestTimeout", "abc")]
@@ -22,7 +20,7 @@ public sealed class BadConfigurationValueTests : IDisposable
     [InlineData("Reconciler:Docker:LeaderCheckInterval", "")]
     public async Task A_value_that_is_not_a_duration_is_refused_with_one_line(string key, string value)
     {
-        var line = ConfigurationRun.AssertRefused(await ConfigurationRun.DaemonAsync(scratch.Root, $"{key}={value}"), key);
+        var line = ConfigurationRun.AssertRefused(await ConfigurationRun.DaemonAsync(_scratch.Root, $"{key}={value}"), key);
         Assert.Contains("00:00:30", line, StringComparison.Ordinal); // the form to use instead
     }
 
@@ -30,28 +28,28 @@ public sealed class BadConfigurationValueTests : IDisposable
     public async Task A_DataDirectory_that_cannot_be_written_is_refused_with_one_line()
     {
         var line = ConfigurationRun.AssertRefused(
-            await ConfigurationRun.DaemonAsync(scratch.Root, $"Reconciler:DataDirectory={UnwritableDirectory()}"), "Reconciler:DataDirectory");
+            await ConfigurationRun.DaemonAsync(_scratch.Root, $"Reconciler:DataDirectory={UnwritableDirectory()}"), "Reconciler:DataDirectory");
         Assert.Contains("not a writable folder", line, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_DataDirectory_under_a_regular_file_is_refused_with_one_line()
     {
-        var file = scratch.Combine("a-file");
+        var file = _scratch.Combine("a-file");
         File.WriteAllText(file, "not a folder");
         var line = ConfigurationRun.AssertRefused(
-            await ConfigurationRun.DaemonAsync(scratch.Root, $"Reconciler:DataDirectory={Path.Combine(file, "data")}"), "Reconciler:DataDirectory");
+            await ConfigurationRun.DaemonAsync(_scratch.Root, $"Reconciler:DataDirectory={Path.Combine(file, "data")}"), "Reconciler:DataDirectory");
         Assert.Contains($"'{file}' is a file", line, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Diff_with_a_file_but_no_repository_is_refused_with_one_line()
     {
-        var desired = scratch.Combine("desired-state.yaml");
+        var desired = _scratch.Combine("desired-state.yaml");
         File.WriteAllText(desired, "version: 1\nstacks:\n  - name: web\n    engine: swarm\n    imageTag: git-aaaaaaa\n" +
             "    services:\n      - repository: registry.invalid/web\n        match: 'web*'\n");
 
-        var result = await ConfigurationRun.RunAsync(scratch.Root, ["diff", "--file", desired, $"--Reconciler:DataDirectory={scratch.Combine("data")}"]);
+        var result = await ConfigurationRun.RunAsync(_scratch.Root, ["diff", "--file", desired, $"--Reconciler:DataDirectory={_scratch.Combine("data")}"]);
 
         ConfigurationRun.AssertRefused(result, "Reconciler:DesiredState:Repository");
     }
@@ -63,11 +61,11 @@ public sealed class BadConfigurationValueTests : IDisposable
     private string UnwritableDirectory()
     {
         if (System.Environment.UserName == "root") return "/sys/kernel";
-        var directory = scratch.Combine("read-only");
+        var directory = _scratch.Combine("read-only");
         Directory.CreateDirectory(directory);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         return directory;
     }
 
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 }

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Reflection;
-using Sprocket.Reconciler.IntegrationTests.Git;
 
 namespace Sprocket.Reconciler.IntegrationTests.Configuration;
 
@@ -11,7 +10,7 @@ namespace Sprocket.Reconciler.IntegrationTests.Configuration;
 /// </summary>
 public sealed class OptionKeySweepTests : IDisposable
 {
-    private readonly ScratchDirectory scratch = new();
+    private readonly ScratchDirectory _scratch = new();
 
     public static TheoryData<string, string> GarbageValues()
     {
@@ -38,7 +37,7 @@ public sealed class OptionKeySweepTests : IDisposable
     [Theory]
     [MemberData(nameof(GarbageValues))]
     public async Task A_garbage_value_for_any_typed_key_is_refused_with_one_line_naming_it(string key, string value) =>
-        ConfigurationRun.AssertRefused(await ConfigurationRun.DaemonAsync(scratch.Root, $"{key}={value}"), key);
+        ConfigurationRun.AssertRefused(await ConfigurationRun.DaemonAsync(_scratch.Root, $"{key}={value}"), key);
 
     /// <summary>A value no reading of the type accepts. For durations a bare number: .NET alone would take it as days.</summary>
     private static string Garbage(Type type)
@@ -71,5 +70,5 @@ public sealed class OptionKeySweepTests : IDisposable
         (type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)
             ?? type.GetField("Section", BindingFlags.Public | BindingFlags.Static))?.GetRawConstantValue() as string;
 
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 }

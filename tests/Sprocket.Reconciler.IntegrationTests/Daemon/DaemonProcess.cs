@@ -219,7 +219,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the daemon again after <see cref="StopAsync"/> with the same arguments, DataDirectory and desired-state
+    /// Starts the daemon again after <see cref="StopAsync(TimeSpan?)"/> with the same arguments, DataDirectory and desired-state
     /// repository (on a new port), and waits until <c>/healthz</c> answers.
     /// </summary>
     public async Task RestartAsync()

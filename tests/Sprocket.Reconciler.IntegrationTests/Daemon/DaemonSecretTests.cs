@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Sprocket.Reconciler.IntegrationTests.Git;
 using Sprocket.Reconciler.IntegrationTests.TestEnv;
 
@@ -11,11 +9,11 @@ namespace Sprocket.Reconciler.IntegrationTests.Daemon;
 /// password), must show in none of the daemon's outputs — its log lines, <c>/metrics</c> (the
 /// <c>repository</c> labels of the revision gauge and of the fetch-failure counter), the JSON API, <c>/readyz</c>,
 /// the status page — nor in the start-up error of <c>run</c> or the message of <c>diff</c>. The pure matrix over
-/// every printable character is <see cref="SecretMatrixTests"/>.
+/// every printable character is <c>SecretMatrixTests</c> (fast lane, Host.Tests).
 /// </summary>
 public sealed class DaemonSecretTests : IDisposable
 {
-    private readonly ScratchDirectory scratch = new();
+    private readonly ScratchDirectory _scratch = new();
 
     public static TheoryData<char> Hostile => new() { ' ', '/', '#', '@', ':', '?', '\\' };
 
@@ -78,7 +76,7 @@ public sealed class DaemonSecretTests : IDisposable
     public async Task A_password_in_a_refused_url_shows_in_neither_the_start_up_error_nor_diff(char c)
     {
         var password = SecretCharacters.Password(c);
-        string[] data = [$"--Reconciler:DataDirectory={scratch.Combine("data")}"];
+        string[] data = [$"--Reconciler:DataDirectory={_scratch.Combine("data")}"];
 
         var refused = await ReconcilerCommand.RunAsync(
             ["run", $"--Reconciler:DesiredState:Repository=ftp://operator:{password}@git.example.org/desired.git", .. data]);
@@ -102,6 +100,5 @@ public sealed class DaemonSecretTests : IDisposable
                 Assert.False(text.Contains(secret, StringComparison.Ordinal), $"'{secret}' shown in:\n{text}");
     }
 
-
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 }

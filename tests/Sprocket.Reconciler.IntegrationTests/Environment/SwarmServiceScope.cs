@@ -12,7 +12,7 @@ namespace Sprocket.Reconciler.IntegrationTests.TestEnv;
 /// </example>
 public sealed class SwarmServiceScope : IAsyncDisposable
 {
-    private readonly HashSet<string> created = [];
+    private readonly HashSet<string> _created = [];
 
     private SwarmServiceScope(DockerCli docker, string prefix)
     {
@@ -39,14 +39,14 @@ public sealed class SwarmServiceScope : IAsyncDisposable
         string name, string image, IEnumerable<string>? extraArguments = null, CancellationToken cancellationToken = default)
     {
         var fullName = NameFor(name);
-        created.Add(fullName);
+        _created.Add(fullName);
         await Docker.CreateServiceAsync(fullName, image, extraArguments, cancellationToken);
         return fullName;
     }
 
     public async ValueTask DisposeAsync()
     {
-        var names = new HashSet<string>(created);
+        var names = new HashSet<string>(_created);
         names.UnionWith(await Docker.ListServiceNamesAsync(Prefix));
         var failures = new List<Exception>();
         foreach (var name in names)

@@ -13,11 +13,11 @@ public static class TestEnvironment
         "Start the test environment and export its variables: tests/env/swarm.sh up && " +
         "eval \"$(tests/env/swarm.sh env)\" — or run everything through tests/run.sh.";
 
-    private static readonly Lazy<TestEnvironmentSettings> current =
+    private static readonly Lazy<TestEnvironmentSettings> LoadedOnce =
         new(() => Load(System.Environment.GetEnvironmentVariable));
 
     /// <summary>The settings of this process; throws with <see cref="SetupHint"/> when unset.</summary>
-    public static TestEnvironmentSettings Current => current.Value;
+    public static TestEnvironmentSettings Current => LoadedOnce.Value;
 
     public static TestEnvironmentSettings Load(Func<string, string?> readVariable)
     {

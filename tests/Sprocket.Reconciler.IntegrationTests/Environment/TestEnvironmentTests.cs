@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace Sprocket.Reconciler.IntegrationTests.TestEnv;
 
 public sealed class TestEnvironmentTests

@@ -1,5 +1,4 @@
 using Sprocket.Reconciler.Git;
-using Xunit;
 
 namespace Sprocket.Reconciler.IntegrationTests.Git;
 

@@ -1,4 +1,3 @@
-using Xunit;
 using System.Text;
 using LibGit2Sharp;
 using Sprocket.Reconciler.Git;
@@ -11,14 +10,14 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     private const string FirstState = "version: 1\nstacks: []\n";
     private const string SecondState = "version: 1\nstacks: []\n# second\n";
 
-    private readonly ScratchDirectory scratch = new();
+    private readonly ScratchDirectory _scratch = new();
 
-    private string DataDirectory => scratch.Combine("data");
+    private string DataDirectory => _scratch.Combine("data");
 
     [Fact]
     public async Task Fetch_FromLocalWorkingRepository_ReturnsFileAndFullRevisionIntoABareClone()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         var revision = await work.CommitFileAsync("desired-state.yaml", FirstState);
         using var sut = SourceUnderTest.Create(work.Directory, DataDirectory);
 
@@ -40,9 +39,9 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [Fact]
     public async Task Fetch_FromBareRepositoryByPath_ReadsFileInSubfolder()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         var revision = await work.CommitFileAsync("env/prod/desired.yaml", FirstState);
-        var bare = await work.CloneBareAsync(scratch.Combine("remote.git"));
+        var bare = await work.CloneBareAsync(_scratch.Combine("remote.git"));
         using var sut = SourceUnderTest.Create(bare, DataDirectory, path: "env/prod/desired.yaml");
 
         var fetched = FetchAssert.Fetched(await sut.FetchAsync());
@@ -55,9 +54,9 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [Fact]
     public async Task Fetch_FromFileUrl_ReturnsFileAndRevision()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         var revision = await work.CommitFileAsync("desired-state.yaml", FirstState);
-        var bare = await work.CloneBareAsync(scratch.Combine("remote.git"));
+        var bare = await work.CloneBareAsync(_scratch.Combine("remote.git"));
         var url = new Uri(bare).AbsoluteUri;
         Assert.StartsWith("file:///", url);
         using var sut = SourceUnderTest.Create(url, DataDirectory);
@@ -72,7 +71,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [Fact]
     public async Task Fetch_AfterANewCommit_ReturnsTheNewRevisionFromTheSameClone()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         var first = await work.CommitFileAsync("desired-state.yaml", FirstState);
         using var sut = SourceUnderTest.Create(work.Directory, DataDirectory);
         Assert.Equal(first, FetchAssert.Fetched(await sut.FetchAsync()).Revision);
@@ -90,7 +89,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [Fact]
     public async Task Fetch_WhenTheBranchOptionChanges_ReadsTheOtherBranchAndBack()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         var mainRevision = await work.CommitFileAsync("desired-state.yaml", FirstState);
         await work.RunAsync("checkout", "--quiet", "-b", "release");
         var releaseRevision = await work.CommitFileAsync("desired-state.yaml", SecondState);
@@ -110,7 +109,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [Fact]
     public async Task Fetch_WhenTheFileIsMissing_FailsTypedAndCountsIt()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         var revision = await work.CommitFileAsync("other.yaml", FirstState);
         using var sut = SourceUnderTest.Create(work.Directory, DataDirectory);
 
@@ -125,7 +124,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [Fact]
     public async Task Fetch_WhenThePathIsAFolder_FailsAsFileMissing()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         await work.CommitFileAsync("desired-state.yaml/inner.yaml", FirstState);
         using var sut = SourceUnderTest.Create(work.Directory, DataDirectory);
 
@@ -136,7 +135,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [Fact]
     public async Task Fetch_WhenTheBranchIsMissing_FailsTypedWithoutCloning()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         await work.CommitFileAsync("desired-state.yaml", FirstState);
         using var sut = SourceUnderTest.Create(work.Directory, DataDirectory, branch: "does-not-exist");
 
@@ -150,13 +149,13 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [Fact]
     public async Task Fetch_WhenTheRemoteDisappears_FailsUnreachableAndThePreviousCloneKeepsWorking()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         var first = await work.CommitFileAsync("desired-state.yaml", FirstState);
         using var sut = SourceUnderTest.Create(work.Directory, DataDirectory);
         FetchAssert.Fetched(await sut.FetchAsync());
         var clone = Assert.Single(sut.CloneDirectories());
 
-        var parked = scratch.Combine("parked");
+        var parked = _scratch.Combine("parked");
         Directory.Move(work.Directory, parked);
         var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Unreachable);
 
@@ -177,7 +176,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [Fact]
     public async Task Fetch_FromAPathThatNeverExisted_FailsUnreachableAndLeavesNothingBehind()
     {
-        var missing = scratch.Combine("no-such-repository");
+        var missing = _scratch.Combine("no-such-repository");
         using var sut = SourceUnderTest.Create(missing, DataDirectory);
 
         var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Unreachable);
@@ -195,7 +194,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [InlineData(Corruption.ObjectsFolderIsAFile)]
     public async Task Fetch_WhenTheCloneIsCorrupt_ReclonesAndSucceeds(Corruption corruption)
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         var revision = await work.CommitFileAsync("desired-state.yaml", FirstState);
         using var sut = SourceUnderTest.Create(work.Directory, DataDirectory);
         FetchAssert.Fetched(await sut.FetchAsync());
@@ -215,7 +214,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [Fact]
     public async Task Fetch_CalledConcurrently_SerializesAndAllSucceedWithOneClone()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         var revision = await work.CommitFileAsync("desired-state.yaml", FirstState);
         using var sut = SourceUnderTest.Create(work.Directory, DataDirectory);
 
@@ -229,7 +228,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     [Fact]
     public async Task Fetch_WithACancelledToken_Throws()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         await work.CommitFileAsync("desired-state.yaml", FirstState);
         using var sut = SourceUnderTest.Create(work.Directory, DataDirectory);
 
@@ -269,5 +268,5 @@ public sealed class GitDesiredStateSourceTests : IDisposable
         Assert.Equal(reason, measurement.Tags["reason"]);
     }
 
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 }

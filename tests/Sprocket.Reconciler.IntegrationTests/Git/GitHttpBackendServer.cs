@@ -21,24 +21,24 @@ internal sealed class GitHttpBackendServer : IAsyncDisposable
 {
     public const string UserName = "x-access-token";
 
-    private readonly WebApplication app;
-    private readonly string projectRoot;
-    private readonly string token;
-    private int rejectedRequests;
-    private int servedRequests;
+    private readonly WebApplication _app;
+    private readonly string _projectRoot;
+    private readonly string _token;
+    private int _rejectedRequests;
+    private int _servedRequests;
 
     private GitHttpBackendServer(WebApplication app, string projectRoot, string token)
     {
-        this.app = app;
-        this.projectRoot = projectRoot;
-        this.token = token;
+        _app = app;
+        _projectRoot = projectRoot;
+        _token = token;
     }
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public int RejectedRequests => Volatile.Read(ref rejectedRequests);
+    public int RejectedRequests => Volatile.Read(ref _rejectedRequests);
 
-    public int ServedRequests => Volatile.Read(ref servedRequests);
+    public int ServedRequests => Volatile.Read(ref _servedRequests);
 
     /// <summary>Serves every repository under <paramref name="projectRoot"/> at <c>/&lt;name&gt;</c>.</summary>
     public static async Task<GitHttpBackendServer> StartAsync(string projectRoot, string token)
@@ -59,13 +59,13 @@ internal sealed class GitHttpBackendServer : IAsyncDisposable
     {
         if (!CarriesTheToken(context.Request))
         {
-            Interlocked.Increment(ref rejectedRequests);
+            Interlocked.Increment(ref _rejectedRequests);
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"sprocket-test\"";
             return;
         }
 
-        Interlocked.Increment(ref servedRequests);
+        Interlocked.Increment(ref _servedRequests);
         await RunHttpBackendAsync(context);
     }
 
@@ -77,7 +77,7 @@ internal sealed class GitHttpBackendServer : IAsyncDisposable
             return false;
         try
         {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter)) == $"{UserName}:{token}";
+            return Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter)) == $"{UserName}:{_token}";
         }
         catch (FormatException)
         {
@@ -97,7 +97,7 @@ internal sealed class GitHttpBackendServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["GIT_PROJECT_ROOT"] = projectRoot;
+        start.Environment["GIT_PROJECT_ROOT"] = _projectRoot;
         start.Environment["GIT_HTTP_EXPORT_ALL"] = "1";
         start.Environment["GATEWAY_INTERFACE"] = "CGI/1.1";
         start.Environment["SERVER_PROTOCOL"] = request.Protocol;
@@ -164,7 +164,7 @@ internal sealed class GitHttpBackendServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using Sprocket.Reconciler.Git;
-using Xunit;
 
 namespace Sprocket.Reconciler.IntegrationTests.Git;
 
@@ -11,43 +10,43 @@ namespace Sprocket.Reconciler.IntegrationTests.Git;
 /// </summary>
 public sealed class GitHttpTokenAuthTests : IAsyncLifetime
 {
-    private readonly string token = "ghs_" + Guid.NewGuid().ToString("N");
-    private readonly ScratchDirectory scratch = new();
-    private WorkRepository work = null!;
-    private GitHttpBackendServer server = null!;
-    private string bare = null!;
-    private string firstRevision = null!;
+    private readonly string _token = "ghs_" + Guid.NewGuid().ToString("N");
+    private readonly ScratchDirectory _scratch = new();
+    private WorkRepository _work = null!;
+    private GitHttpBackendServer _server = null!;
+    private string _bare = null!;
+    private string _firstRevision = null!;
 
-    private string DataDirectory => scratch.Combine("data");
+    private string DataDirectory => _scratch.Combine("data");
 
-    private string RepositoryUrl => new Uri(server.BaseAddress, "desired.git").AbsoluteUri;
+    private string RepositoryUrl => new Uri(_server.BaseAddress, "desired.git").AbsoluteUri;
 
     public async Task InitializeAsync()
     {
-        work = await WorkRepository.InitAsync(scratch.Combine("work"));
-        firstRevision = await work.CommitFileAsync("desired-state.yaml", "version: 1\nstacks: []\n");
-        Directory.CreateDirectory(scratch.Combine("served"));
-        bare = await work.CloneBareAsync(scratch.Combine("served", "desired.git"));
-        server = await GitHttpBackendServer.StartAsync(scratch.Combine("served"), token);
+        _work = await WorkRepository.InitAsync(_scratch.Combine("work"));
+        _firstRevision = await _work.CommitFileAsync("desired-state.yaml", "version: 1\nstacks: []\n");
+        Directory.CreateDirectory(_scratch.Combine("served"));
+        _bare = await _work.CloneBareAsync(_scratch.Combine("served", "desired.git"));
+        _server = await GitHttpBackendServer.StartAsync(_scratch.Combine("served"), _token);
     }
 
     [Fact]
     public async Task Fetch_WithTheToken_ClonesThenFetchesNewCommitsOverHttp()
     {
-        using var sut = SourceUnderTest.Create(RepositoryUrl, DataDirectory, token: token);
+        using var sut = SourceUnderTest.Create(RepositoryUrl, DataDirectory, token: _token);
 
         var first = FetchAssert.Fetched(await sut.FetchAsync());
-        var secondRevision = await work.CommitFileAsync("desired-state.yaml", "version: 1\nstacks: []\n# two\n");
-        await work.RunAsync("push", "--quiet", bare, "main");
+        var secondRevision = await _work.CommitFileAsync("desired-state.yaml", "version: 1\nstacks: []\n# two\n");
+        await _work.RunAsync("push", "--quiet", _bare, "main");
         var second = FetchAssert.Fetched(await sut.FetchAsync());
 
-        Assert.Equal(firstRevision, first.Revision);
+        Assert.Equal(_firstRevision, first.Revision);
         Assert.Equal(secondRevision, second.Revision);
         Assert.Equal("version: 1\nstacks: []\n# two\n", Encoding.UTF8.GetString(second.Content.Span));
         Assert.Equal(RepositoryUrl, second.Repository);
-        Assert.True(server.ServedRequests > 0, "the backend served nothing");
-        Assert.True(server.RejectedRequests > 0, "libgit2 never met the Basic challenge, so the token path was not exercised");
-        AssertNeverShown(sut, token);
+        Assert.True(_server.ServedRequests > 0, "the backend served nothing");
+        Assert.True(_server.RejectedRequests > 0, "libgit2 never met the Basic challenge, so the token path was not exercised");
+        AssertNeverShown(sut, _token);
     }
 
     [Fact]
@@ -58,8 +57,8 @@ public sealed class GitHttpTokenAuthTests : IAsyncLifetime
         var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Authentication);
 
         Assert.Contains("no Reconciler:GitHub:Token is configured", failed.Message);
-        Assert.Equal(0, server.ServedRequests);
-        Assert.True(server.RejectedRequests > 0);
+        Assert.Equal(0, _server.ServedRequests);
+        Assert.True(_server.RejectedRequests > 0);
         Assert.Empty(sut.CloneDirectories());
         var measurement = Assert.Single(sut.Failures.GetMeasurementSnapshot());
         Assert.Equal(("auth", RepositoryUrl), (measurement.Tags["reason"], measurement.Tags["repository"]));
@@ -74,9 +73,9 @@ public sealed class GitHttpTokenAuthTests : IAsyncLifetime
         var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Authentication);
 
         Assert.Contains("refused Reconciler:GitHub:Token", failed.Message);
-        Assert.Equal(0, server.ServedRequests);
+        Assert.Equal(0, _server.ServedRequests);
         // One anonymous request meets the challenge, one carries the token; libgit2 would replay it 15 more times.
-        Assert.True(server.RejectedRequests <= 2, $"refused credentials were replayed: {server.RejectedRequests} requests");
+        Assert.True(_server.RejectedRequests <= 2, $"refused credentials were replayed: {_server.RejectedRequests} requests");
         Assert.DoesNotContain(wrong, failed.Message);
         AssertNeverShown(sut, wrong);
     }
@@ -84,35 +83,35 @@ public sealed class GitHttpTokenAuthTests : IAsyncLifetime
     [Fact]
     public async Task Fetch_AfterTheTokenIsRevoked_FailsAuthenticationAndKeepsTheClone()
     {
-        using var sut = SourceUnderTest.Create(RepositoryUrl, DataDirectory, token: token);
+        using var sut = SourceUnderTest.Create(RepositoryUrl, DataDirectory, token: _token);
         FetchAssert.Fetched(await sut.FetchAsync());
         var clone = Assert.Single(sut.CloneDirectories());
 
         var revoked = "ghs_" + Guid.NewGuid().ToString("N");
         sut.Reconfigure("Reconciler:GitHub:Token", revoked);
         var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Authentication);
-        sut.Reconfigure("Reconciler:GitHub:Token", token);
+        sut.Reconfigure("Reconciler:GitHub:Token", _token);
         var recovered = FetchAssert.Fetched(await sut.FetchAsync());
 
         Assert.Contains(RepositoryUrl, failed.Message);
-        Assert.Equal(firstRevision, recovered.Revision);
+        Assert.Equal(_firstRevision, recovered.Revision);
         Assert.Equal(clone, Assert.Single(sut.CloneDirectories()));
         Assert.DoesNotContain(sut.Logs.GetSnapshot(), log => log.Id.Id == 2104);
-        AssertNeverShown(sut, token);
+        AssertNeverShown(sut, _token);
         AssertNeverShown(sut, revoked);
     }
 
     [Fact]
     public async Task Fetch_WithCredentialsWrittenIntoTheUrl_UsesThemButShowsAndStoresTheUrlWithout()
     {
-        var withUserInfo = RepositoryUrl.Replace("http://", $"http://{GitHttpBackendServer.UserName}:{token}@", StringComparison.Ordinal);
+        var withUserInfo = RepositoryUrl.Replace("http://", $"http://{GitHttpBackendServer.UserName}:{_token}@", StringComparison.Ordinal);
         using var sut = SourceUnderTest.Create(withUserInfo, DataDirectory);
 
         var fetched = FetchAssert.Fetched(await sut.FetchAsync());
 
-        Assert.Equal(firstRevision, fetched.Revision);
+        Assert.Equal(_firstRevision, fetched.Revision);
         Assert.Equal(RepositoryUrl, fetched.Repository);
-        AssertNeverShown(sut, token);
+        AssertNeverShown(sut, _token);
     }
 
     [Fact]
@@ -127,7 +126,6 @@ public sealed class GitHttpTokenAuthTests : IAsyncLifetime
         Assert.Contains($"http://127.0.0.1:{port}/desired.git", failed.Message);
         AssertNeverShown(sut, secret);
     }
-
 
     private void AssertNeverShown(SourceUnderTest sut, string secret)
     {
@@ -156,7 +154,7 @@ public sealed class GitHttpTokenAuthTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await server.DisposeAsync();
-        scratch.Dispose();
+        await _server.DisposeAsync();
+        _scratch.Dispose();
     }
 }

@@ -10,10 +10,10 @@ public sealed class HugeBlobRepository : IAsyncLifetime
     public const string Path = "desired-state.yaml";
     public const long Size = 300L * 1024 * 1024;
 
-    private readonly ScratchDirectory scratch = new();
+    private readonly ScratchDirectory _scratch = new();
 
-    public static string GoodState { get; } = Daemon.DesiredStateYaml.Render(
-        new Daemon.DesiredStack("web", "git-aaa1111", new Daemon.DesiredService("127.0.0.1:5555/sprocketbot/web", "prod-web*")));
+    public static string GoodState { get; } = DesiredStateYaml.Render(
+        new DesiredStack("web", "git-aaa1111", new DesiredService("127.0.0.1:5555/sprocketbot/web", "prod-web*")));
 
     public string Directory { get; private set; } = "";
 
@@ -25,7 +25,7 @@ public sealed class HugeBlobRepository : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         Directory = work.Directory;
         GoodRevision = await work.CommitFileAsync(Path, GoodState);
         HugeRevision = await work.CommitRepeatedByteFileAsync(Path, (byte)'a', Size);
@@ -45,7 +45,7 @@ public sealed class HugeBlobRepository : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        scratch.Dispose();
+        _scratch.Dispose();
         return Task.CompletedTask;
     }
 }

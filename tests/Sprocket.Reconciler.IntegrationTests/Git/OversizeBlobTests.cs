@@ -15,13 +15,13 @@ public sealed class OversizeBlobTests(HugeBlobRepository huge) : IClassFixture<H
 {
     private const string Path = HugeBlobRepository.Path;
 
-    private readonly ScratchDirectory scratch = new();
+    private readonly ScratchDirectory _scratch = new();
 
     [Fact]
     public async Task A_300_MB_file_is_refused_from_its_header_without_being_read()
     {
-        var remote = await huge.CloneAtAsync(scratch.Combine("remote.git"), huge.HugeRevision);
-        using var sut = SourceUnderTest.Create(remote, scratch.Combine("data"));
+        var remote = await huge.CloneAtAsync(_scratch.Combine("remote.git"), huge.HugeRevision);
+        using var sut = SourceUnderTest.Create(remote, _scratch.Combine("data"));
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var result = await sut.FetchAsync();
@@ -38,8 +38,8 @@ public sealed class OversizeBlobTests(HugeBlobRepository huge) : IClassFixture<H
     [Fact]
     public async Task A_300_MB_file_is_rejected_naming_file_size_and_limit_and_the_last_good_state_stays()
     {
-        var remote = await huge.CloneAtAsync(scratch.Combine("remote.git"), huge.GoodRevision);
-        using var sut = TrackerUnderTest.Create(remote, scratch.Combine("data"));
+        var remote = await huge.CloneAtAsync(_scratch.Combine("remote.git"), huge.GoodRevision);
+        using var sut = TrackerUnderTest.Create(remote, _scratch.Combine("data"));
         await sut.PollAsync();
         Assert.Equal(huge.GoodRevision, sut.Store.Current.Desired?.Revision);
         await HugeBlobRepository.MoveMainAsync(remote, huge.HugeRevision);
@@ -64,9 +64,9 @@ public sealed class OversizeBlobTests(HugeBlobRepository huge) : IClassFixture<H
     [Fact]
     public async Task A_file_at_the_limit_is_read_and_one_byte_more_is_not()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         await work.CommitRepeatedByteFileAsync(Path, (byte)'#', DesiredStateParser.MaxFileBytes);
-        using var sut = SourceUnderTest.Create(work.Directory, scratch.Combine("data"));
+        using var sut = SourceUnderTest.Create(work.Directory, _scratch.Combine("data"));
 
         var atLimit = FetchAssert.Fetched(await sut.FetchAsync());
         Assert.Equal(DesiredStateParser.MaxFileBytes, atLimit.Content.Length);
@@ -77,5 +77,5 @@ public sealed class OversizeBlobTests(HugeBlobRepository huge) : IClassFixture<H
         Assert.Equal(DesiredStateParser.MaxFileBytes + 1L, overLimit.Size);
     }
 
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 }

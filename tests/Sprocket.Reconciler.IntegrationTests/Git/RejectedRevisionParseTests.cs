@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Sprocket.Reconciler.IntegrationTests.Daemon;
 using Sprocket.Reconciler.Reconcile;
 
 namespace Sprocket.Reconciler.IntegrationTests.Git;
@@ -15,14 +14,14 @@ public sealed class RejectedRevisionParseTests : IDisposable
         new DesiredStack("web", "git-aaa1111", new DesiredService("127.0.0.1:5555/sprocketbot/web", "prod-web*")));
     private const string BadState = "version: 1\nstacks: 42\n";
 
-    private readonly ScratchDirectory scratch = new();
+    private readonly ScratchDirectory _scratch = new();
 
     [Fact]
     public async Task A_rejected_revision_is_parsed_once_however_often_it_is_polled_and_reported_every_time()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         var good = await work.CommitFileAsync(Path, GoodState);
-        using var sut = TrackerUnderTest.Create(work.Directory, scratch.Combine("data"));
+        using var sut = TrackerUnderTest.Create(work.Directory, _scratch.Combine("data"));
         await sut.PollAsync();
         Assert.Equal(good, sut.Store.Current.Desired?.Revision);
 
@@ -50,9 +49,9 @@ public sealed class RejectedRevisionParseTests : IDisposable
     [Fact]
     public async Task A_blob_seen_before_keeps_its_verdict_across_commits_reverts_and_reapplies()
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("work"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
         await work.CommitFileAsync(Path, GoodState);
-        using var sut = TrackerUnderTest.Create(work.Directory, scratch.Combine("data"));
+        using var sut = TrackerUnderTest.Create(work.Directory, _scratch.Combine("data"));
         await sut.PollAsync();
 
         var bad = await work.CommitFileAsync(Path, BadState, "break it");
@@ -80,5 +79,5 @@ public sealed class RejectedRevisionParseTests : IDisposable
         Assert.Equal(2, sut.Rejections.GetMeasurementSnapshot().EvaluateAsCounter());
     }
 
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Sprocket.Reconciler.Git;
 
 namespace Sprocket.Reconciler.IntegrationTests.Git;
@@ -12,7 +10,7 @@ namespace Sprocket.Reconciler.IntegrationTests.Git;
 /// </summary>
 public sealed class SecretMatrixFetchTests : IDisposable
 {
-    private readonly ScratchDirectory scratch = new();
+    private readonly ScratchDirectory _scratch = new();
 
     public static TheoryData<int, bool> Characters => SecretCharacters.All();
 
@@ -23,7 +21,7 @@ public sealed class SecretMatrixFetchTests : IDisposable
         var port = Registry.DistributionRegistry.FreeLoopbackPort();
         var (url, secrets) = SecretCharacters.Case(code, inUser, $"127.0.0.1:{port}/desired.git");
         var clean = $"https://127.0.0.1:{port}/desired.git";
-        using var sut = SourceUnderTest.Create(url, scratch.Combine("data"));
+        using var sut = SourceUnderTest.Create(url, _scratch.Combine("data"));
 
         var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Unreachable);
 
@@ -43,6 +41,5 @@ public sealed class SecretMatrixFetchTests : IDisposable
                 Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
     }
 
-
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 }

@@ -13,12 +13,12 @@ namespace Sprocket.Reconciler.IntegrationTests.Git;
 /// </summary>
 internal sealed class SourceUnderTest : IDisposable
 {
-    private readonly ServiceProvider services;
+    private readonly ServiceProvider _services;
 
     private SourceUnderTest(IConfigurationRoot configuration, ServiceProvider services, string dataDirectory)
     {
         Configuration = configuration;
-        this.services = services;
+        _services = services;
         DataDirectory = dataDirectory;
         Source = services.GetRequiredService<IDesiredStateSource>();
         Logs = services.GetFakeLogCollector();
@@ -74,6 +74,6 @@ internal sealed class SourceUnderTest : IDisposable
     public void Dispose()
     {
         Failures.Dispose();
-        services.Dispose();
+        _services.Dispose();
     }
 }

@@ -19,11 +19,11 @@ internal sealed class TrackerUnderTest : IDisposable
     /// <summary>DesiredStateTracker's "Validating desired-state file" event: one per parse actually run.</summary>
     public const int ParsingEventId = 1004;
 
-    private readonly ServiceProvider services;
+    private readonly ServiceProvider _services;
 
     private TrackerUnderTest(ServiceProvider services, FakeTimeProvider time)
     {
-        this.services = services;
+        _services = services;
         Time = time;
         Tracker = services.GetRequiredService<DesiredStateTracker>();
         Store = services.GetRequiredService<StatusStore>();
@@ -74,7 +74,7 @@ internal sealed class TrackerUnderTest : IDisposable
     public void Dispose()
     {
         Rejections.Dispose();
-        services.Dispose();
+        _services.Dispose();
     }
 
     private sealed class Leader : ILeadership

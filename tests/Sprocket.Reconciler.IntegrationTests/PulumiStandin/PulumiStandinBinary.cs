@@ -10,10 +10,10 @@ namespace Sprocket.Reconciler.IntegrationTests.PulumiStandin;
 /// </summary>
 public static class PulumiStandinBinary
 {
-    private static readonly Lazy<Task<string>> directory = new(BuildAsync);
+    private static readonly Lazy<Task<string>> BuiltOnce = new(BuildAsync);
 
     /// <summary>The folder holding the `pulumi` apphost: put it first on PATH and run `pulumi` by name.</summary>
-    public static Task<string> DirectoryAsync() => directory.Value;
+    public static Task<string> DirectoryAsync() => BuiltOnce.Value;
 
     public static async Task<string> PathAsync() => Path.Combine(await DirectoryAsync(), "pulumi");
 

@@ -11,7 +11,7 @@ internal static class GitHubPush
     public static async Task SendAsync(DaemonProcess daemon, string secret, string after)
     {
         // The repository the pull-request stories serve under GitHub's path shape (and any name does for a local path).
-        var body = $$"""{"repository":{"full_name":"{{WriteBack.FakeGitHub.Owner}}/{{WriteBack.FakeGitHub.Repo}}"},"ref":"refs/heads/main","deleted":false,"after":"{{after}}"}""";
+        var body = $$"""{"repository":{"full_name":"{{FakeGitHub.Owner}}/{{FakeGitHub.Repo}}"},"ref":"refs/heads/main","deleted":false,"after":"{{after}}"}""";
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/webhooks/github") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-GitHub-Event", "push");
         request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());

@@ -1,7 +1,6 @@
 using System.Text;
 using Sprocket.Reconciler.IntegrationTests.Git;
 using Sprocket.Reconciler.IntegrationTests.Reconcile;
-using Sprocket.Reconciler.IntegrationTests.WriteBack;
 using static Sprocket.Reconciler.IntegrationTests.TestEnv.SeededImages;
 
 namespace Sprocket.Reconciler.IntegrationTests.Realign;

@@ -20,7 +20,7 @@ internal sealed class RealignStory : IAsyncDisposable
     /// <summary>The webhook secret of stories that poll git rarely, so only a webhook makes a commit seen.</summary>
     public const string WebhookSecret = "realign-webhook-secret";
 
-    /// <summary>Long enough that the daemon never polls git during a story: commits are seen through <see cref="PushWebhookAsync"/>.</summary>
+    /// <summary>Long enough that the daemon never polls git during a story: commits are seen through <see cref="GitHubPush.SendAsync"/>.</summary>
     public static readonly TimeSpan NoPolling = TimeSpan.FromMinutes(30);
 
     private RealignStory(ReconcileScenario scenario, string bbbRevision)

@@ -1,4 +1,3 @@
-using Sprocket.Reconciler.IntegrationTests.TestEnv;
 using static Sprocket.Reconciler.IntegrationTests.TestEnv.SeededImages;
 
 namespace Sprocket.Reconciler.IntegrationTests.Reconcile;

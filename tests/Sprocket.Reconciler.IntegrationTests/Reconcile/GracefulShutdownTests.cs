@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Sprocket.Reconciler.IntegrationTests.TestEnv;
 using static Sprocket.Reconciler.IntegrationTests.TestEnv.SeededImages;
 
 namespace Sprocket.Reconciler.IntegrationTests.Reconcile;

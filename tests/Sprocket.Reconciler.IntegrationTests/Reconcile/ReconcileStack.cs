@@ -1,5 +1,4 @@
 using System.Text;
-using Sprocket.Reconciler.IntegrationTests.Daemon;
 
 namespace Sprocket.Reconciler.IntegrationTests.Reconcile;
 

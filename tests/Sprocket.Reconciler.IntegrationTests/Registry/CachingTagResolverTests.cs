@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Registry;
-using Xunit;
 
 namespace Sprocket.Reconciler.IntegrationTests.Registry;
 

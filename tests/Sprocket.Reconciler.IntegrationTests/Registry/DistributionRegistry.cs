@@ -1,10 +1,8 @@
-using Sprocket.Reconciler.IntegrationTests.TestEnv;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
-using CliWrap;
 using CliWrap.Buffered;
 
 namespace Sprocket.Reconciler.IntegrationTests.Registry;

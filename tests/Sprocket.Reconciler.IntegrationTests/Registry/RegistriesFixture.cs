@@ -1,4 +1,3 @@
-using Xunit;
 namespace Sprocket.Reconciler.IntegrationTests.Registry;
 
 /// <summary>Two real registries shared by a test class: one open, one behind htpasswd Basic auth.</summary>

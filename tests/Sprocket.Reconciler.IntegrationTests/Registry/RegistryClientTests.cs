@@ -1,4 +1,3 @@
-using Xunit;
 using Sprocket.Reconciler.Registry;
 
 namespace Sprocket.Reconciler.IntegrationTests.Registry;
@@ -64,7 +63,7 @@ public sealed class RegistryClientTests(RegistriesFixture registries) : IClassFi
     {
         var registry = registries.WithBasicAuth;
         var pushed = await registry.Pusher().PushImageAsync("sprocketbot/private", "git-ddd4444", "basic");
-        using var host = new RegistryTestHost(Credentials(registry.Host, RegistriesFixture.User, RegistriesFixture.Password));
+        using var host = new RegistryTestHost(RegistryTestHost.Credentials(registry.Host, RegistriesFixture.User, RegistriesFixture.Password));
 
         var first = await host.Client.ResolveAsync($"{registry.Host}/sprocketbot/private", "git-ddd4444", CancellationToken.None);
         var second = await host.Client.ResolveAsync($"{registry.Host}/sprocketbot/private", "git-ddd4444", CancellationToken.None);
@@ -93,7 +92,7 @@ public sealed class RegistryClientTests(RegistriesFixture registries) : IClassFi
         const string wrongPassword = "not-the-Right-one-42";
         var registry = registries.WithBasicAuth;
         await registry.Pusher().PushImageAsync("sprocketbot/private", "git-fff6666", "basic wrong");
-        using var host = new RegistryTestHost(Credentials(registry.Host, RegistriesFixture.User, wrongPassword));
+        using var host = new RegistryTestHost(RegistryTestHost.Credentials(registry.Host, RegistriesFixture.User, wrongPassword));
 
         var resolution = await host.Client.ResolveAsync($"{registry.Host}/sprocketbot/private", "git-fff6666", CancellationToken.None);
 
@@ -144,12 +143,4 @@ public sealed class RegistryClientTests(RegistriesFixture registries) : IClassFi
 
         Assert.Equal(RegistryFailureKind.NotFound, failure.Kind);
     }
-
-    internal static Dictionary<string, string?> Credentials(string host, string user, string password) => new()
-    {
-        // Configuration keys cannot hold "host:port", so the host goes in the entry.
-        ["Reconciler:Registry:Credentials:test:Host"] = host,
-        ["Reconciler:Registry:Credentials:test:Username"] = user,
-        ["Reconciler:Registry:Credentials:test:Password"] = password,
-    };
 }

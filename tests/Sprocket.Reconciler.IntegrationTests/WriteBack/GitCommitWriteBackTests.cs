@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.IntegrationTests.Git;
 using Sprocket.Reconciler.WriteBack;
-using static Sprocket.Reconciler.IntegrationTests.WriteBack.WriteBackFixtures;
+using static Sprocket.Reconciler.Testing.WriteBackFixtures;
 
 namespace Sprocket.Reconciler.IntegrationTests.WriteBack;
 
@@ -13,9 +13,9 @@ namespace Sprocket.Reconciler.IntegrationTests.WriteBack;
 public sealed class GitCommitWriteBackTests : IDisposable
 {
     private const string FilePath = "desired-state.yaml";
-    private readonly ScratchDirectory scratch = new();
+    private readonly ScratchDirectory _scratch = new();
 
-    private string DataDirectory => scratch.Combine("data");
+    private string DataDirectory => _scratch.Combine("data");
 
     [Theory]
     [InlineData(false)]
@@ -252,19 +252,19 @@ public sealed class GitCommitWriteBackTests : IDisposable
         Assert.Equal(head, await Git(remote, "rev-parse", "refs/heads/main"));
     }
 
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 
     private async Task<(string Remote, string Head)> RemoteWithDesiredStateAsync(string content)
     {
-        var work = await WorkRepository.InitAsync(scratch.Combine("seed"));
+        var work = await WorkRepository.InitAsync(_scratch.Combine("seed"));
         await work.CommitFileAsync(FilePath, content, "seed desired state");
-        var remote = await work.CloneBareAsync(scratch.Combine("remote.git"));
+        var remote = await work.CloneBareAsync(_scratch.Combine("remote.git"));
         return (remote, await Git(remote, "rev-parse", "refs/heads/main"));
     }
 
     private async Task<WorkRepository> HumanCloneAsync(string remote)
     {
-        var human = await WorkRepository.InitAsync(scratch.Combine("human"));
+        var human = await WorkRepository.InitAsync(_scratch.Combine("human"));
         await human.RunAsync("remote", "add", "origin", remote);
         await human.RunAsync("pull", "--quiet", "origin", "main");
         return human;

@@ -18,7 +18,7 @@ public class DecisionCoreBenchmark
     private const int ServicesPerStack = 20;
     private ImmutableArray<StackSpec> _stacks;
     private LiveService[] _live = [];
-    private BenchFacts _facts = new();
+    private readonly BenchFacts _facts = new();
 
     [GlobalSetup]
     public void Setup()

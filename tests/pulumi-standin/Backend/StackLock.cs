@@ -10,11 +10,11 @@ namespace Sprocket.PulumiStandin.Backend;
 /// </summary>
 public sealed class StackLock : IDisposable
 {
-    private readonly string path;
+    private readonly string _path;
 
-    private StackLock(string path) => this.path = path;
+    private StackLock(string path) => _path = path;
 
-    public string LockPath => path;
+    public string LockPath => _path;
 
     public static StackLock Acquire(FileBackend backend, string project, string stack, bool simulateForeignLock)
     {
@@ -51,7 +51,7 @@ public sealed class StackLock : IDisposable
     {
         try
         {
-            File.Delete(path);
+            File.Delete(_path);
         }
         catch (IOException)
         {

@@ -12,13 +12,13 @@ public sealed class StackState
     public const string ServiceType = "docker:index/service:Service";
     private const string ProviderVersion = "4.5.0";
 
-    private readonly List<JsonObject> resources;
+    private readonly List<JsonObject> _resources;
 
     private StackState(string project, string stack, List<JsonObject> resources, string? salt)
     {
         Project = project;
         Stack = stack;
-        this.resources = resources;
+        _resources = resources;
         Salt = salt;
     }
 
@@ -28,7 +28,7 @@ public sealed class StackState
 
     public string? Salt { get; set; }
 
-    public bool HasDeployment => resources.Count > 0;
+    public bool HasDeployment => _resources.Count > 0;
 
     public string StackUrn => $"urn:pulumi:{Stack}::{Project}::pulumi:pulumi:Stack::{Project}-{Stack}";
 
@@ -39,9 +39,9 @@ public sealed class StackState
     /// <summary>The provider reference resources carry: provider URN :: provider id.</summary>
     public string ProviderReference => ProviderUrn + "::" + (Find(ProviderUrn)?["id"]?.ToString() ?? "04da6b54-80e4-46f7-96ec-b56ff0331ba9");
 
-    public IEnumerable<JsonObject> Services => resources.Where(resource => resource["type"]?.ToString() == ServiceType);
+    public IEnumerable<JsonObject> Services => _resources.Where(resource => resource["type"]?.ToString() == ServiceType);
 
-    public JsonObject? Find(string urn) => resources.FirstOrDefault(resource => resource["urn"]?.ToString() == urn);
+    public JsonObject? Find(string urn) => _resources.FirstOrDefault(resource => resource["urn"]?.ToString() == urn);
 
     public static StackState FromDeployment(string project, string stack, JsonObject? deployment)
     {
@@ -56,7 +56,7 @@ public sealed class StackState
         var now = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         if (Find(StackUrn) is null)
         {
-            resources.Insert(0, new JsonObject
+            _resources.Insert(0, new JsonObject
             {
                 ["urn"] = StackUrn, ["custom"] = false, ["type"] = "pulumi:pulumi:Stack",
                 ["created"] = now, ["modified"] = now,
@@ -65,7 +65,7 @@ public sealed class StackState
 
         if (Find(ProviderUrn) is null)
         {
-            resources.Insert(1, new JsonObject
+            _resources.Insert(1, new JsonObject
             {
                 ["urn"] = ProviderUrn, ["custom"] = true, ["id"] = Guid.NewGuid().ToString(), ["type"] = "pulumi:providers:docker",
                 ["inputs"] = new JsonObject { ["version"] = ProviderVersion },
@@ -77,12 +77,12 @@ public sealed class StackState
 
     public void Upsert(JsonObject resource)
     {
-        var index = resources.FindIndex(existing => existing["urn"]?.ToString() == resource["urn"]?.ToString());
-        if (index >= 0) resources[index] = resource;
-        else resources.Add(resource);
+        var index = _resources.FindIndex(existing => existing["urn"]?.ToString() == resource["urn"]?.ToString());
+        if (index >= 0) _resources[index] = resource;
+        else _resources.Add(resource);
     }
 
-    public void Remove(string urn) => resources.RemoveAll(resource => resource["urn"]?.ToString() == urn);
+    public void Remove(string urn) => _resources.RemoveAll(resource => resource["urn"]?.ToString() == urn);
 
     public JsonObject ToDeployment(TimeProvider clock) => new()
     {
@@ -97,7 +97,7 @@ public sealed class StackState
             ["type"] = "passphrase",
             ["state"] = new JsonObject { ["salt"] = Salt ?? "" },
         },
-        ["resources"] = new JsonArray(resources.Select(resource => (JsonNode?)resource.DeepClone()).ToArray()),
+        ["resources"] = new JsonArray(_resources.Select(resource => (JsonNode?)resource.DeepClone()).ToArray()),
     };
 
     /// <summary>The image a service resource records: <c>inputs.taskSpec.containerSpec.image</c>.</summary>

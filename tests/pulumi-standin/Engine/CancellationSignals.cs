@@ -9,32 +9,32 @@ namespace Sprocket.PulumiStandin.Engine;
 /// </summary>
 public sealed class CancellationSignals : IDisposable
 {
-    private readonly CancellationTokenSource cancellation = new();
-    private readonly List<PosixSignalRegistration> registrations = [];
-    private readonly Action<string> announce;
-    private readonly Action terminate;
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly List<PosixSignalRegistration> _registrations = [];
+    private readonly Action<string> _announce;
+    private readonly Action _terminate;
 
     public CancellationSignals(Action<string> announce, Action terminate)
     {
-        this.announce = announce;
-        this.terminate = terminate;
+        _announce = announce;
+        _terminate = terminate;
         // Go's os/signal (doc.go: "If the program was started with SIGHUP or SIGINT ignored, and Notify is called for
         // either signal, a signal handler will be installed for that signal and it will no longer be ignored") un-ignores
         // SIGINT for the real CLI. The .NET runtime instead leaves an inherited SIG_IGN in place, so a CLI started by a
         // background job of a non-interactive shell (which ignores SIGINT) would never see the daemon's interrupt.
         RestoreDefault(SigInt);
-        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle));
-        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle));
     }
 
-    public CancellationToken Token => cancellation.Token;
+    public CancellationToken Token => _cancellation.Token;
 
-    public bool IsCancelled => cancellation.IsCancellationRequested;
+    public bool IsCancelled => _cancellation.IsCancellationRequested;
 
     public void Dispose()
     {
-        foreach (var registration in registrations) registration.Dispose();
-        cancellation.Dispose();
+        foreach (var registration in _registrations) registration.Dispose();
+        _cancellation.Dispose();
     }
 
     private const int SigInt = 2;
@@ -48,17 +48,17 @@ public sealed class CancellationSignals : IDisposable
     {
         context.Cancel = true;
         var name = context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "^C";
-        if (!cancellation.IsCancellationRequested)
+        if (!_cancellation.IsCancellationRequested)
         {
             var again = context.Signal == PosixSignal.SIGTERM ? "send SIGTERM again" : "press ^C again";
-            announce($"{name} received; cancelling. If you would like to terminate immediately, {again}.\n" +
+            _announce($"{name} received; cancelling. If you would like to terminate immediately, {again}.\n" +
                      "Note that terminating immediately may lead to orphaned resources and other inconsistencies.\n");
-            cancellation.Cancel();
+            _cancellation.Cancel();
         }
         else
         {
-            announce($"{name} received; terminating");
-            terminate();
+            _announce($"{name} received; terminating");
+            _terminate();
         }
     }
 }

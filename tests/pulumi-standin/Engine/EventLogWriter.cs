@@ -11,15 +11,15 @@ namespace Sprocket.PulumiStandin.Engine;
 /// </summary>
 public sealed class EventLogWriter : IDisposable
 {
-    private readonly FileStream? stream;
-    private readonly TimeProvider clock;
-    private readonly Lock gate = new();
-    private int sequence;
+    private readonly FileStream? _stream;
+    private readonly TimeProvider _clock;
+    private readonly Lock _gate = new();
+    private int _sequence;
 
     private EventLogWriter(FileStream? stream, TimeProvider clock)
     {
-        this.stream = stream;
-        this.clock = clock;
+        _stream = stream;
+        _clock = clock;
     }
 
     /// <summary>A writer to <paramref name="path"/>, or one that drops events when no log was asked for.</summary>
@@ -28,19 +28,19 @@ public sealed class EventLogWriter : IDisposable
 
     public void Write(string payloadKey, JsonNode payload)
     {
-        if (stream is null) return;
-        lock (gate)
+        if (_stream is null) return;
+        lock (_gate)
         {
             var line = new JsonObject
             {
-                ["sequence"] = sequence++,
-                ["timestamp"] = clock.GetUtcNow().ToUnixTimeSeconds(),
+                ["sequence"] = _sequence++,
+                ["timestamp"] = _clock.GetUtcNow().ToUnixTimeSeconds(),
                 [payloadKey] = payload,
             };
-            stream.Write(Encoding.UTF8.GetBytes(line.ToJsonString(Json.Compact) + "\n"));
-            stream.Flush();
+            _stream.Write(Encoding.UTF8.GetBytes(line.ToJsonString(Json.Compact) + "\n"));
+            _stream.Flush();
         }
     }
 
-    public void Dispose() => stream?.Dispose();
+    public void Dispose() => _stream?.Dispose();
 }

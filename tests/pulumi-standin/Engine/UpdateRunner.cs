@@ -22,15 +22,15 @@ public sealed class UpdateRunner(
     TextWriter stdout,
     TextWriter stderr)
 {
-    private readonly Dictionary<string, int> changes = new(StringComparer.Ordinal);
-    private readonly TimeProvider clock = context.Clock;
+    private readonly Dictionary<string, int> _changes = new(StringComparer.Ordinal);
+    private readonly TimeProvider _clock = context.Clock;
 
     /// <summary>Called right before the process kills itself (SPROCKET_STANDIN_CRASH), to record the call.</summary>
     public Action? BeforeCrash { get; init; }
 
     public async Task<int> UpAsync(bool refreshFirst, string execKind, string message)
     {
-        var started = clock.GetUtcNow();
+        var started = _clock.GetUtcNow();
         using var stackLock = context.Backend.AcquireLock(context.Project.Name, context.Stack, switches.Locked);
         var state = context.Backend.ReadState(context.Project.Name, context.Stack);
         state.Salt ??= context.Config.EncryptionSalt;
@@ -44,7 +44,7 @@ public sealed class UpdateRunner(
             if (refreshFirst && !signals.IsCancelled) await RefreshResourcesAsync(state, countChanges: false);
 
             var stackOp = state.Find(state.StackUrn) is null ? "create" : "same";
-            state.EnsureRootResources(clock);
+            state.EnsureRootResources(_clock);
             var stackResource = state.Find(state.StackUrn)!;
             log.Write("resourcePreEvent", new JsonObject
             {
@@ -72,7 +72,7 @@ public sealed class UpdateRunner(
 
     public async Task<int> RefreshAsync(string execKind, string message)
     {
-        var started = clock.GetUtcNow();
+        var started = _clock.GetUtcNow();
         using var stackLock = context.Backend.AcquireLock(context.Project.Name, context.Stack, switches.Locked);
         var state = context.Backend.ReadState(context.Project.Name, context.Stack);
         stdout.WriteLine($"Refreshing ({context.Stack}):");
@@ -111,7 +111,7 @@ public sealed class UpdateRunner(
                 return FailResource(urn, null, exception.Message, state);
             }
 
-            var proposed = plan.Proposed(state, clock);
+            var proposed = plan.Proposed(state, _clock);
             log.Write("resourcePreEvent", new JsonObject
             {
                 ["metadata"] = StepEvents.Metadata(plan.Op, urn, StackState.ServiceType, plan.Old, proposed, plan.ChangesImage, state.ProviderReference),
@@ -168,7 +168,7 @@ public sealed class UpdateRunner(
             return new ApplyOutcome(null, convergence.Message);
         }
 
-        var applied = plan.Proposed(state, clock, id);
+        var applied = plan.Proposed(state, _clock, id);
         state.Upsert(applied);
         context.Backend.WriteState(context.Project.Name, context.Stack, state);
         return new ApplyOutcome(applied, null);
@@ -180,7 +180,7 @@ public sealed class UpdateRunner(
         var op = plan?.Op ?? "update";
         log.Write("resOpFailedEvent", new JsonObject
         {
-            ["metadata"] = StepEvents.Metadata(op, urn, StackState.ServiceType, plan?.Old, applied ?? plan?.Proposed(state, clock), plan?.ChangesImage ?? false, state.ProviderReference),
+            ["metadata"] = StepEvents.Metadata(op, urn, StackState.ServiceType, plan?.Old, applied ?? plan?.Proposed(state, _clock), plan?.ChangesImage ?? false, state.ProviderReference),
             ["status"] = 0,
             ["steps"] = 0,
         });
@@ -229,12 +229,12 @@ public sealed class UpdateRunner(
 
     private int Finish(StackState state, string kind, DateTimeOffset started, string execKind, string message, string? failure)
     {
-        var ended = clock.GetUtcNow();
+        var ended = _clock.GetUtcNow();
         var cancelled = failure is null && signals.IsCancelled;
         var result = failure is null && !cancelled ? "succeeded" : "failed";
         // A graceful cancel ends the engine with BailErrorf("canceled") (v3.259.0 pkg/resource/deploy/
         // deployment_executor.go), which is not context.Canceled: OperationResultFromError says "failed".
-        log.Write("summaryEvent", StepEvents.Summary(changes, ended - started, isPreview: false, result));
+        log.Write("summaryEvent", StepEvents.Summary(_changes, ended - started, isPreview: false, result));
         log.Write("cancelEvent", new JsonObject());
         context.Backend.WriteState(context.Project.Name, context.Stack, state);
         context.Backend.AppendHistory(context.Project.Name, context.Stack, new UpdateRecord(
@@ -246,11 +246,11 @@ public sealed class UpdateRunner(
             Environment: new Dictionary<string, string> { ["exec.kind"] = execKind },
             Config: context.ConfigValues,
             Result: result,
-            ResourceChanges: changes), state);
+            ResourceChanges: _changes), state);
 
         stdout.WriteLine();
         stdout.WriteLine("Resources:");
-        foreach (var (op, count) in changes.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        foreach (var (op, count) in _changes.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
             stdout.WriteLine(op == "same" ? $"    {count} unchanged" : $"    {count} {Past(op)}");
         }
@@ -275,7 +275,7 @@ public sealed class UpdateRunner(
     private JsonObject ConfigObject() =>
         new(context.ConfigValues.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)pair.Value)));
 
-    private void Count(string op) => changes[op] = changes.GetValueOrDefault(op) + 1;
+    private void Count(string op) => _changes[op] = _changes.GetValueOrDefault(op) + 1;
 
     private static string Past(string op) => op switch
     {
@@ -290,7 +290,7 @@ public sealed class UpdateRunner(
         if (switches.SlowUp <= TimeSpan.Zero) return;
         try
         {
-            await Task.Delay(switches.SlowUp, clock, signals.Token);
+            await Task.Delay(switches.SlowUp, _clock, signals.Token);
         }
         catch (OperationCanceledException)
         {

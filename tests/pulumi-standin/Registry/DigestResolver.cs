@@ -21,7 +21,7 @@ public sealed class DigestResolver : IDisposable
         "application/vnd.oci.image.index.v1+json",
     ];
 
-    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public async Task<string> ResolveAsync(string image, CancellationToken cancellationToken)
     {
@@ -42,7 +42,7 @@ public sealed class DigestResolver : IDisposable
         return DigestFrom(response, name, tag);
     }
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     private async Task<HttpResponseMessage> SendAsync(Uri uri, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
     {
@@ -51,7 +51,7 @@ public sealed class DigestResolver : IDisposable
         request.Headers.Authorization = authorization;
         try
         {
-            return await http.SendAsync(request, cancellationToken);
+            return await _http.SendAsync(request, cancellationToken);
         }
         catch (HttpRequestException exception)
         {

@@ -65,7 +65,7 @@ public sealed class SwarmServices(IDockerClient docker, TimeProvider clock) : ID
         string serviceId, string image, ulong replicas, DateTime? previousUpdateStart, bool created, TimeSpan timeout)
     {
         var started = clock.GetTimestamp();
-        string last = "no update status yet";
+        var last = "no update status yet";
         while (clock.GetElapsedTime(started) < timeout)
         {
             var service = await FindAsync(serviceId, CancellationToken.None);

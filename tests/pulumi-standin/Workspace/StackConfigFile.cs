@@ -9,12 +9,12 @@ namespace Sprocket.PulumiStandin.Workspace;
 /// </summary>
 public sealed class StackConfigFile
 {
-    private readonly JsonObject document;
+    private readonly JsonObject _document;
 
     private StackConfigFile(string path, JsonObject document)
     {
         Path = path;
-        this.document = document;
+        _document = document;
     }
 
     public string Path { get; }
@@ -28,19 +28,19 @@ public sealed class StackConfigFile
 
     /// <summary>Namespaced keys (<c>platform:image-tag</c>) to plaintext values.</summary>
     public IReadOnlyDictionary<string, string> Values =>
-        (document["config"] as JsonObject ?? []).Where(pair => pair.Value is JsonValue)
+        (_document["config"] as JsonObject ?? []).Where(pair => pair.Value is JsonValue)
             .ToDictionary(pair => pair.Key, pair => pair.Value!.ToString(), StringComparer.Ordinal);
 
-    public string? EncryptionSalt => document["encryptionsalt"]?.ToString();
+    public string? EncryptionSalt => _document["encryptionsalt"]?.ToString();
 
-    public void SetEncryptionSalt(string salt) => document["encryptionsalt"] = salt;
+    public void SetEncryptionSalt(string salt) => _document["encryptionsalt"] = salt;
 
     public void Set(string namespacedKey, string value)
     {
-        if (document["config"] is not JsonObject config)
+        if (_document["config"] is not JsonObject config)
         {
             config = [];
-            document["config"] = config;
+            _document["config"] = config;
         }
 
         config[namespacedKey] = value;
@@ -49,7 +49,7 @@ public sealed class StackConfigFile
     public void Save()
     {
         var serializer = new SerializerBuilder().Build();
-        File.WriteAllText(Path, serializer.Serialize(ToPlain(document)));
+        File.WriteAllText(Path, serializer.Serialize(ToPlain(_document)));
     }
 
     private static object? ToPlain(JsonNode? node) => node switch

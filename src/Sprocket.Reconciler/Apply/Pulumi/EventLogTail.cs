@@ -10,8 +10,8 @@ namespace Sprocket.Reconciler.Apply.Pulumi;
 /// </summary>
 internal sealed class EventLogTail(string path)
 {
-    private readonly List<byte> pending = [];
-    private long offset;
+    private readonly List<byte> _pending = [];
+    private long _offset;
 
     public string Path { get; } = path;
 
@@ -23,14 +23,14 @@ internal sealed class EventLogTail(string path)
         var appended = ReadAppendedBytes();
         if (appended.Length == 0)
             return [];
-        pending.AddRange(appended);
+        _pending.AddRange(appended);
 
         var events = new List<EngineEvent>();
         int newline;
-        while ((newline = pending.IndexOf((byte)'\n')) >= 0)
+        while ((newline = _pending.IndexOf((byte)'\n')) >= 0)
         {
-            var line = Encoding.UTF8.GetString(pending.GetRange(0, newline).ToArray());
-            pending.RemoveRange(0, newline + 1);
+            var line = Encoding.UTF8.GetString(_pending.GetRange(0, newline).ToArray());
+            _pending.RemoveRange(0, newline + 1);
             try
             {
                 if (EngineEventParser.ParseLine(line) is { } engineEvent)
@@ -48,10 +48,10 @@ internal sealed class EventLogTail(string path)
     public IReadOnlyList<EngineEvent> ReadRemaining()
     {
         var events = ReadNew().ToList();
-        if (pending.Count == 0)
+        if (_pending.Count == 0)
             return events;
-        var line = Encoding.UTF8.GetString(pending.ToArray());
-        pending.Clear();
+        var line = Encoding.UTF8.GetString(_pending.ToArray());
+        _pending.Clear();
         try
         {
             if (EngineEventParser.ParseLine(line) is { } engineEvent)
@@ -70,10 +70,10 @@ internal sealed class EventLogTail(string path)
             return [];
         // The writer keeps the file open; share it for reading and writing.
         using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (stream.Length <= offset)
+        if (stream.Length <= _offset)
             return [];
-        stream.Seek(offset, SeekOrigin.Begin);
-        var buffer = new byte[stream.Length - offset];
+        stream.Seek(_offset, SeekOrigin.Begin);
+        var buffer = new byte[stream.Length - _offset];
         var read = 0;
         while (read < buffer.Length)
         {
@@ -82,7 +82,7 @@ internal sealed class EventLogTail(string path)
                 break;
             read += count;
         }
-        offset += read;
+        _offset += read;
         return read == buffer.Length ? buffer : buffer[..read];
     }
 }

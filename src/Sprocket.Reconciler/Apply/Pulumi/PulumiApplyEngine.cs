@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.Apply.Pulumi;
 
@@ -15,12 +15,12 @@ internal sealed class PulumiApplyEngine(
     PulumiCli cli,
     PulumiProgramCheckout checkout,
     IOptions<PulumiOptions> options,
-    IOptions<ReconcilerPathsOptions> paths,
+    IOptions<ReconcilerOptions> paths,
     TimeProvider timeProvider,
     ILogger<PulumiApplyEngine> logger) : IApplyEngine
 {
-    private readonly SemaphoreSlim versionGate = new(1, 1);
-    private bool versionAccepted;
+    private readonly SemaphoreSlim _versionGate = new(1, 1);
+    private bool _versionAccepted;
 
     public string Engine => "pulumi";
 
@@ -279,12 +279,12 @@ internal sealed class PulumiApplyEngine(
 
     private async Task<string?> CheckVersionAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref versionAccepted))
+        if (Volatile.Read(ref _versionAccepted))
             return null;
-        await versionGate.WaitAsync(cancellationToken);
+        await _versionGate.WaitAsync(cancellationToken);
         try
         {
-            if (versionAccepted)
+            if (_versionAccepted)
                 return null;
             // `version` needs no project; the data directory is simply a folder we own (made on first use).
             var dataDirectory = Directory.CreateDirectory(Path.GetFullPath(paths.Value.DataDirectory)).FullName;
@@ -299,12 +299,12 @@ internal sealed class PulumiApplyEngine(
                 return problem;
             }
             Log.VersionAccepted(logger, result.StandardOutput.Trim());
-            versionAccepted = true;
+            _versionAccepted = true;
             return null;
         }
         finally
         {
-            versionGate.Release();
+            _versionGate.Release();
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Git;
 
@@ -83,10 +82,10 @@ internal sealed class PulumiCli(IOptions<PulumiOptions> options, ILogger<PulumiC
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        return new PulumiRun(process, Complete(process, stdout, stderr, started, arguments));
+        return new PulumiRun(process, CompleteAsync(process, stdout, stderr, started, arguments));
     }
 
-    private async Task<PulumiCliResult> Complete(Process process, Task<string> stdout, Task<string> stderr, long started, IReadOnlyList<string> arguments)
+    private async Task<PulumiCliResult> CompleteAsync(Process process, Task<string> stdout, Task<string> stderr, long started, IReadOnlyList<string> arguments)
     {
         await process.WaitForExitAsync();
         var result = new PulumiCliResult(process.ExitCode, await stdout, await stderr, timeProvider.GetElapsedTime(started));

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.Apply.Pulumi;
 
@@ -15,7 +13,7 @@ namespace Sprocket.Reconciler.Apply.Pulumi;
 internal sealed class PulumiCliStartupCheck(
     PulumiCli cli,
     IOptions<PulumiOptions> options,
-    IOptions<ReconcilerPathsOptions> paths,
+    IOptions<ReconcilerOptions> paths,
     ILogger<PulumiCliStartupCheck> logger,
     TimeProvider timeProvider) : IHostedService
 {

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using LibGit2Sharp;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.Apply.Pulumi;
 
@@ -19,7 +19,7 @@ namespace Sprocket.Reconciler.Apply.Pulumi;
 /// definition may name any repository, and its server must not be able to collect the token by answering 401.
 /// </summary>
 internal sealed class PulumiProgramCheckout(
-    IOptions<ReconcilerPathsOptions> paths,
+    IOptions<ReconcilerOptions> paths,
     IOptions<GitHubOptions> gitHub,
     IOptionsMonitor<DesiredStateOptions> desiredState,
     ILogger<PulumiProgramCheckout> logger)

@@ -9,11 +9,11 @@ namespace Sprocket.Reconciler.Apply.Pulumi;
 /// </summary>
 internal sealed class PulumiRun : IDisposable
 {
-    private readonly Process process;
+    private readonly Process _process;
 
     internal PulumiRun(Process process, Task<PulumiCliResult> completion)
     {
-        this.process = process;
+        _process = process;
         Completion = completion;
         ProcessId = process.Id;
     }
@@ -30,7 +30,7 @@ internal sealed class PulumiRun : IDisposable
     {
         try
         {
-            process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)
         {
@@ -38,5 +38,5 @@ internal sealed class PulumiRun : IDisposable
         }
     }
 
-    public void Dispose() => process.Dispose();
+    public void Dispose() => _process.Dispose();
 }

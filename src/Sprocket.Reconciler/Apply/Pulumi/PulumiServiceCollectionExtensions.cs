@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.Apply.Pulumi;
 
@@ -16,17 +14,11 @@ public static class PulumiServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPulumiApplyEngine(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PulumiOptions>()
-            .Bind(configuration.GetSection(PulumiOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PulumiOptions>, PulumiOptionsValidator>());
-        services.AddOptions<ReconcilerPathsOptions>()
-            .Bind(configuration.GetSection(ReconcilerPathsOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerPathsOptions>, ReconcilerPathsOptionsValidator>());
-        services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.SectionName)).ValidateOnStart();
-        // Read for the token's scope only (validated where the desired-state source is registered).
-        services.AddOptions<DesiredStateOptions>().Bind(configuration.GetSection(DesiredStateOptions.SectionName));
+        services.AddValidatedOptions<PulumiOptions, PulumiOptionsValidator>(configuration, PulumiOptions.SectionName);
+        services.AddValidatedOptions<ReconcilerOptions, ReconcilerOptionsValidator>(configuration, ReconcilerOptions.SectionName);
+        services.AddValidatedOptions<GitHubOptions>(configuration, GitHubOptions.SectionName);
+        // Read for the token's scope only: its validator is added where the desired-state source is registered.
+        services.AddValidatedOptions<DesiredStateOptions>(configuration, DesiredStateOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PulumiCli>();

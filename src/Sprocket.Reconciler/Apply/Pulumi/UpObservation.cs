@@ -5,7 +5,7 @@ internal sealed class UpObservation
 {
     public const string DockerServiceType = "docker:index/service:Service";
 
-    private readonly Dictionary<string, ServiceChange> changes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServiceChange> _changes = new(StringComparer.Ordinal);
 
     public SummaryEngineEvent? Summary { get; private set; }
 
@@ -17,7 +17,7 @@ internal sealed class UpObservation
 
     public int EventCount { get; private set; }
 
-    public IReadOnlyList<ServiceChange> Changes => changes.Values.ToList();
+    public IReadOnlyList<ServiceChange> Changes => _changes.Values.ToList();
 
     /// <summary>Records the event and returns a line of progress for it, or null when it is not worth one.</summary>
     public string? Observe(EngineEvent engineEvent)
@@ -61,7 +61,7 @@ internal sealed class UpObservation
         if (step.Type != DockerServiceType)
             return;
         var name = ServiceName(step.New) ?? ServiceName(step.Old) ?? Urn.Name(step.Urn);
-        changes[step.Urn] = new ServiceChange(name, Image(step.Old), Image(step.New));
+        _changes[step.Urn] = new ServiceChange(name, Image(step.Old), Image(step.New));
     }
 
     private static string? ServiceName(ResourceState? state) => state is null

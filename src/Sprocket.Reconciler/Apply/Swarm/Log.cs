@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Sprocket.Reconciler.Apply.Swarm;
 
 /// <summary>Apply/Swarm/ events, ids 6000–6099. Registry credentials never reach a template (only the host does).</summary>

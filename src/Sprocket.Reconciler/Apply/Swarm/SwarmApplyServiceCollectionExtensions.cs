@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Registry;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.Apply.Swarm;
 
@@ -16,10 +16,7 @@ public static class SwarmApplyServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSwarmApplyEngine(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SwarmApplyOptions>()
-            .Bind(configuration.GetSection(SwarmApplyOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwarmApplyOptions>, SwarmApplyOptionsValidator>());
+        services.AddValidatedOptions<SwarmApplyOptions, SwarmApplyOptionsValidator>(configuration, SwarmApplyOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApplyEngine, SwarmApplyEngine>());
         return services;

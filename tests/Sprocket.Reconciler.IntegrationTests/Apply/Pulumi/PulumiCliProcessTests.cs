@@ -16,8 +16,8 @@ namespace Sprocket.Reconciler.IntegrationTests.Apply.Pulumi;
 public sealed class PulumiCliProcessTests : IDisposable
 {
     private const string Passphrase = "scripted-passphrase-never-logged";
-    private readonly ScratchDirectory scratch = new();
-    private readonly FakeLogCollector logs = new();
+    private readonly ScratchDirectory _scratch = new();
+    private readonly FakeLogCollector _logs = new();
 
     [Fact]
     public async Task Runs_every_step_with_non_interactive_and_follows_the_event_log_to_the_summary()
@@ -32,12 +32,12 @@ public sealed class PulumiCliProcessTests : IDisposable
         Assert.Equal(1, result.Preview!.ChangeSummary["update"]);
         Assert.Contains(progress, line => line.Message == "summary: create=1, same=1 in 7 s");
         Assert.Contains(progress, line => line.Message.StartsWith("create aws:s3/bucket:Bucket completed-bucket done", StringComparison.Ordinal));
-        var calls = File.ReadAllLines(scratch.Combine("calls.log"));
+        var calls = File.ReadAllLines(_scratch.Combine("calls.log"));
         Assert.Equal(["version", "install", "stack select", "config set image-tag", "preview", "up"], calls.Select(Verb));
         Assert.All(calls, call => Assert.Contains("--non-interactive", call));
         Assert.Contains("config set image-tag --plaintext --stack prod --non-interactive -- sha-bbbbbbb", calls[3]);
         Assert.All(calls, call => Assert.EndsWith("skip=true backend=set", call));
-        Assert.DoesNotContain(logs.GetSnapshot(), record => record.Message.Contains(Passphrase, StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.GetSnapshot(), record => record.Message.Contains(Passphrase, StringComparison.Ordinal));
         Assert.Equal("sha-bbbbbbb", await engine.ReadAppliedTagAsync(stack, CancellationToken.None));
     }
 
@@ -52,14 +52,14 @@ public sealed class PulumiCliProcessTests : IDisposable
         Assert.Contains("the stack is currently locked by", result.Message);
         Assert.DoesNotContain(Passphrase, result.Message);
         Assert.Contains("***", result.Message);
-        Assert.False(File.Exists(UpRunRecord.PathFor(scratch.Combine("data"), stack.Name)));
+        Assert.False(File.Exists(UpRunRecord.PathFor(_scratch.Combine("data"), stack.Name)));
     }
 
     private async Task<(IApplyEngine, Core.Desired.StackSpec)> ArrangeAsync(bool lockedUp)
     {
-        var program = await WorkRepository.InitAsync(scratch.Combine("program"));
+        var program = await WorkRepository.InitAsync(_scratch.Combine("program"));
         await program.CommitFileAsync("infra/platform/Pulumi.yaml", "name: platform\nruntime: yaml\n");
-        var bin = scratch.Combine("bin");
+        var bin = _scratch.Combine("bin");
         Directory.CreateDirectory(bin);
         var script = Path.Combine(bin, "pulumi");
         File.WriteAllText(script, Script(lockedUp));
@@ -68,17 +68,17 @@ public sealed class PulumiCliProcessTests : IDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Reconciler:DataDirectory"] = scratch.Combine("data"),
+            ["Reconciler:DataDirectory"] = _scratch.Combine("data"),
             ["Reconciler:Pulumi:Binary"] = script,
             ["Reconciler:Pulumi:EventLogPollInterval"] = "00:00:00.050",
             ["Reconciler:Pulumi:Environment:PULUMI_BACKEND_URL"] = "file:///nowhere",
             ["Reconciler:Pulumi:Environment:PULUMI_CONFIG_PASSPHRASE"] = Passphrase,
-            ["Reconciler:Pulumi:Environment:CALLS"] = scratch.Combine("calls.log"),
+            ["Reconciler:Pulumi:Environment:CALLS"] = _scratch.Combine("calls.log"),
             ["Reconciler:Pulumi:Environment:FIXTURES"] = Path.GetDirectoryName(PulumiTestPaths.SharedFixture("x"))!,
             ["Reconciler:Pulumi:Environment:TESTDATA"] = Path.GetDirectoryName(PulumiTestPaths.TestData("x"))!,
         }).Build();
         var provider = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)))
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(_logs)))
             .AddPulumiApplyEngine(configuration)
             .BuildServiceProvider();
         return (provider.GetRequiredService<IApplyEngine>(), PulumiStacks.Stack(program.Directory));
@@ -103,7 +103,7 @@ public sealed class PulumiCliProcessTests : IDisposable
 
     private static string Verb(string call) => string.Join(' ', call.Split(' ').TakeWhile(word => !word.StartsWith('-')));
 
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 
     private sealed class ListProgress(List<ApplyProgress> lines) : IProgress<ApplyProgress>
     {

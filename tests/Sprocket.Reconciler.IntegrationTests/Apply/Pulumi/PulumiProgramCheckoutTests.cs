@@ -1,22 +1,22 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Apply.Pulumi;
 using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.IntegrationTests.Git;
+using Sprocket.Reconciler.Hosting;
 
 namespace Sprocket.Reconciler.IntegrationTests.Apply.Pulumi;
 
 /// <summary>Against real git repositories made with the git CLI, reached by path and by file:// URL.</summary>
 public sealed class PulumiProgramCheckoutTests : IDisposable
 {
-    private readonly ScratchDirectory scratch = new();
-    private readonly PulumiProgramCheckout checkout;
+    private readonly ScratchDirectory _scratch = new();
+    private readonly PulumiProgramCheckout _checkout;
 
-    public PulumiProgramCheckoutTests() => checkout = new PulumiProgramCheckout(
-        Options.Create(new ReconcilerPathsOptions { DataDirectory = scratch.Combine("data") }),
+    public PulumiProgramCheckoutTests() => _checkout = new PulumiProgramCheckout(
+        Options.Create(new ReconcilerOptions { DataDirectory = _scratch.Combine("data") }),
         Options.Create(new GitHubOptions()),
-        new Sprocket.Reconciler.IntegrationTests.Notify.StaticOptionsMonitor<DesiredStateOptions>(new DesiredStateOptions()),
+        new StaticOptionsMonitor<DesiredStateOptions>(new DesiredStateOptions()),
         NullLogger<PulumiProgramCheckout>.Instance);
 
     [Fact]
@@ -25,13 +25,13 @@ public sealed class PulumiProgramCheckoutTests : IDisposable
         var program = await ProgramAsync();
         var stack = PulumiStacks.Stack(program.Directory);
 
-        var first = Assert.IsType<ProgramCheckoutResult.Ready>(await checkout.PrepareAsync(stack, CancellationToken.None));
+        var first = Assert.IsType<ProgramCheckoutResult.Ready>(await _checkout.PrepareAsync(stack, CancellationToken.None));
         PulumiProgramCheckout.MarkInstalled(first);
-        var unchanged = Assert.IsType<ProgramCheckoutResult.Ready>(await checkout.PrepareAsync(stack, CancellationToken.None));
+        var unchanged = Assert.IsType<ProgramCheckoutResult.Ready>(await _checkout.PrepareAsync(stack, CancellationToken.None));
         var second = await program.CommitFileAsync("infra/platform/index.ts", "export const version = 2;\n");
-        var changed = Assert.IsType<ProgramCheckoutResult.Ready>(await checkout.PrepareAsync(stack, CancellationToken.None));
+        var changed = Assert.IsType<ProgramCheckoutResult.Ready>(await _checkout.PrepareAsync(stack, CancellationToken.None));
 
-        Assert.StartsWith(Path.Combine(scratch.Combine("data"), "programs") + Path.DirectorySeparatorChar, first.CheckoutDirectory);
+        Assert.StartsWith(Path.Combine(_scratch.Combine("data"), "programs") + Path.DirectorySeparatorChar, first.CheckoutDirectory);
         Assert.Equal(Path.Combine(first.CheckoutDirectory, "infra", "platform"), first.WorkDirectory);
         Assert.True(first.NeedsInstall);
         Assert.False(unchanged.NeedsInstall);
@@ -46,10 +46,10 @@ public sealed class PulumiProgramCheckoutTests : IDisposable
     {
         var program = await ProgramAsync();
         var stack = PulumiStacks.Stack(program.Directory);
-        var ready = Assert.IsType<ProgramCheckoutResult.Ready>(await checkout.PrepareAsync(stack, CancellationToken.None));
+        var ready = Assert.IsType<ProgramCheckoutResult.Ready>(await _checkout.PrepareAsync(stack, CancellationToken.None));
         File.WriteAllText(Path.Combine(ready.WorkDirectory, "Pulumi.yaml"), "name: tampered\n");
 
-        var again = Assert.IsType<ProgramCheckoutResult.Ready>(await checkout.PrepareAsync(stack, CancellationToken.None));
+        var again = Assert.IsType<ProgramCheckoutResult.Ready>(await _checkout.PrepareAsync(stack, CancellationToken.None));
 
         Assert.Equal("name: platform\nruntime: nodejs\n", File.ReadAllText(Path.Combine(again.WorkDirectory, "Pulumi.yaml")));
     }
@@ -61,12 +61,12 @@ public sealed class PulumiProgramCheckoutTests : IDisposable
         var tagged = await program.RunAsync("rev-parse", "HEAD");
         await program.RunAsync("tag", "-a", "v1", "-m", "release 1");
         var later = await program.CommitFileAsync("infra/platform/index.ts", "export const version = 3;\n");
-        var bare = await program.CloneBareAsync(scratch.Combine("remote.git"));
+        var bare = await program.CloneBareAsync(_scratch.Combine("remote.git"));
 
         var byTag = Assert.IsType<ProgramCheckoutResult.Ready>(
-            await checkout.PrepareAsync(PulumiStacks.Stack("file://" + bare, "v1", name: "by-tag"), CancellationToken.None));
+            await _checkout.PrepareAsync(PulumiStacks.Stack("file://" + bare, "v1", name: "by-tag"), CancellationToken.None));
         var byCommit = Assert.IsType<ProgramCheckoutResult.Ready>(
-            await checkout.PrepareAsync(PulumiStacks.Stack(program.Directory, later[..12], name: "by-commit"), CancellationToken.None));
+            await _checkout.PrepareAsync(PulumiStacks.Stack(program.Directory, later[..12], name: "by-commit"), CancellationToken.None));
 
         Assert.Equal(tagged, byTag.Commit);
         Assert.Equal(later, byCommit.Commit);
@@ -79,7 +79,7 @@ public sealed class PulumiProgramCheckoutTests : IDisposable
         var program = await ProgramAsync();
 
         var failed = Assert.IsType<ProgramCheckoutResult.Failed>(
-            await checkout.PrepareAsync(PulumiStacks.Stack(program.Directory, "no-such-branch"), CancellationToken.None));
+            await _checkout.PrepareAsync(PulumiStacks.Stack(program.Directory, "no-such-branch"), CancellationToken.None));
 
         Assert.Equal(ApplyOutcome.Misconfigured, failed.Outcome);
         Assert.Contains("no branch, tag or commit 'no-such-branch'", failed.Message);
@@ -94,9 +94,9 @@ public sealed class PulumiProgramCheckoutTests : IDisposable
         await program.RunAsync("commit", "--quiet", "-m", "a link out");
 
         var missing = Assert.IsType<ProgramCheckoutResult.Failed>(
-            await checkout.PrepareAsync(PulumiStacks.Stack(program.Directory, workDir: "infra/nothing"), CancellationToken.None));
+            await _checkout.PrepareAsync(PulumiStacks.Stack(program.Directory, workDir: "infra/nothing"), CancellationToken.None));
         var linked = Assert.IsType<ProgramCheckoutResult.Failed>(
-            await checkout.PrepareAsync(PulumiStacks.Stack(program.Directory, workDir: "escape", name: "linked"), CancellationToken.None));
+            await _checkout.PrepareAsync(PulumiStacks.Stack(program.Directory, workDir: "escape", name: "linked"), CancellationToken.None));
 
         Assert.Equal(ApplyOutcome.Misconfigured, missing.Outcome);
         Assert.Contains("does not exist", missing.Message);
@@ -108,7 +108,7 @@ public sealed class PulumiProgramCheckoutTests : IDisposable
     public async Task A_repository_path_that_does_not_exist_needs_a_human()
     {
         var failed = Assert.IsType<ProgramCheckoutResult.Failed>(
-            await checkout.PrepareAsync(PulumiStacks.Stack(scratch.Combine("nowhere")), CancellationToken.None));
+            await _checkout.PrepareAsync(PulumiStacks.Stack(_scratch.Combine("nowhere")), CancellationToken.None));
 
         Assert.Equal(ApplyOutcome.Misconfigured, failed.Outcome);
     }
@@ -118,19 +118,19 @@ public sealed class PulumiProgramCheckoutTests : IDisposable
     [InlineData("infra/../../outside")]
     public void Work_dir_validation_refuses_to_leave_the_checkout(string workDir)
     {
-        Directory.CreateDirectory(scratch.Combine("tree", "infra"));
+        Directory.CreateDirectory(_scratch.Combine("tree", "infra"));
 
-        Assert.Null(PulumiProgramCheckout.ValidateWorkDirectory(scratch.Combine("tree"), workDir, out var problem));
+        Assert.Null(PulumiProgramCheckout.ValidateWorkDirectory(_scratch.Combine("tree"), workDir, out var problem));
         Assert.Equal("leaves the program checkout", problem);
     }
 
     private async Task<WorkRepository> ProgramAsync()
     {
-        var program = await WorkRepository.InitAsync(scratch.Combine("program"));
+        var program = await WorkRepository.InitAsync(_scratch.Combine("program"));
         await program.CommitFileAsync("infra/platform/Pulumi.yaml", "name: platform\nruntime: nodejs\n");
         await program.CommitFileAsync("infra/platform/index.ts", "export const version = 1;\n");
         return program;
     }
 
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 }

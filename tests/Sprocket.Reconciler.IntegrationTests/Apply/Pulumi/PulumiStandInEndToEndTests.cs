@@ -17,16 +17,16 @@ namespace Sprocket.Reconciler.IntegrationTests.Apply.Pulumi;
 public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
 {
     private const string Passphrase = "e2e-passphrase-never-logged";
-    private readonly ScratchDirectory scratch = new();
-    private readonly FakeLogCollector logs = new();
-    private SwarmServiceScope? swarm;
+    private readonly ScratchDirectory _scratch = new();
+    private readonly FakeLogCollector _logs = new();
+    private SwarmServiceScope? _swarm;
 
-    private string CallsLog => scratch.Combine("standin-calls.log");
+    private string CallsLog => _scratch.Combine("standin-calls.log");
 
     public Task InitializeAsync()
     {
-        swarm = SwarmServiceScope.Create();
-        Directory.CreateDirectory(scratch.Combine("state"));
+        _swarm = SwarmServiceScope.Create();
+        Directory.CreateDirectory(_scratch.Combine("state"));
         return Task.CompletedTask;
     }
 
@@ -45,7 +45,7 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
         Assert.NotNull(second.Preview);
         Assert.NotEmpty(second.Preview!.ChangeSummary);
         Assert.Equal(SeededImages.GitBbb, applied);
-        var live = await swarm!.Docker.SnapshotServiceAsync(swarm.NameFor("web"));
+        var live = await _swarm!.Docker.SnapshotServiceAsync(_swarm.NameFor("web"));
         // Pulumi's docker provider drops the tag and writes the resolved digest.
         using var registry = new Daemon.OpenRegistry(TestEnvironment.Current.Registry);
         var bbbDigest = await registry.DigestOfAsync(SeededImages.Web, SeededImages.GitBbb);
@@ -62,7 +62,7 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
             Assert.Contains("PULUMI_AUTOMATION_API", names);
             Assert.Contains("PULUMI_SKIP_UPDATE_CHECK", names);
         });
-        Assert.DoesNotContain(Passphrase, string.Join('\n', logs.GetSnapshot().Select(record => record.Message + " " + record.Exception)));
+        Assert.DoesNotContain(Passphrase, string.Join('\n', _logs.GetSnapshot().Select(record => record.Message + " " + record.Exception)));
     }
 
     [Fact]
@@ -107,11 +107,11 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
         var program = await ProgramAsync();
         var settings = new Dictionary<string, string?>
         {
-            ["Reconciler:DataDirectory"] = scratch.Combine("data"),
+            ["Reconciler:DataDirectory"] = _scratch.Combine("data"),
             // Built on first use (a no-op after a solution build): these tests must never be skipped silently.
             ["Reconciler:Pulumi:Binary"] = await PulumiStandin.PulumiStandinBinary.PathAsync(),
             ["Reconciler:Pulumi:EventLogPollInterval"] = "00:00:00.100",
-            ["Reconciler:Pulumi:Environment:PULUMI_BACKEND_URL"] = "file://" + scratch.Combine("state"),
+            ["Reconciler:Pulumi:Environment:PULUMI_BACKEND_URL"] = "file://" + _scratch.Combine("state"),
             ["Reconciler:Pulumi:Environment:PULUMI_CONFIG_PASSPHRASE"] = Passphrase,
             ["Reconciler:Pulumi:Environment:DOCKER_HOST"] = TestEnvironment.Current.DockerHost,
             ["Reconciler:Pulumi:Environment:SPROCKET_STANDIN_CALLS"] = CallsLog,
@@ -120,7 +120,7 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
             settings["Reconciler:Pulumi:Environment:" + variable.Name] = variable.Value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var provider = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)))
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(_logs)))
             .AddPulumiApplyEngine(configuration)
             .BuildServiceProvider();
         var stack = PulumiStacks.Stack(program.Directory, workDir: "infra/platform");
@@ -137,7 +137,7 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
 
     private async Task<WorkRepository> ProgramAsync()
     {
-        var program = await WorkRepository.InitAsync(scratch.Combine("program"));
+        var program = await WorkRepository.InitAsync(_scratch.Combine("program"));
         var image = TestEnvironment.Current.Image(SeededImages.Web, "${image-tag}");
         await program.CommitFileAsync("infra/platform/Pulumi.yaml", $$"""
             name: platform
@@ -149,7 +149,7 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
               web:
                 type: docker:Service
                 properties:
-                  name: {{swarm!.NameFor("web")}}
+                  name: {{_swarm!.NameFor("web")}}
                   taskSpec:
                     containerSpec:
                       image: {{image}}
@@ -162,9 +162,9 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (swarm is not null)
-            await swarm.DisposeAsync();
-        scratch.Dispose();
+        if (_swarm is not null)
+            await _swarm.DisposeAsync();
+        _scratch.Dispose();
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; the assertions need every report in order, now.</summary>

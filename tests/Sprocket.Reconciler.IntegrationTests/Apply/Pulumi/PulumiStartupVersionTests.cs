@@ -9,7 +9,7 @@ namespace Sprocket.Reconciler.IntegrationTests.Apply.Pulumi;
 /// </summary>
 public sealed class PulumiStartupVersionTests : IDisposable
 {
-    private readonly ScratchDirectory scratch = new();
+    private readonly ScratchDirectory _scratch = new();
 
     [Fact]
     public async Task A_cli_older_than_3_91_0_stops_the_daemon_at_start_with_one_configuration_error_line()
@@ -26,9 +26,9 @@ public sealed class PulumiStartupVersionTests : IDisposable
 
     private async Task<CommandResult> RunDaemonAsync(string cliVersion)
     {
-        var repository = await WorkRepository.InitAsync(scratch.Combine("desired"));
+        var repository = await WorkRepository.InitAsync(_scratch.Combine("desired"));
         await repository.CommitFileAsync(DesiredStateYaml.FileName, DesiredStateYaml.Render(), "empty desired state");
-        var bin = scratch.Combine("bin");
+        var bin = _scratch.Combine("bin");
         Directory.CreateDirectory(bin);
         var script = Path.Combine(bin, "pulumi");
         File.WriteAllText(script, $"#!/bin/sh\n[ \"$1\" = version ] && echo {cliVersion}\nexit 0\n");
@@ -38,9 +38,9 @@ public sealed class PulumiStartupVersionTests : IDisposable
         return await ReconcilerCommand.RunAsync(
             "run", "--urls", "http://127.0.0.1:0",
             $"--Reconciler:DesiredState:Repository={repository.Directory}",
-            $"--Reconciler:DataDirectory={scratch.Combine("data")}",
+            $"--Reconciler:DataDirectory={_scratch.Combine("data")}",
             $"--Reconciler:Pulumi:Binary={script}");
     }
 
-    public void Dispose() => scratch.Dispose();
+    public void Dispose() => _scratch.Dispose();
 }

@@ -1,4 +1,3 @@
-using Sprocket.Reconciler.IntegrationTests.Registry;
 using Sprocket.Reconciler.IntegrationTests.TestEnv;
 
 namespace Sprocket.Reconciler.IntegrationTests.Apply.Swarm;

@@ -1,0 +1,116 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Sprocket.Reconciler.Host.Tests.Docker;
+
+/// <summary>
+/// A stand-in engine on a unix socket that records each request's line and headers and answers every request with
+/// 200 and a fixed JSON body: enough to see what the client puts on the wire (the real engine cannot show its headers).
+/// </summary>
+public sealed class RecordingEngine : IAsyncDisposable
+{
+    private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly string _body;
+
+    public RecordingEngine(string socketPath, string responseBody)
+    {
+        Path = socketPath;
+        _body = responseBody;
+        File.Delete(socketPath);
+        _listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+        _listener.Listen();
+        _ = AcceptLoopAsync();
+    }
+
+    public string Path { get; }
+
+    public Uri Endpoint => new("unix://" + Path);
+
+    /// <summary>Request line ("POST /v1.41/services/x/update?version=1 HTTP/1.1") and headers (names lower-cased).</summary>
+    public List<(string RequestLine, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = [];
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(_stop.Token);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            _ = ServeAsync(client);
+        }
+    }
+
+    private async Task ServeAsync(Socket client)
+    {
+        using var _ = client;
+        await using var stream = new NetworkStream(client);
+        var buffer = new List<byte>();
+        var chunk = new byte[8192];
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                int end;
+                while ((end = HeaderEnd(buffer)) < 0)
+                {
+                    var read = await stream.ReadAsync(chunk, _stop.Token);
+                    if (read == 0) return;
+                    buffer.AddRange(chunk.AsSpan(0, read));
+                }
+
+                var lines = Encoding.ASCII.GetString([.. buffer.Take(end)]).Split("\r\n");
+                var headers = lines.Skip(1)
+                    .Select(line => line.Split(':', 2))
+                    .Where(parts => parts.Length == 2)
+                    .ToDictionary(parts => parts[0].Trim().ToLowerInvariant(), parts => parts[1].Trim());
+                var length = headers.TryGetValue("content-length", out var value) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                while (buffer.Count < end + 4 + length)
+                {
+                    var read = await stream.ReadAsync(chunk, _stop.Token);
+                    if (read == 0) return;
+                    buffer.AddRange(chunk.AsSpan(0, read));
+                }
+                buffer.RemoveRange(0, end + 4 + length);
+                lock (Requests) Requests.Add((lines[0], headers));
+
+                var body = Encoding.UTF8.GetBytes(_body);
+                var head = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
+                await stream.WriteAsync(body, _stop.Token);
+            }
+        }
+        catch (Exception) when (_stop.IsCancellationRequested)
+        {
+            // Disposed while the client kept the connection open.
+        }
+        catch (IOException)
+        {
+            // The client closed the connection.
+        }
+    }
+
+    private static int HeaderEnd(List<byte> buffer)
+    {
+        for (var i = 0; i + 3 < buffer.Count; i++)
+        {
+            if (buffer[i] == '\r' && buffer[i + 1] == '\n' && buffer[i + 2] == '\r' && buffer[i + 3] == '\n') return i;
+        }
+        return -1;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Dispose();
+        File.Delete(Path);
+        _stop.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
