@@ -42,12 +42,12 @@ public sealed partial class ApplyRunner(
         var before = start.Evaluation.Services.Where(s => !s.ObserveOnly)
             .Select(s => new ApplyRecordService(s.Name, s.Repository, s.LiveImage, null)).ToList();
         var request = new ApplyRequest(stack, stack.ImageTag, pinned.Images, start.Mode, start.Desired.Revision, start.Trigger);
-        var recordId = history.Started(new ApplyRecord(0, stack.Name, engine.Engine, start.Mode.ToString(), start.Trigger,
+        var recordId = history.Started(new ApplyRecord(0, stack.Name, engine.Engine, start.Mode.ToString(), start.Trigger.Spell(),
             start.Desired.Revision, stack.ImageTag, time.GetUtcNow(), null, null, null, before));
-        LogApplyStarted(logger, stack.Name, engine.Engine, stack.ImageTag, start.Trigger, pinned.Images.Count);
+        LogApplyStarted(logger, stack.Name, engine.Engine, stack.ImageTag, start.Trigger.Spell(), pinned.Images.Count);
 
         if (start.Mode == ApplyMode.Deploy)
-            notifications.Deploy(NotificationKind.DeployStarted, start.Desired, start.Evaluation, $"applying {stack.ImageTag} with {engine.Engine} ({start.Trigger})");
+            notifications.Deploy(NotificationKind.DeployStarted, start.Desired, start.Evaluation, $"applying {stack.ImageTag} with {engine.Engine} ({start.Trigger.Spell()})");
         var result = await engine.ApplyAsync(request, new Progress(logger, stack.Name), cancellationToken);
 
         var duration = time.GetElapsedTime(began);
@@ -90,7 +90,7 @@ public sealed partial class ApplyRunner(
 }
 
 /// <summary>What to apply: the snapshot in force, the stack, the evaluation that called for it.</summary>
-public sealed record ApplyStart(DesiredSnapshot Desired, StackSpec Stack, StackEvaluation Evaluation, string Trigger, ApplyMode Mode = ApplyMode.Deploy);
+public sealed record ApplyStart(DesiredSnapshot Desired, StackSpec Stack, StackEvaluation Evaluation, ReconcileTrigger Trigger, ApplyMode Mode = ApplyMode.Deploy);
 
 /// <summary>How an apply ended. <paramref name="Kind"/> is null when nothing was attempted (a refused pre-flight).</summary>
 public sealed record ApplyCompletion(string Stack, ReconcileOutcome Outcome, ApplyOutcome? Kind, string Message, TimeSpan Duration);

@@ -1,5 +1,6 @@
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Live;
+using Sprocket.Reconciler.Reconcile;
 
 namespace Sprocket.Reconciler.Apply;
 
@@ -35,7 +36,7 @@ public sealed record ApplyRequest(
     IReadOnlyList<PinnedImage> Images,
     ApplyMode Mode,
     string Revision,
-    string Trigger);
+    ReconcileTrigger Trigger);
 
 /// <summary>One managed service of the stack with its resolved image.</summary>
 /// <param name="ServiceName">The live Swarm service name (Pulumi auto-names them; matched by glob and repository).</param>

@@ -293,11 +293,11 @@ public sealed partial class ReconcileLoop(
         switch (decision.Action)
         {
             case ReconcileAction.Apply:
-                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger.Spell()));
+                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger));
                 inFlight = StackOperation.Applying;
                 break;
             case ReconcileAction.Align:
-                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger.Spell(), ApplyMode.Align));
+                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger, ApplyMode.Align));
                 inFlight = StackOperation.Applying;
                 break;
             case ReconcileAction.WriteBack:

@@ -29,7 +29,7 @@ public sealed class SwarmApplyEngine(
         ArgumentNullException.ThrowIfNull(request);
         var started = time.GetTimestamp();
         var stack = request.Stack.Name;
-        Log.ApplyStarting(logger, stack, request.Tag, request.Mode, request.Images.Count, request.Trigger);
+        Log.ApplyStarting(logger, stack, request.Tag, request.Mode, request.Images.Count, request.Trigger.Spell());
         void Report(string message)
         {
             Log.Progress(logger, stack, message);
