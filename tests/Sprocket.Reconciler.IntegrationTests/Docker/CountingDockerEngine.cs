@@ -53,7 +53,7 @@ public sealed partial class CountingDockerEngine : IAsyncDisposable
     /// <summary>For <c>DockerClientFactory.Create</c>.</summary>
     public Uri Endpoint => new("unix://" + SocketPath);
 
-    /// <summary>For a daemon process's DOCKER_HOST (or <c>Reconciler:Docker:Endpoint</c>).</summary>
+    /// <summary>For a daemon process: its DOCKER_HOST or <c>Reconciler:Docker:Host</c>.</summary>
     public string DockerHost => "unix://" + SocketPath;
 
     /// <summary>Every call so far, in the order their request lines were forwarded.</summary>
