@@ -8,7 +8,8 @@
 #   quiet    PollInterval 01:00:00: only the start-up evaluation, then nothing is due; the floor of a daemon
 #            that does no cycle (Kestrel, timers, the event stream, GC), subtracted from the fast mode
 #   fast     PollInterval 00:00:02 over FAST_WINDOW (60 s = 30 cycles): CPU per unchanged cycle
-#   default  PollInterval 00:00:30 (the default) over DEFAULT_WINDOW (120 s): idle CPU as % of one core
+#   default  PollInterval 00:00:30 (the default) over DEFAULT_WINDOW (120 s): idle CPU as % of one core, and
+#            CPU per cycle for a cycle whose work outlasts 2 s (see derived)
 # RSS: VmRSS at the end of each window (steady) and VmHWM (the peak since start, start-up included).
 # The daemon's own log ("Evaluated N stacks on TRIGGER") counts each window's evaluations by trigger. Other
 # engineers' tests on the shared Swarm cause service events, and today each event is a full evaluation: see
@@ -247,18 +248,22 @@ field() { sed -E "s/.*\<$2=([^ ]*).*/\1/" <<<"${RESULT[$1]:-}"; }
 
 # The derived numbers. Other engineers' tests change services on the shared Swarm and each change is an evaluation
 # (today a cheap one: one listing, no applied-tag reads), so the quiet window, measured under the same conditions,
-# is the floor subtracted from the fast window; each window's evaluation counts are printed next to the numbers.
-#   floor      = quiet CPU / quiet window
-#   per cycle  = (fast CPU - floor x fast window) / fast poll cycles
-#   idle       = default CPU / default window (gross: its own event evaluations included)
+# is the floor subtracted from the others; each window's evaluation counts are printed next to the numbers.
+#   floor            = quiet CPU / quiet window
+#   per cycle (fast) = (fast CPU - floor x window) / poll cycles. Only a cycle cost while a cycle's work fits in 2 s:
+#                      today's poll also reads 100 applied tags (a listing each), which outlasts 2 s, so the fast
+#                      window measures a daemon that never stops reading them, a CPU rate, not a cycle
+#   per cycle (30 s) = (default CPU - floor x window) / poll cycles: the cost of a whole unchanged cycle
+#   idle             = default CPU / default window (gross: its own event evaluations included)
 derived() {
   awk -v qc="$(field quiet cpu_ms)" -v qw="$(field quiet window_s)" \
     -v fc="$(field fast cpu_ms)" -v fw="$(field fast window_s)" -v fn="$(field fast cycles)" \
-    -v dc="$(field default cpu_ms)" -v dw="$(field default window_s)" 'BEGIN {
+    -v dc="$(field default cpu_ms)" -v dw="$(field default window_s)" -v dn="$(field default cycles)" 'BEGIN {
       floor = qw > 0 ? qc / qw : 0                                                     # ms of CPU per second
-      per = fn > 0 ? (fc - floor * fw) / fn : 0; if (per < 0) per = 0
-      printf "floor_pct=%.2f gross_ms=%.1f per_cycle_ms=%.1f idle_pct=%.2f",
-        floor / 10, fn > 0 ? fc / fn : 0, per, dw > 0 ? dc / dw / 10 : 0 }'
+      fast = fn > 0 ? (fc - floor * fw) / fn : 0; if (fast < 0) fast = 0
+      slow = dn > 0 ? (dc - floor * dw) / dn : 0; if (slow < 0) slow = 0
+      printf "floor_pct=%.2f fast_cycle_ms=%.1f default_cycle_ms=%.1f idle_pct=%.2f",
+        floor / 10, fast, slow, dw > 0 ? dc / dw / 10 : 0 }'
 }
 
 report() {
@@ -274,11 +279,11 @@ report() {
     printf '%-48s %14s\n' "  evaluations in the quiet window" "$(field quiet evaluations)"
   fi
   if [[ -n ${RESULT[fast]:-} ]]; then
-    printf '%-48s %11s ms %12s\n' "CPU per unchanged poll cycle (2 s, floor removed)" "$(field derived per_cycle_ms)" "<= 50 ms"
-    printf '%-48s %11s ms %12s\n' "  gross: fast window CPU / poll cycles" "$(field derived gross_ms)" ""
+    printf '%-48s %11s ms %12s\n' "CPU per unchanged poll cycle, 2 s poll" "$(field derived fast_cycle_ms)" "<= 50 ms"
     printf '%-48s %14s\n' "  evaluations in the fast window" "$(field fast evaluations)"
   fi
   if [[ -n ${RESULT[default]:-} ]]; then
+    printf '%-48s %11s ms %12s\n' "CPU per unchanged poll cycle, 30 s poll" "$(field derived default_cycle_ms)" "<= 50 ms"
     printf '%-48s %12s %% %12s\n' "idle CPU at the 30 s poll (% of a core)" "$(field derived idle_pct)" "<= 0.5 %"
     printf '%-48s %14s\n' "  evaluations in the default window" "$(field default evaluations)"
   fi
