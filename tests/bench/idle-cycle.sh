@@ -263,7 +263,7 @@ derived() {
       fast = fn > 0 ? (fc - floor * fw) / fn : 0; if (fast < 0) fast = 0
       slow = dn > 0 ? (dc - floor * dw) / dn : 0; if (slow < 0) slow = 0
       printf "floor_pct=%.2f fast_cycle_ms=%.1f default_cycle_ms=%.1f idle_pct=%.2f",
-        floor / 10, fast, slow, dw > 0 ? dc / dw / 10 : 0 }'
+        floor / 10, fast, slow, (dw > 0 ? dc / dw / 10 : 0) }'   # parenthesised: a bare > in print redirects
 }
 
 report() {
