@@ -1,4 +1,5 @@
 using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Live;
 
 namespace Sprocket.Reconciler.Apply;
 
@@ -17,6 +18,11 @@ public interface IApplyEngine
     /// <summary>The tag the engine last applied for the stack (pulumi: the config key of the last succeeded
     /// update in <c>stack history</c>), or null when unknown.</summary>
     Task<string?> ReadAppliedTagAsync(StackSpec stack, CancellationToken cancellationToken);
+
+    /// <summary>The applied tag read from a service listing the caller already holds, with no call of its own
+    /// (swarm: the labels of the stack's managed services), or <see cref="AppliedTagAnswer.AskEngine"/> when only
+    /// <see cref="ReadAppliedTagAsync"/> can tell (pulumi).</summary>
+    AppliedTagAnswer AppliedTagFromListing(StackSpec stack, LiveIndex live);
 }
 
 /// <summary>Deploy puts the tag in place; Align records a tag that already runs (after an emergency rollback:
