@@ -5,6 +5,8 @@ namespace Sprocket.Reconciler.Core.Live;
 /// <summary>What the Swarm says about one service, reduced to what the decision needs.</summary>
 /// <param name="TaskError">While Swarm has paused or rolled back the service's update: Status.Err of the newest task
 /// that failed or was rejected since that update started (e.g. "No such image: …"), the reason Swarm gave up.</param>
+/// <param name="AppliedTag">The tag the reconciler's swarm engine recorded in the spec's labels when it last updated
+/// the service (null when the spec carries none), so the applied state is read from the same listing.</param>
 public sealed record LiveService(
     string Id,
     string Name,
@@ -14,7 +16,8 @@ public sealed record LiveService(
     ulong VersionIndex,
     int RunningTasks = 0,
     int DesiredTasks = 0,
-    string? TaskError = null);
+    string? TaskError = null,
+    string? AppliedTag = null);
 
 /// <summary>Swarm's UpdateStatus. <see cref="Origin"/> is known for rollbacks: the observer remembers the
 /// message seen at <c>rollback_started</c>, because once complete both kinds read "rollback completed".</summary>

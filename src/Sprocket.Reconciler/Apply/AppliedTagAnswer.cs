@@ -1,13 +1,29 @@
 namespace Sprocket.Reconciler.Apply;
 
-/// <summary>What the service listing says a stack's engine applied last: a known tag (possibly none), or "ask the engine".</summary>
-public abstract record AppliedTagAnswer
+/// <summary>
+/// What an engine can say about a stack's applied tag from the service listing the loop already holds, without
+/// another call: <see cref="Known"/> (the swarm engine's labels travel in the listing; a null tag means the listing
+/// names none, e.g. a Swarm rollback restored a spec without our labels) or <see cref="AskEngine"/> (only the
+/// engine's own record knows — pulumi's <c>stack history</c>; call <see cref="IApplyEngine.ReadAppliedTagAsync"/>).
+/// </summary>
+public sealed record AppliedTagAnswer
 {
-    public static AppliedTagAnswer AskEngine { get; } = new Ask();
+    private AppliedTagAnswer(bool isKnown, string? tag)
+    {
+        IsKnown = isKnown;
+        Tag = tag;
+    }
 
-    public static AppliedTagAnswer Known(string? tag) => new KnownTag(tag);
+    /// <summary>The listing cannot answer; only the engine can.</summary>
+    public static AppliedTagAnswer AskEngine { get; } = new(false, null);
 
-    public sealed record KnownTag(string? Tag) : AppliedTagAnswer;
+    /// <summary>The listing answers: <paramref name="tag"/>, or null when it shows no single applied tag.</summary>
+    public static AppliedTagAnswer Known(string? tag) => new(true, tag);
 
-    public sealed record Ask : AppliedTagAnswer;
+    public bool IsKnown { get; }
+
+    /// <summary>The applied tag when <see cref="IsKnown"/>; always null for <see cref="AskEngine"/>.</summary>
+    public string? Tag { get; }
+
+    public override string ToString() => IsKnown ? $"Known({Tag ?? "null"})" : "AskEngine";
 }

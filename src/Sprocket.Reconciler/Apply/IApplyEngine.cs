@@ -20,9 +20,10 @@ public interface IApplyEngine
     /// update in <c>stack history</c>), or null when unknown.</summary>
     Task<string?> ReadAppliedTagAsync(StackSpec stack, CancellationToken cancellationToken);
 
-    /// <summary>The applied tag as the service listing the loop already has shows it, or <see cref="AppliedTagAnswer.AskEngine"/>
-    /// when only the engine's own state knows (then the loop reads it at start, after its applies and at each resync).</summary>
-    AppliedTagAnswer AppliedTagFromListing(StackSpec stack, LiveIndex live) => AppliedTagAnswer.AskEngine;
+    /// <summary>The applied tag read from a service listing the caller already holds, with no call of its own
+    /// (swarm: the labels of the stack's managed services), or <see cref="AppliedTagAnswer.AskEngine"/> when only
+    /// <see cref="ReadAppliedTagAsync"/> can tell (pulumi: the loop reads it at start, after its applies and at each resync).</summary>
+    AppliedTagAnswer AppliedTagFromListing(StackSpec stack, LiveIndex live);
 }
 
 /// <summary>Deploy puts the tag in place; Align records a tag that already runs (after an emergency rollback:

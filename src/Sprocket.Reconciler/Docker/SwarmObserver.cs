@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Sprocket.Reconciler.Apply.Swarm;
 using Sprocket.Reconciler.Core.Live;
 
 namespace Sprocket.Reconciler.Docker;
@@ -27,15 +28,26 @@ public sealed class SwarmObserver(IDockerClient docker, RollbackOriginMemory ori
         if (gaveUp.Count == 0) return live;
 
         // Several values of one filter match any of them: one call for every such service.
-        var tasks = await docker.Tasks.ListAsync(
-            new TasksListParameters
-            {
-                Filters = new Dictionary<string, IDictionary<string, bool>>
+        IList<TaskResponse> tasks;
+        try
+        {
+            tasks = await docker.Tasks.ListAsync(
+                new TasksListParameters
                 {
-                    ["service"] = gaveUp.ToDictionary(id => id, _ => true, StringComparer.Ordinal),
+                    Filters = new Dictionary<string, IDictionary<string, bool>>
+                    {
+                        ["service"] = gaveUp.ToDictionary(id => id, _ => true, StringComparer.Ordinal),
+                    },
                 },
-            },
-            cancellationToken);
+                cancellationToken);
+        }
+        catch (Exception exception) when (DockerErrors.IsNotFound(exception))
+        {
+            // The engine refuses the whole filter when one of its services was removed since the listing. The task
+            // errors only explain a paused or rolled-back update; without them this observation is still true, and
+            // the removal's own event brings the next one.
+            return live;
+        }
         var byService = tasks.ToLookup(task => task.ServiceID, StringComparer.Ordinal);
         return [.. live.Select(service => service.UpdateStatus is { GaveUp: true } status
             ? service with { TaskError = TaskErrors.NewestSince(byService[service.Id], status.StartedAt) }

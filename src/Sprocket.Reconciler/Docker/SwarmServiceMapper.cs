@@ -1,4 +1,5 @@
 using Docker.DotNet.Models;
+using Sprocket.Reconciler.Apply.Swarm;
 using Sprocket.Reconciler.Core.Images;
 using Sprocket.Reconciler.Core.Live;
 
@@ -22,7 +23,8 @@ public static class SwarmServiceMapper
             MapUpdateStatus(service.ID, service.UpdateStatus, origins),
             service.Version?.Index ?? 0,
             (int)(service.ServiceStatus?.RunningTasks ?? 0),
-            (int)(service.ServiceStatus?.DesiredTasks ?? 0));
+            (int)(service.ServiceStatus?.DesiredTasks ?? 0),
+            AppliedTag: AppliedLabels.ReadTag(service.Spec.Labels));
     }
 
     private static LiveUpdateStatus? MapUpdateStatus(string serviceId, UpdateStatus? status, RollbackOriginMemory origins)

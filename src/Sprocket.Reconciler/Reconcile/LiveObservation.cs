@@ -28,10 +28,10 @@ public sealed class LiveObservation(ISwarmObserver swarm, IImageFactsSource imag
 
     /// <summary>Whether only the engine's own state (not the listing) says what it applied to the stack.</summary>
     public bool AsksEngine(StackSpec stack, LiveIndex index) =>
-        engines.For(stack) is { } engine && engine.AppliedTagFromListing(stack, index) is AppliedTagAnswer.Ask;
+        engines.For(stack) is { } engine && !engine.AppliedTagFromListing(stack, index).IsKnown;
 
     private string? AppliedTag(StackSpec stack, LiveIndex index, Func<StackSpec, string?> appliedTagOf) =>
-        engines.For(stack)?.AppliedTagFromListing(stack, index) is AppliedTagAnswer.KnownTag { Tag: { } tag } ? tag : appliedTagOf(stack);
+        engines.For(stack)?.AppliedTagFromListing(stack, index) is { IsKnown: true, Tag: { } tag } ? tag : appliedTagOf(stack);
 }
 
 /// <summary>What one look saw: the live services, their index, and every stack's verdict.</summary>

@@ -6,17 +6,24 @@ namespace Sprocket.Reconciler.Host.Tests.Docker;
 /// <summary>
 /// A stand-in engine on a unix socket that records each request's line and headers and answers every request with
 /// 200 and a fixed JSON body: enough to see what the client puts on the wire (the real engine cannot show its headers).
+/// Given an answer per request line instead, it also plays engine states the real one only shows in a race.
 /// </summary>
 public sealed class RecordingEngine : IAsyncDisposable
 {
     private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
     private readonly CancellationTokenSource _stop = new();
-    private readonly string _body;
+    private readonly Func<string, (int Status, string Body)> _answer;
 
     public RecordingEngine(string socketPath, string responseBody)
+        : this(socketPath, _ => (200, responseBody))
+    {
+    }
+
+    /// <param name="answer">Status and JSON body for a request line ("GET /v1.41/tasks?filters=… HTTP/1.1").</param>
+    public RecordingEngine(string socketPath, Func<string, (int Status, string Body)> answer)
     {
         Path = socketPath;
-        _body = responseBody;
+        _answer = answer;
         File.Delete(socketPath);
         _listener.Bind(new UnixDomainSocketEndPoint(socketPath));
         _listener.Listen();
@@ -80,8 +87,9 @@ public sealed class RecordingEngine : IAsyncDisposable
                 buffer.RemoveRange(0, end + 4 + length);
                 lock (Requests) Requests.Add((lines[0], headers));
 
-                var body = Encoding.UTF8.GetBytes(_body);
-                var head = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n";
+                var (status, text) = _answer(lines[0]);
+                var body = Encoding.UTF8.GetBytes(text);
+                var head = $"HTTP/1.1 {status} {(status == 200 ? "OK" : "Error")}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n";
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
                 await stream.WriteAsync(body, _stop.Token);
             }

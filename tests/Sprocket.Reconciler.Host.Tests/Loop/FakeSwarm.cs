@@ -39,10 +39,11 @@ public sealed class FakeSwarm : ISwarmObserver
         lock (_gate) _services.Add(new LiveService("id-" + name, name, ImageReferenceParser.Parse(image), null, null, 1, 1, 1));
     }
 
-    /// <summary>An update to <paramref name="image"/>, completed, every task running.</summary>
-    public void Update(string name, string image) => Change(name, s => s with
+    /// <summary>An update to <paramref name="image"/>, completed, every task running; the swarm engine's updates also
+    /// leave the tag they applied as a label (<paramref name="appliedTag"/>), a hand update leaves none.</summary>
+    public void Update(string name, string image, string? appliedTag = null) => Change(name, s => s with
     {
-        PreviousImage = s.Image, Image = ImageReferenceParser.Parse(image), VersionIndex = s.VersionIndex + 1,
+        PreviousImage = s.Image, Image = ImageReferenceParser.Parse(image), VersionIndex = s.VersionIndex + 1, AppliedTag = appliedTag,
         UpdateStatus = new LiveUpdateStatus(SwarmUpdateState.Completed, "update completed", Now, Now),
     });
 
@@ -50,6 +51,8 @@ public sealed class FakeSwarm : ISwarmObserver
     public void RollBack(string name) => Change(name, s => s with
     {
         Image = s.PreviousImage ?? throw new InvalidOperationException($"{name} has no previous spec"), PreviousImage = s.Image,
+        // The previous spec comes back whole, with the labels it had (none from us, in these stories).
+        AppliedTag = null,
         VersionIndex = s.VersionIndex + 1,
         UpdateStatus = new LiveUpdateStatus(SwarmUpdateState.RollbackCompleted, "rollback completed", Now, Now, RollbackOrigin.Manual),
     });

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Live;
 using Sprocket.Reconciler.Core.Policy;
 using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.Reconcile;
@@ -59,7 +60,7 @@ public sealed class FakeEngine(FakeSwarm swarm) : IApplyEngine
             if (NextOutcome != ApplyOutcome.Succeeded) return new ApplyResult(NextOutcome, $"the fake engine ended {NextOutcome}", []);
             // An align records what already runs: a direct Swarm engine has nothing to change.
             if (request.Mode == ApplyMode.Deploy)
-                foreach (var image in request.Images) swarm.Update(image.ServiceName, image.Reference);
+                foreach (var image in request.Images) swarm.Update(image.ServiceName, image.Reference, appliedTag: request.Tag);
             return new ApplyResult(ApplyOutcome.Succeeded, $"applied {request.Tag}", [.. request.Images.Select(i => new ServiceChange(i.ServiceName, null, i.Reference))]);
         }
         finally
@@ -69,6 +70,9 @@ public sealed class FakeEngine(FakeSwarm swarm) : IApplyEngine
     }
 
     public Task<string?> ReadAppliedTagAsync(StackSpec stack, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <summary>As the swarm engine answers: the label its updates leave on the services, read from the listing.</summary>
+    public AppliedTagAnswer AppliedTagFromListing(StackSpec stack, LiveIndex live) => AppliedTagAnswer.Known(Sprocket.Reconciler.Apply.Swarm.AppliedLabels.AgreedInListing(stack, live));
 
     private static void InterlockedMax(ref int target, int value)
     {

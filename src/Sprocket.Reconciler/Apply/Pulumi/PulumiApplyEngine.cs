@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Live;
 using Sprocket.Reconciler.Git;
 using Sprocket.Reconciler.Hosting;
 
@@ -61,6 +62,9 @@ internal sealed class PulumiApplyEngine(
             gate.Release();
         }
     }
+
+    /// <summary>Pulumi's state, not the Swarm, records what was applied: only <c>pulumi stack history</c> knows.</summary>
+    public AppliedTagAnswer AppliedTagFromListing(StackSpec stack, LiveIndex live) => AppliedTagAnswer.AskEngine;
 
     public async Task<string?> ReadAppliedTagAsync(StackSpec stack, CancellationToken cancellationToken)
     {

@@ -1,3 +1,6 @@
+using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Live;
+
 namespace Sprocket.Reconciler.Apply.Swarm;
 
 /// <summary>
@@ -24,10 +27,23 @@ public static class AppliedLabels
 
     /// <summary>The tag every one of <paramref name="serviceLabels"/> names, or null when any lacks it or they disagree
     /// (a partly applied stack has no single applied tag).</summary>
-    public static string? Agreed(IReadOnlyCollection<IDictionary<string, string>?> serviceLabels)
+    public static string? Agreed(IReadOnlyCollection<IDictionary<string, string>?> serviceLabels) =>
+        AgreedTag([.. serviceLabels.Select(ReadTag)]);
+
+    /// <summary>The tag every service's label names (<see cref="LiveService.AppliedTag"/>), or null when any lacks
+    /// it or they disagree.</summary>
+    public static string? AgreedTag(IReadOnlyCollection<string?> serviceTags)
     {
-        if (serviceLabels.Count == 0) return null;
-        var tags = serviceLabels.Select(ReadTag).Distinct(StringComparer.Ordinal).ToList();
+        if (serviceTags.Count == 0) return null;
+        var tags = serviceTags.Distinct(StringComparer.Ordinal).ToList();
         return tags is [{ } only] ? only : null;
     }
+
+    /// <summary>The applied tag of <paramref name="stack"/> in a listing: the tag its managed services agree on, matched
+    /// as the drift classifier matches them, so "the stack's services" means the same set everywhere.</summary>
+    public static string? AgreedInListing(StackSpec stack, LiveIndex live) =>
+        AgreedTag([.. stack.Services
+            .SelectMany(spec => live.Match(spec.Repository, spec.Match))
+            .DistinctBy(service => service.Id, StringComparer.Ordinal)
+            .Select(service => service.AppliedTag)]);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Images;
 using Sprocket.Reconciler.Core.Live;
+using Sprocket.Reconciler.Reconcile;
 using Sprocket.Reconciler.Registry;
 
 namespace Sprocket.Reconciler.Apply.Swarm;
@@ -84,30 +85,28 @@ public sealed class SwarmApplyEngine(
         try
         {
             var services = await docker.Swarm.ListServicesAsync(new ServiceListParameters(), cancellationToken);
-            var labelsById = new Dictionary<string, IDictionary<string, string>?>(StringComparer.Ordinal);
             var live = new List<LiveService>();
             foreach (var service in services)
             {
                 if (!ImageReferenceParser.TryParse(service.Spec?.TaskTemplate?.ContainerSpec?.Image, out var image)) continue;
-                labelsById[service.ID] = service.Spec!.Labels;
-                live.Add(new LiveService(service.ID, service.Spec.Name ?? service.ID, image, null, null, service.Version?.Index ?? 0));
+                live.Add(new LiveService(service.ID, service.Spec!.Name ?? service.ID, image, null, null, service.Version?.Index ?? 0,
+                    AppliedTag: AppliedLabels.ReadTag(service.Spec.Labels)));
             }
-
-            // The same matching the drift classifier uses, so "the stack's services" means the same set everywhere.
-            var index = new LiveIndex(live);
-            var managed = stack.Services
-                .SelectMany(spec => index.Match(spec.Repository, spec.Match))
-                .Select(service => service.Id)
-                .Distinct(StringComparer.Ordinal)
-                .Select(id => labelsById[id])
-                .ToList();
-            return AppliedLabels.Agreed(managed);
+            return AppliedLabels.AgreedInListing(stack, new LiveIndex(live));
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.ReadAppliedTagFailed(logger, stack.Name, DockerErrors.Describe(exception), exception);
             return null;
         }
+    }
+
+    /// <summary>The labels travel in every service listing, so the loop's own listing answers: no Docker call.</summary>
+    public AppliedTagAnswer AppliedTagFromListing(StackSpec stack, LiveIndex live)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        ArgumentNullException.ThrowIfNull(live);
+        return AppliedTagAnswer.Known(AppliedLabels.AgreedInListing(stack, live));
     }
 
     private sealed record MissingService(string ServiceName, string ServiceId);
