@@ -1,5 +1,6 @@
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Live;
+using Sprocket.Reconciler.Reconcile;
 
 namespace Sprocket.Reconciler.Apply;
 
@@ -21,7 +22,7 @@ public interface IApplyEngine
 
     /// <summary>The applied tag read from a service listing the caller already holds, with no call of its own
     /// (swarm: the labels of the stack's managed services), or <see cref="AppliedTagAnswer.AskEngine"/> when only
-    /// <see cref="ReadAppliedTagAsync"/> can tell (pulumi).</summary>
+    /// <see cref="ReadAppliedTagAsync"/> can tell (pulumi: the loop reads it at start, after its applies and at each resync).</summary>
     AppliedTagAnswer AppliedTagFromListing(StackSpec stack, LiveIndex live);
 }
 
@@ -36,7 +37,7 @@ public sealed record ApplyRequest(
     IReadOnlyList<PinnedImage> Images,
     ApplyMode Mode,
     string Revision,
-    string Trigger);
+    ReconcileTrigger Trigger);
 
 /// <summary>One managed service of the stack with its resolved image.</summary>
 /// <param name="ServiceName">The live Swarm service name (Pulumi auto-names them; matched by glob and repository).</param>

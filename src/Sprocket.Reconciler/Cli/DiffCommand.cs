@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Drift;
 using Sprocket.Reconciler.Hosting;
 using Sprocket.Reconciler.Http;
 using Sprocket.Reconciler.Reconcile;
+using Sprocket.Reconciler.State;
 
 namespace Sprocket.Reconciler.Cli;
 
@@ -80,7 +82,7 @@ public static class DiffCommand
             }
         }
 
-        await host.Services.GetRequiredService<EvaluationLoop>().EvaluateAsync([new EvaluationRequest(ReconcileTrigger.Api)], cancellationToken, actOnVerdicts: false);
+        await ObserveOnceAsync(host.Services, store, cancellationToken);
         var current = store.Current;
         if (current.DockerProblem is { } docker)
         {
@@ -95,5 +97,41 @@ public static class DiffCommand
         return documents.Any(d => d.Status == StackStatus.Invalid.Spell()) ? ExitCodes.InvalidOrUnreachable
             : documents.All(d => d.Status == StackStatus.Synced.Spell()) ? ExitCodes.Ok
             : ExitCodes.Drifted;
+    }
+
+    /// <summary>
+    /// One observation and classification, published without deciding anything: <c>diff</c> shows what is, not what the
+    /// daemon would do. It has no later pass, so it asks every engine for its applied tag first and waits for the answers.
+    /// </summary>
+    private static async Task ObserveOnceAsync(IServiceProvider services, StatusStore store, CancellationToken cancellationToken)
+    {
+        var desired = store.Current.Desired!;
+        var engines = services.GetRequiredService<ApplyEngines>();
+        var history = services.GetRequiredService<ApplyHistory>();
+        var applied = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(desired.State.Stacks, cancellationToken, async (stack, ct) =>
+        {
+            try
+            {
+                if (engines.For(stack) is { } engine) applied[stack.Name] = await engine.ReadAppliedTagAsync(stack, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Unknown is a valid answer: the classifier then decides from the previous spec.
+            }
+        });
+        var at = TimeProvider.System.GetUtcNow();
+        try
+        {
+            var observed = await services.GetRequiredService<LiveObservation>().ObserveAsync(desired.State,
+                stack => applied.GetValueOrDefault(stack.Name)
+                    ?? history.Recent(stack.Name, 20).FirstOrDefault(r => r.Outcome == nameof(Core.Policy.ApplyOutcome.Succeeded))?.Tag,
+                cancellationToken);
+            store.Update(s => s with { Stacks = observed.Stacks, Evaluated = desired, Last = new LastEvaluation(at, ReconcileTrigger.Api, ReconcileOutcome.Observed, "") });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            store.Update(s => s with { DockerProblem = "Docker engine unreachable: " + ex.Message });
+        }
     }
 }

@@ -28,4 +28,10 @@ public sealed class RollbackOriginMemory
     {
         if (origin != RollbackOrigin.Unknown) _origins[(serviceId, startedAt)] = origin;
     }
+
+    /// <summary>Forgets every service <paramref name="gone"/> says no longer exists.</summary>
+    public void Forget(Func<string, bool> gone)
+    {
+        foreach (var key in _origins.Keys.Where(key => gone(key.ServiceId)).ToList()) _origins.TryRemove(key, out _);
+    }
 }

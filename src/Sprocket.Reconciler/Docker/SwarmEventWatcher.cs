@@ -12,7 +12,7 @@ namespace Sprocket.Reconciler.Docker;
 /// </summary>
 public sealed partial class SwarmEventWatcher(
     IDockerClient docker,
-    EvaluationQueue queue,
+    LoopInbox inbox,
     IOptions<DockerOptions> options,
     TimeProvider time,
     ILogger<SwarmEventWatcher> logger) : BackgroundService
@@ -27,7 +27,7 @@ public sealed partial class SwarmEventWatcher(
     {
         var delay = FirstReconnectDelay;
         var connectedBefore = false;
-        var forward = new ForwardToQueue(queue, logger, time.GetUtcNow());
+        var forward = new ForwardToQueue(inbox, logger, time.GetUtcNow());
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -43,7 +43,7 @@ public sealed partial class SwarmEventWatcher(
                 // the evaluation that covers whatever happened before (or while) we were not subscribed.
                 await docker.System.PingAsync(stoppingToken);
                 LogSubscribed(logger, connectedBefore);
-                queue.Request(new EvaluationRequest(connectedBefore ? ReconcileTrigger.Resync : ReconcileTrigger.Startup));
+                inbox.Post(new EvaluationRequest(connectedBefore ? ReconcileTrigger.Resync : ReconcileTrigger.Startup));
                 connectedBefore = true;
                 delay = FirstReconnectDelay;
                 await watch;
@@ -65,7 +65,7 @@ public sealed partial class SwarmEventWatcher(
     }
 
     /// <summary>Forwards synchronously: <see cref="Progress{T}"/> would post to the thread pool and lose ordering.</summary>
-    private sealed class ForwardToQueue(EvaluationQueue queue, ILogger logger, DateTimeOffset startedAt) : IProgress<Message>
+    private sealed class ForwardToQueue(LoopInbox inbox, ILogger logger, DateTimeOffset startedAt) : IProgress<Message>
     {
         public DateTimeOffset LastEventTime { get; private set; } = startedAt;
 
@@ -74,7 +74,7 @@ public sealed partial class SwarmEventWatcher(
             LogServiceEvent(logger, value.Action ?? "", Attribute(value, "name") ?? value.Actor?.ID ?? "", Attribute(value, "updatestate.new") ?? "");
             DateTimeOffset? eventTime = value.TimeNano is > 0 ? DateTimeOffset.UnixEpoch.AddTicks(value.TimeNano.Value / 100) : null;
             if (eventTime > LastEventTime) LastEventTime = eventTime.Value;
-            queue.Request(new EvaluationRequest(ReconcileTrigger.Event, value.Actor?.ID, eventTime));
+            inbox.Post(new EvaluationRequest(ReconcileTrigger.Event, value.Actor?.ID, eventTime));
         }
     }
 

@@ -12,7 +12,7 @@ namespace Sprocket.Reconciler.Docker;
 public sealed partial class SwarmLeadership(
     IDockerClient docker,
     IOptions<DockerOptions> options,
-    EvaluationQueue queue,
+    LoopInbox inbox,
     TimeProvider time,
     ILogger<SwarmLeadership> logger) : BackgroundService, ILeadership
 {
@@ -48,7 +48,7 @@ public sealed partial class SwarmLeadership(
             _isLeader = leader;
             LogRoleChanged(logger, leader ? "leader" : "standby");
             // A new leader must look at every stack at once rather than wait for the next poll.
-            queue.Request(new EvaluationRequest(ReconcileTrigger.Resync));
+            inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync));
         }
         return leader;
     }

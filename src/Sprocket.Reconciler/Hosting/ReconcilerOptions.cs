@@ -17,6 +17,16 @@ public sealed class ReconcilerOptions
     /// default: an interrupted <c>pulumi up</c> costs more than a slow restart.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long a stopping daemon still waits after <see cref="ShutdownGrace"/> ran out and it asked the work in
+    /// flight to cancel (the swarm engine stops waiting for convergence; a running <c>pulumi up</c> gets SIGINT only under
+    /// <c>Reconciler:Pulumi:InterruptUpOnShutdown</c>). The host's shutdown timeout, and so the stack file's <c>stop_grace_period</c>, must cover
+    /// ShutdownGrace plus this.</summary>
+    public static readonly TimeSpan CancelGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often every stack is looked at although nothing said it changed, and the applied tags only an engine
+    /// knows (pulumi) are read again: the safety net under events, polls and rechecks.</summary>
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Where the status page is reachable from outside; notifications link to it when set.</summary>
     public string? PublicUrl { get; set; }
 

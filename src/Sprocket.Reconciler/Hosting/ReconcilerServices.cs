@@ -33,29 +33,28 @@ public static class ReconcilerServices
         services.TryAddSingleton<RollbackOriginMemory>();
         services.TryAddSingleton<ISwarmObserver, SwarmObserver>();
         services.TryAddSingleton<StatusStore>();
-        services.TryAddSingleton<EvaluationQueue>();
+        services.TryAddSingleton<LoopInbox>();
         services.TryAddSingleton<ReconcilerMetrics>();
         services.TryAddSingleton<DesiredStateTracker>();
-        services.TryAddSingleton<EvaluationLoop>();
+        services.TryAddSingleton<LiveObservation>();
         services.TryAddSingleton<StackStateStore>();
         services.TryAddSingleton<ApplyHistory>();
         services.TryAddSingleton<ApplyPreflight>();
         services.AddValidatedOptions<ApiOptions>(configuration, ApiOptions.Section);
         services.AddValidatedOptions<ReconcilerOptions, ReconcilerOptionsValidator>(configuration, ReconcilerOptions.SectionName);
-        // ApplyRunner still takes its grace as ApplyOptions; it is the root key, not a second binding of it.
-        services.AddOptions<ApplyOptions>()
-            .Configure<IOptions<ReconcilerOptions>>((apply, root) => apply.ShutdownGrace = root.Value.ShutdownGrace);
         services.AddPulumiApplyEngine(configuration);
         services.AddSwarmApplyEngine(configuration);
+        services.TryAddSingleton<ApplyEngines>();
         services.TryAddSingleton<ApplyRunner>();
-        services.TryAddSingleton<AppliedTagCache>();
         services.AddWriteBack(configuration);
         services.TryAddSingleton<IIncidentWriter, IncidentWriter>();
-        services.TryAddSingleton<WriteBackRunner>();
         services.TryAddSingleton<LiveTagSearch>();
         services.AddNotifications(configuration);
         services.TryAddSingleton<StackNotifications>();
-        services.TryAddSingleton<ReconcileCoordinator>();
+        services.TryAddSingleton<BackgroundWork>();
+        services.TryAddSingleton<LiveMemories>();
+        services.TryAddSingleton<StackActions>();
+        services.TryAddSingleton<ReconcileLoop>();
         services.TryAddSingleton<SwarmLeadership>();
         services.TryAddSingleton<ILeadership>(sp => sp.GetRequiredService<SwarmLeadership>());
         services.TryAddSingleton(sp =>
@@ -70,13 +69,12 @@ public static class ReconcilerServices
     public static IServiceCollection AddReconcilerDaemon(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddReconcilerObservation(configuration);
-        // Hosted services stop in reverse order: the loop stops deciding first, then the runner waits for the
-        // applies in flight (up to ShutdownGrace) — pulumi up is never killed mid-update by a SIGTERM.
+        // The loop, stopping, waits for the applies in flight (up to ShutdownGrace) and records how they ended —
+        // pulumi up is never killed mid-update by a SIGTERM. The host's own timeout must not cut that short.
         services.AddOptions<HostOptions>().Configure<IOptions<ReconcilerOptions>>((host, root) =>
-            host.ShutdownTimeout = root.Value.ShutdownGrace + ApplyOptions.CancelGrace);
-        services.AddHostedService(sp => sp.GetRequiredService<ApplyRunner>());
+            host.ShutdownTimeout = root.Value.ShutdownGrace + ReconcilerOptions.CancelGrace);
         services.AddHostedService(sp => sp.GetRequiredService<SwarmLeadership>());
-        services.AddHostedService(sp => sp.GetRequiredService<EvaluationLoop>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReconcileLoop>());
         services.AddHostedService<SwarmEventWatcher>();
         services.AddGitHubWebhookConcurrency();
 

@@ -15,20 +15,27 @@ public static partial class StackActionEndpoints
     public static IEndpointRouteBuilder MapStackActions(this IEndpointRouteBuilder app)
     {
         var actions = app.MapGroup("/api/v1/stacks/{name}").AddEndpointFilter(RequireTokenAsync);
-        actions.MapPost("/reconcile", (string name, StatusStore store, EvaluationQueue queue) =>
-            Known(store, name, () => queue.Request(new EvaluationRequest(ReconcileTrigger.Api, Stack: name, Manual: true)), "reconcile requested"));
-        actions.MapPost("/hold", (string name, StatusStore store, ReconcileCoordinator coordinator) =>
-            Known(store, name, () => coordinator.Hold(name, "api"), "held"));
-        actions.MapPost("/resume", (string name, StatusStore store, ReconcileCoordinator coordinator) =>
-            Known(store, name, () => coordinator.Resume(name), "resumed"));
+        actions.MapPost("/reconcile", (string name, StatusStore store, LoopInbox inbox) =>
+            KnownAsync(store, name, () => Post(inbox, new EvaluationRequest(ReconcileTrigger.Api, Stack: name, Manual: true)), "reconcile requested"));
+        // Hold and resume answer once the loop has stored them: a hold acknowledged is a hold that survives a restart.
+        actions.MapPost("/hold", (string name, StatusStore store, LoopInbox inbox, CancellationToken cancellationToken) =>
+            KnownAsync(store, name, () => Post(inbox, new HoldRequested(name, "api")).Done.Task.WaitAsync(cancellationToken), "held"));
+        actions.MapPost("/resume", (string name, StatusStore store, LoopInbox inbox, CancellationToken cancellationToken) =>
+            KnownAsync(store, name, () => Post(inbox, new ResumeRequested(name)).Done.Task.WaitAsync(cancellationToken), "resumed"));
         return app;
     }
 
-    private static IResult Known(StatusStore store, string name, Action act, string done)
+    private static T Post<T>(LoopInbox inbox, T message) where T : LoopMessage
+    {
+        inbox.Post(message);
+        return message;
+    }
+
+    private static async Task<IResult> KnownAsync(StatusStore store, string name, Func<object> act, string done)
     {
         if (store.Current.Desired?.State.FindStack(name) is null)
             return Results.Json(new ErrorDocument($"no stack named {name}"), JsonContext.Default.ErrorDocument, statusCode: StatusCodes.Status404NotFound);
-        act();
+        if (act() is Task stored) await stored;
         return Results.Json(new MessageDocument(done), JsonContext.Default.MessageDocument, statusCode: StatusCodes.Status202Accepted);
     }
 

@@ -11,7 +11,7 @@ namespace Sprocket.Reconciler.Reconcile;
 public sealed partial class DesiredStateTracker(
     IDesiredStateSource source,
     StatusStore store,
-    EvaluationQueue queue,
+    LoopInbox inbox,
     ReconcilerMetrics metrics,
     TimeProvider time,
     ILogger<DesiredStateTracker> logger)
@@ -25,8 +25,9 @@ public sealed partial class DesiredStateTracker(
         try
         {
             var fetched = await source.FetchAsync(cancellationToken);
-            Apply(fetched);
-            queue.Request(new EvaluationRequest(trigger));
+            // An unchanged revision changes no stack: polling costs a fetch, not a pass. A stack that needs another look
+            // anyway has its own wake-up in the loop, and the periodic resync covers everything else.
+            if (Apply(fetched)) inbox.Post(new EvaluationRequest(trigger));
         }
         finally
         {
@@ -34,7 +35,8 @@ public sealed partial class DesiredStateTracker(
         }
     }
 
-    private void Apply(DesiredFetchResult fetched)
+    /// <summary>Puts the fetch's outcome in force; true when a new snapshot came into force.</summary>
+    private bool Apply(DesiredFetchResult fetched)
     {
         var now = time.GetUtcNow();
         switch (fetched)
@@ -42,16 +44,17 @@ public sealed partial class DesiredStateTracker(
             case DesiredFetchResult.Failed failed:
                 LogFetchFailed(logger, failed.Reason.ToString(), failed.Message);
                 store.Update(s => s with { DesiredProblem = new DesiredStateProblem(DesiredStateProblemKind.FetchFailed, failed.Message, null, now) });
-                break;
+                return false;
 
             case DesiredFetchResult.Fetched ok:
-                Judge(ok.Revision, ok.Path, _verdicts.GetOrParse(ok.BlobId, ok.Path, () => Parse(ok)), now);
-                break;
+                return Judge(ok.Revision, ok.Path, _verdicts.GetOrParse(ok.BlobId, ok.Path, () => Parse(ok)), now);
 
             case DesiredFetchResult.TooLarge tooLarge:
                 // Refused from the git object header, unread: there is nothing to parse or to remember.
-                Judge(tooLarge.Revision, tooLarge.Path, DesiredStateParser.FileTooLarge(tooLarge.Path, tooLarge.Size), now);
-                break;
+                return Judge(tooLarge.Revision, tooLarge.Path, DesiredStateParser.FileTooLarge(tooLarge.Path, tooLarge.Size), now);
+
+            default:
+                return false;
         }
     }
 
@@ -62,13 +65,20 @@ public sealed partial class DesiredStateTracker(
     }
 
     // Runs on every poll, remembered verdict or not: status, API and metrics show the rejection as long as it lasts.
-    private void Judge(string revision, string path, DesiredStateParseResult parsed, DateTimeOffset now)
+    private bool Judge(string revision, string path, DesiredStateParseResult parsed, DateTimeOffset now)
     {
         if (parsed.IsValid)
         {
+            var inForce = store.Current.Desired;
+            if (inForce?.Revision == revision && inForce.Path == path)
+            {
+                if (store.Current.DesiredProblem is not null) store.Update(s => s with { DesiredProblem = null });
+                return false;
+            }
+            LogRevisionInForce(logger, revision, parsed.State.Stacks.Length);
             var snapshot = new DesiredSnapshot(parsed.State, revision, path);
-            if (store.Current.Desired?.Revision != revision) LogRevisionInForce(logger, revision, parsed.State.Stacks.Length);
             store.Update(s => s with { Desired = snapshot, DesiredProblem = null });
+            return true;
         }
         else
         {
@@ -79,6 +89,7 @@ public sealed partial class DesiredStateTracker(
                 LogRejected(logger, revision, message);
             }
             store.Update(s => s with { DesiredProblem = new DesiredStateProblem(DesiredStateProblemKind.Invalid, message, revision, now) });
+            return false;
         }
     }
 

@@ -14,7 +14,8 @@ namespace Sprocket.Reconciler.Reconcile;
 public sealed partial class LiveTagSearch(
     IRegistryClient registry,
     ITagResolver resolver,
-    EvaluationQueue queue,
+    LoopInbox inbox,
+    BackgroundWork work,
     ILogger<LiveTagSearch> logger)
 {
     /// <summary>At most this many tags are listed and resolved per search: a rollback goes to a recent tag.</summary>
@@ -22,34 +23,39 @@ public sealed partial class LiveTagSearch(
 
     private readonly ConcurrentDictionary<(string Repository, string Digest), byte> _searched = new();
 
+    /// <summary>Starts a search for each unnamed rolled-back digest not searched yet; forgets digests no longer unnamed.</summary>
     public void SearchUnnamed(DesiredState desired, IEnumerable<StackEvaluation> stacks)
     {
+        var unnamed = new HashSet<(string Repository, string Digest)>();
         foreach (var service in stacks.SelectMany(s => s.Services))
         {
             if (service is not { Drift: DriftReason.EmergencyRollback or DriftReason.FailedUpdateRollback, LiveTag: null, LiveDigest: { } digest }) continue;
             var key = (RepositoryName.Normalize(service.Repository), digest);
+            unnamed.Add(key);
             if (!_searched.TryAdd(key, 0)) continue;
-            _ = Task.Run(() => SearchAsync(key.Item1, digest, desired.ImmutableTagPattern));
+            work.Start($"tag search for {digest}", finishBeforeStop: false, cancellationToken => SearchAsync(key.Item1, digest, desired.ImmutableTagPattern, cancellationToken));
         }
+        // Named since, or no longer live: a later rollback to the same digest searches again.
+        foreach (var key in _searched.Keys.Where(key => !unnamed.Contains(key)).ToList()) _searched.TryRemove(key, out _);
     }
 
-    private async Task SearchAsync(string repository, string digest, string immutablePattern)
+    private async Task SearchAsync(string repository, string digest, string immutablePattern, CancellationToken cancellationToken)
     {
         try
         {
             var pattern = ImmutableTagPolicy.Pattern(immutablePattern);
-            var tags = await registry.ListTagsAsync(repository, MaxTags, CancellationToken.None);
+            var tags = await registry.ListTagsAsync(repository, MaxTags, cancellationToken);
             foreach (var tag in tags.Where(t => ImmutableTagPolicy.IsImmutable(t, immutablePattern)).Reverse())
             {
-                var resolution = await resolver.ResolveAsync(repository, tag, pattern, CancellationToken.None);
+                var resolution = await resolver.ResolveAsync(repository, tag, pattern, cancellationToken);
                 if (resolution.Digest != digest) continue;
                 LogNamed(logger, repository, digest, tag);
-                queue.Request(new EvaluationRequest(ReconcileTrigger.Resync));
+                inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync));
                 return;
             }
             LogNotFound(logger, repository, digest, tags.Count);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogFailed(logger, repository, digest, ex.Message);
         }

@@ -19,7 +19,7 @@ public sealed class StackDocumentRevisionTests
         var after = Snapshot("git-bbb2222", "2222222222222222222222222222222222222222");
         var evaluatedBefore = new StackEvaluation("web", StackStatus.Synced, "all 1 services run git-aaa1111", "git-aaa1111", null, []);
 
-        // What the store holds right after DesiredStateTracker put `after` in force, before EvaluationLoop ran.
+        // What the store holds right after DesiredStateTracker put `after` in force, before the loop made its pass.
         var status = new ReconcilerStatus(after, null, [evaluatedBefore], null, null, Evaluated: before);
         var document = StackDocument.From(evaluatedBefore, status);
 

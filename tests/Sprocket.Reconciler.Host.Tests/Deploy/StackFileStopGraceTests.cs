@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
-using Sprocket.Reconciler.Apply;
+using Sprocket.Reconciler.Hosting;
 using YamlDotNet.RepresentationModel;
 
 namespace Sprocket.Reconciler.Host.Tests.Deploy;
@@ -22,10 +22,10 @@ public sealed partial class StackFileStopGraceTests
         var stopGrace = StopGracePeriod();
         // The example settings are what an operator copies; when they set ShutdownGrace, that value ships.
         var shipped = ShippedShutdownGrace();
-        var daemonNeeds = shipped + ApplyOptions.CancelGrace;
+        var daemonNeeds = shipped + ReconcilerOptions.CancelGrace;
 
         Assert.True(stopGrace > daemonNeeds,
-            $"stop_grace_period {stopGrace} in {StackFile} must exceed ShutdownGrace {shipped} + CancelGrace {ApplyOptions.CancelGrace}: " +
+            $"stop_grace_period {stopGrace} in {StackFile} must exceed ShutdownGrace {shipped} + CancelGrace {ReconcilerOptions.CancelGrace}: " +
             "otherwise Swarm kills the daemon while pulumi up still runs");
     }
 
@@ -53,8 +53,8 @@ public sealed partial class StackFileStopGraceTests
     private static TimeSpan ShippedShutdownGrace()
     {
         var configuration = new ConfigurationBuilder().AddJsonFile(ExampleSettings, optional: false).Build();
-        var text = configuration[$"{ApplyOptions.Section}:{nameof(ApplyOptions.ShutdownGrace)}"];
-        return text is null ? new ApplyOptions().ShutdownGrace : TimeSpan.Parse(text, CultureInfo.InvariantCulture);
+        var text = configuration[ReconcilerOptions.Key(nameof(ReconcilerOptions.ShutdownGrace))];
+        return text is null ? new ReconcilerOptions().ShutdownGrace : TimeSpan.Parse(text, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Compose files take Go durations ("1m30s", "500ms"), not .NET TimeSpan strings.</summary>

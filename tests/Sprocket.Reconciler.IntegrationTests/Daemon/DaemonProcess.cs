@@ -127,6 +127,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             $"--Reconciler:DesiredState:Repository={repositoryUrl?.Invoke(daemonRepository) ?? daemonRepository}",
             $"--Reconciler:DataDirectory={Path.Combine(root, "data")}",
             $"--Reconciler:DesiredState:PollInterval={(pollInterval ?? DefaultPollInterval):c}",
+            // Polls of an unchanged revision make no pass; a resync as often as the poll keeps the evaluations coming that
+            // the "nothing happens over N evaluations" assertions count. A later argument overrides it.
+            $"--Reconciler:ResyncInterval={(pollInterval ?? DefaultPollInterval):c}",
             $"--Reconciler:Docker:Host={dockerHost}",
             .. extraArguments ?? [],
         ];

@@ -18,6 +18,15 @@ public sealed class ProcessOutput(int capacity = 2000)
         }
     }
 
+    /// <summary>How many of the kept lines satisfy <paramref name="wanted"/>.</summary>
+    public int Count(Func<string, bool> wanted)
+    {
+        lock (_gate)
+        {
+            return _lines.Count(wanted);
+        }
+    }
+
     public string Tail(int lines = 150)
     {
         lock (_gate)

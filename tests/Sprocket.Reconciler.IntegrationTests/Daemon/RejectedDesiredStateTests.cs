@@ -40,9 +40,11 @@ public sealed class RejectedDesiredStateTests
         AssertDesiredRevision(metrics, daemon.RepositoryPath, good);
         AssertStackStatus(metrics, name, "synced");
 
-        // Another poll over the same bad revision is not another rejection.
+        // More polls over the same bad revision (they make no pass: the revision in force is unchanged) and a resync pass
+        // later, it is still one rejection.
         var seenAt = rejected.LastReconcile!.At;
-        await daemon.WaitForStackAsync(name, s => s.LastReconcile!.At > seenAt && s.LastReconcile.Trigger == "poll", "another poll of the bad revision");
+        await daemon.WaitForStackAsync(name, s => s.LastReconcile!.At > seenAt.AddSeconds(2) && s.LastReconcile.Trigger == "resync",
+            "a resync pass two poll intervals after the rejection");
         Assert.Equal(1, (await daemon.GetMetricsAsync()).Value(DesiredStateRejected));
 
         var fixedRevision = await daemon.CommitDesiredStateAsync(DesiredStateYaml.Render(stack.WithTag(SeededImages.GitBbb)), "pin git-bbb2222");

@@ -10,7 +10,7 @@ namespace Sprocket.Reconciler.IntegrationTests.Docker;
 public sealed class SwarmEventWatcherTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private readonly EvaluationQueue _queue = new();
+    private readonly LoopInbox _queue = new();
     private readonly SwarmServiceScope _scope = SwarmServiceScope.Create();
     private UnixSocketProxy _proxy = null!;
     private SwarmEventWatcher _watcher = null!;
@@ -75,7 +75,7 @@ public sealed class SwarmEventWatcherTests : IAsyncLifetime
         {
             while (true)
             {
-                foreach (var request in await _queue.TakeBatchAsync(deadline.Token))
+                foreach (var request in (await _queue.TakeBatchAsync(deadline.Token)).OfType<EvaluationRequest>())
                 {
                     if (wanted(request)) return request;
                     seen.Add(request);

@@ -56,7 +56,7 @@ internal sealed class TrackerUnderTest : IDisposable
             .AddDesiredStateSource(configuration)
             .AddSingleton<TimeProvider>(time)
             .AddSingleton<StatusStore>()
-            .AddSingleton<EvaluationQueue>()
+            .AddSingleton<LoopInbox>()
             .AddSingleton<ILeadership, Leader>()
             .AddSingleton(new DesiredStateLocation(repository, "main", "desired-state.yaml"))
             .AddSingleton<ReconcilerMetrics>()

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Images;
 using Sprocket.Reconciler.Core.Live;
+using Sprocket.Reconciler.Reconcile;
 using Sprocket.Reconciler.Registry;
 
 namespace Sprocket.Reconciler.Apply.Swarm;
@@ -29,7 +30,7 @@ public sealed class SwarmApplyEngine(
         ArgumentNullException.ThrowIfNull(request);
         var started = time.GetTimestamp();
         var stack = request.Stack.Name;
-        Log.ApplyStarting(logger, stack, request.Tag, request.Mode, request.Images.Count, request.Trigger);
+        Log.ApplyStarting(logger, stack, request.Tag, request.Mode, request.Images.Count, request.Trigger.Spell());
         void Report(string message)
         {
             Log.Progress(logger, stack, message);

@@ -25,7 +25,7 @@ public sealed class PulumiCliProcessTests : IDisposable
         var (engine, stack) = await ArrangeAsync(lockedUp: false);
         var progress = new List<ApplyProgress>();
 
-        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Deploy, "rev", "test"),
+        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Deploy, "rev", Sprocket.Reconciler.Reconcile.ReconcileTrigger.Api),
             new ListProgress(progress), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Message);
@@ -46,7 +46,7 @@ public sealed class PulumiCliProcessTests : IDisposable
     {
         var (engine, stack) = await ArrangeAsync(lockedUp: true);
 
-        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Align, "rev", "test"), null, CancellationToken.None);
+        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Align, "rev", Sprocket.Reconciler.Reconcile.ReconcileTrigger.Api), null, CancellationToken.None);
 
         Assert.Equal(ApplyOutcome.Locked, result.Outcome);
         Assert.Contains("the stack is currently locked by", result.Message);

@@ -158,7 +158,7 @@ public sealed class PulumiStandInEndToEndTests : IAsyncLifetime
     }
 
     private static ApplyRequest Request(Core.Desired.StackSpec stack, string tag) =>
-        new(stack, tag, [], ApplyMode.Deploy, "0000000", "test");
+        new(stack, tag, [], ApplyMode.Deploy, "0000000", Sprocket.Reconciler.Reconcile.ReconcileTrigger.Api);
 
     public async Task DisposeAsync()
     {

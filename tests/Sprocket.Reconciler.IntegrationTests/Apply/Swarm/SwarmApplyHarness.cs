@@ -92,7 +92,7 @@ public sealed class SwarmApplyHarness : IAsyncDisposable
         Policy: StackPolicy.Default);
 
     public static ApplyRequest Request(StackSpec stack, string tag, ApplyMode mode, params PinnedImage[] images) =>
-        new(stack, tag, images, mode, Revision: "0123456789abcdef0123456789abcdef01234567", Trigger: "test");
+        new(stack, tag, images, mode, Revision: "0123456789abcdef0123456789abcdef01234567", Trigger: Sprocket.Reconciler.Reconcile.ReconcileTrigger.Api);
 
     /// <summary>Spec.Labels of the service (empty when none).</summary>
     public async Task<IReadOnlyDictionary<string, string>> LabelsAsync(string name)

@@ -1,0 +1,445 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
+using Sprocket.Reconciler.Apply;
+using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Core.Policy;
+using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.Hosting;
+using Sprocket.Reconciler.State;
+using Sprocket.Reconciler.Telemetry;
+
+namespace Sprocket.Reconciler.Reconcile;
+
+/// <summary>
+/// The one owner of every stack's state. Everything that can change a stack arrives as a <see cref="LoopMessage"/>;
+/// the loop takes whatever is waiting, records what the messages say (each change one SQLite write and one published
+/// snapshot), then, when something asked for it, makes one pass: look (<see cref="LiveObservation"/>), and for each stack
+/// <see cref="ReconcileStack"/> — decide, act, record — which says when to look again. Slow work (applies, write-backs)
+/// runs in the background and comes back as messages; nothing else writes stack state, so nothing can overwrite it.
+/// </summary>
+public sealed partial class ReconcileLoop(
+    LoopInbox inbox,
+    StatusStore store,
+    StackStateStore persisted,
+    ApplyHistory history,
+    LiveObservation observation,
+    StackActions actions,
+    BackgroundWork work,
+    ILeadership leadership,
+    LiveMemories memories,
+    ReconcilerMetrics metrics,
+    StackNotifications notifications,
+    IOptions<ReconcilerOptions> options,
+    IOptions<DesiredStateOptions> desiredOptions,
+    TimeProvider time,
+    ILogger<ReconcileLoop> logger) : BackgroundService
+{
+    private readonly Dictionary<string, StackRecord> _records = new(StringComparer.Ordinal);
+    private ITimer? _wakeTimer;
+    private ITimer? _resyncTimer;
+    private DateTimeOffset? _wakeArmedFor;
+    private DateTimeOffset? _passRetryAt;
+
+    /// <summary>The record of a stack as the loop holds it now (tests and the one-shot <c>diff</c> read it).</summary>
+    internal StackRecord RecordOf(string stack)
+    {
+        if (_records.TryGetValue(stack, out var record)) return record;
+        var lastSucceeded = history.Recent(stack, 20).FirstOrDefault(r => r.Outcome == nameof(ApplyOutcome.Succeeded))?.Tag;
+        record = StackRecord.Initial with { LastSucceededTag = lastSucceeded };
+        _records[stack] = record;
+        return record;
+    }
+
+    /// <summary>Loads what was persisted and starts the clocks: the wake-ups and the periodic resync.</summary>
+    internal void Open()
+    {
+        foreach (var (stack, state) in persisted.LoadAll()) _records[stack] = RecordOf(stack) with { State = state };
+        _wakeTimer = time.CreateTimer(_ => inbox.Post(new EvaluationRequest(ReconcileTrigger.Retry)), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var resyncEvery = options.Value.ResyncInterval;
+        _resyncTimer = time.CreateTimer(_ => inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync)), null, resyncEvery, resyncEvery);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Open();
+        try
+        {
+            while (true)
+            {
+                var batch = await inbox.TakeBatchAsync(stoppingToken);
+                await HandleAsync(batch, acting: true, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: record what the work still in flight reports, start nothing new.
+        }
+        await DrainAsync();
+    }
+
+    /// <summary>Handles one batch: messages first, then one pass if anything asked for one.</summary>
+    /// <param name="acting">False while shutting down: record and publish what the messages say, start nothing.</param>
+    internal async Task HandleAsync(IReadOnlyList<LoopMessage> batch, bool acting, CancellationToken cancellationToken)
+    {
+        var passes = new List<EvaluationRequest>();
+        try
+        {
+            foreach (var message in batch) Receive(message, passes);
+            if (passes.Count > 0 && acting) await PassAsync(passes, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // The loop must outlive any one bad pass; the next message tries again.
+            LogPassFailed(logger, ex);
+        }
+        finally
+        {
+            foreach (var message in batch)
+            {
+                if (message is HoldRequested hold) hold.Done.TrySetResult();
+                else if (message is ResumeRequested resume) resume.Done.TrySetResult();
+            }
+            ArmWakeTimer();
+        }
+    }
+
+    private void Receive(LoopMessage message, List<EvaluationRequest> passes)
+    {
+        var now = time.GetUtcNow();
+        switch (message)
+        {
+            case EvaluationRequest request:
+                passes.Add(request);
+                break;
+
+            case HoldRequested hold:
+                Update(hold.Stack, r => r with
+                {
+                    State = r.State with { Hold = new StackHold(HoldReason.Manual, $"held through the API by {hold.By}", now, Manual: true) },
+                }, now);
+                passes.Add(new EvaluationRequest(ReconcileTrigger.Api, Stack: hold.Stack));
+                break;
+
+            case ResumeRequested resume:
+                Update(resume.Stack, r => r with { State = ReconcilePolicy.Resume(r.State) }, now);
+                passes.Add(new EvaluationRequest(ReconcileTrigger.Api, Stack: resume.Stack, Manual: true));
+                break;
+
+            case ApplyFinished finished:
+                RecordApply(finished, now);
+                passes.Add(new EvaluationRequest(ReconcileTrigger.Apply, Stack: finished.Stack.Name));
+                break;
+
+            case WriteBackFinished finished:
+                RecordWriteBack(finished, now);
+                passes.Add(new EvaluationRequest(ReconcileTrigger.Apply, Stack: finished.Stack.Name));
+                break;
+
+            case AppliedTagsRead read:
+                var changed = false;
+                foreach (var (stack, tag) in read.Tags)
+                {
+                    if (RecordOf(stack) is { InFlight: StackOperation.None } record && record.AppliedTag != tag)
+                    {
+                        _records[stack] = record with { AppliedTag = tag };
+                        changed = true;
+                    }
+                }
+                if (changed) passes.Add(new EvaluationRequest(ReconcileTrigger.Resync));
+                break;
+        }
+    }
+
+    private void RecordApply(ApplyFinished finished, DateTimeOffset now)
+    {
+        var (spec, completion) = (finished.Stack, finished.Completion);
+        metrics.Reconciled(spec.Name, ReconcileTrigger.Apply, completion.Outcome);
+        Update(spec.Name, record =>
+        {
+            var state = record.State;
+            if (completion.Kind is { } kind)
+            {
+                state = ReconcilePolicy.AfterApply(state, spec, kind, completion.Message, now);
+                // An align that succeeded completes a realignment: git, the engine and the Swarm agree again.
+                if (record.State.Incident is not null && state.Incident is null) metrics.Aligned(spec.Name);
+            }
+            var succeeded = completion.Kind == ApplyOutcome.Succeeded;
+            return record with
+            {
+                State = state,
+                InFlight = StackOperation.None,
+                // The engine's state now records what we applied; a later read confirms it.
+                AppliedTag = succeeded ? spec.ImageTag : record.AppliedTag,
+                LastSucceededTag = succeeded ? spec.ImageTag : record.LastSucceededTag,
+                Published = Finished(record.Published, now, completion.Outcome, completion.Message),
+            };
+        }, now);
+        if (completion.Kind is not null) actions.StartAppliedTagRead(AskingEngine([spec]));
+    }
+
+    private void RecordWriteBack(WriteBackFinished finished, DateTimeOffset now)
+    {
+        var (spec, incident, outcome) = (finished.Stack, finished.Incident, finished.Outcome);
+        if (outcome.Record is { Kind: not WriteBackKind.Superseded } written)
+            notifications.Realigned(finished.Desired, finished.Evaluation, incident.GoodTag ?? "", incident.BadTag,
+                $"{incident.GoodTag} written back to git ({written.Kind.Spell()} {written.Reference})");
+        // Our own commit is in git now: fetch it at once rather than at the next poll, so alignment follows.
+        if (outcome.Record?.Kind == WriteBackKind.Commit) actions.RefreshDesiredState();
+        metrics.Realigned(spec.Name, outcome.Record?.Kind ?? WriteBackKind.Failed);
+        Update(spec.Name, record => record with
+        {
+            State = ReconcilePolicy.AfterWriteBack(record.State, outcome.Record, outcome.Message, now),
+            InFlight = StackOperation.None,
+            Published = Finished(record.Published, now, outcome.Record is null ? ReconcileOutcome.Failed : ReconcileOutcome.WrittenBack, outcome.Message),
+        }, now);
+    }
+
+    private static StackControl? Finished(StackControl? published, DateTimeOffset now, ReconcileOutcome outcome, string message) =>
+        published is null ? null : published with { LastReconcile = new StackReconcileRecord(now, ReconcileTrigger.Apply, outcome, message), Applying = false };
+
+    private async Task PassAsync(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellationToken)
+    {
+        var trigger = Trigger(requests);
+        var desired = store.Current.Desired;
+        if (desired is null)
+        {
+            LogNoDesiredState(logger, trigger.Spell());
+            return;
+        }
+
+        Observed observed;
+        try
+        {
+            observed = await observation.ObserveAsync(desired.State, stack => RecordOf(stack.Name) is var r ? r.AppliedTag ?? r.LastSucceededTag : null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogDockerUnreachable(logger, ex.Message);
+            var at = time.GetUtcNow();
+            var problem = "Docker engine unreachable: " + ex.Message;
+            store.Update(s => s with { DockerProblem = problem, Last = new LastEvaluation(at, trigger, ReconcileOutcome.Error, problem) });
+            // The event watcher asks again when it reconnects; this is the safety net if it never lost its stream.
+            _passRetryAt = at + desiredOptions.Value.PollInterval;
+            return;
+        }
+        _passRetryAt = null;
+
+        var now = time.GetUtcNow();
+        var before = store.Current.Stacks;
+        memories.Observed(observed.Live, desired.State, observed.Stacks);
+        if (requests.Any(r => r.Trigger is ReconcileTrigger.Startup or ReconcileTrigger.Resync))
+            actions.StartAppliedTagRead(AskingEngine(desired.State.Stacks, observed.Index));
+
+        foreach (var evaluation in observed.Stacks)
+        {
+            if (desired.State.FindStack(evaluation.Stack) is { } spec) ReconcileStack(desired, spec, evaluation, requests, now);
+        }
+
+        var controls = _records.Where(r => r.Value.Published is not null).ToImmutableDictionary(r => r.Key, r => r.Value.Published!, StringComparer.Ordinal);
+        var summary = Summary(observed.Stacks);
+        // One update for the verdict and what was decided on it: a reader never sees one without the other.
+        store.Update(s => s with
+        {
+            Stacks = observed.Stacks,
+            Evaluated = desired,
+            DockerProblem = null,
+            Last = new LastEvaluation(now, trigger, ReconcileOutcome.Observed, summary),
+            Control = controls,
+        });
+        memories.RecordRollbacksAndLatency(before, observed.Stacks, observed.Live, requests, now);
+        LogEvaluated(logger, trigger.Spell(), observed.Stacks.Length, summary);
+    }
+
+    /// <summary>
+    /// One stack, top to bottom: decide on what was observed (the pure <see cref="ReconcilePolicy"/>), act (start an apply,
+    /// an align or a write-back), record (state, metrics, notifications, the control to publish) — and remember when to
+    /// look again (<see cref="StackRecord.WakeAt"/>).
+    /// </summary>
+    private void ReconcileStack(DesiredSnapshot desired, StackSpec spec, StackEvaluation evaluation, IReadOnlyList<EvaluationRequest> requests, DateTimeOffset now)
+    {
+        var record = RecordOf(spec.Name);
+        var trigger = TriggerFor(requests, spec.Name, record, now);
+        var before = record.Published;
+        var lastSynced = evaluation.Status == StackStatus.Synced ? now : before?.LastSyncedAt;
+
+        if (record.InFlight != StackOperation.None)
+        {
+            // A write-back runs while the stack stays held; an apply shows as applying. Its completion comes as a message.
+            var busy = before ?? new StackControl(evaluation.Status, evaluation.Message, record.State, null, false, null);
+            Update(spec.Name, r => r with
+            {
+                Published = busy with
+                {
+                    Status = record.InFlight == StackOperation.Applying ? StackStatus.Applying : busy.Status,
+                    Applying = true, LastSyncedAt = lastSynced, State = record.State,
+                },
+            }, now);
+            return;
+        }
+
+        // Decide.
+        var manual = requests.Any(r => r.Manual && r.Stack == spec.Name);
+        var window = SyncWindowFor(spec, now);
+        var decision = ReconcilePolicy.Decide(new ReconcileContext(spec, evaluation, record.State, now,
+            leadership.IsLeader, manual, window.Open, window.NextOpen, EngineRecreatesMissing: spec.Engine == StackEngine.Pulumi));
+
+        // Act.
+        var inFlight = StackOperation.None;
+        switch (decision.Action)
+        {
+            case ReconcileAction.Apply:
+                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger));
+                inFlight = StackOperation.Applying;
+                break;
+            case ReconcileAction.Align:
+                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger, ApplyMode.Align));
+                inFlight = StackOperation.Applying;
+                break;
+            case ReconcileAction.WriteBack:
+                actions.StartWriteBack(desired, spec, evaluation, decision.State.Incident!);
+                inFlight = StackOperation.WritingBack;
+                break;
+        }
+
+        // Record.
+        var outcome = decision.Action switch
+        {
+            ReconcileAction.Apply or ReconcileAction.Align => ReconcileOutcome.Applying,
+            ReconcileAction.WriteBack => ReconcileOutcome.WritingBack,
+            ReconcileAction.Wait => ReconcileOutcome.Waiting,
+            _ when decision.Status == StackStatus.Held => ReconcileOutcome.Held,
+            _ when decision.Status == StackStatus.Invalid => ReconcileOutcome.Invalid,
+            _ => ReconcileOutcome.None,
+        };
+        // An unchanged verdict from a mere Swarm event is not a new reconcile worth a counter tick.
+        if ((outcome != ReconcileOutcome.None || trigger != ReconcileTrigger.Event)) metrics.Reconciled(spec.Name, trigger, outcome);
+        var control = new StackControl(decision.Status, decision.Message, decision.State,
+            new StackReconcileRecord(now, trigger, outcome, decision.Message), inFlight != StackOperation.None, lastSynced);
+        notifications.StatusChanged(desired, evaluation, before, control);
+        if (decision.RetryAt is { } retryAt && record.WakeAt != retryAt) LogRetryScheduled(logger, spec.Name, retryAt);
+        Update(spec.Name, r => r with
+        {
+            State = decision.State,
+            InFlight = inFlight,
+            WakeAt = decision.RetryAt,
+            RecheckAt = Unsettled(evaluation) ? now + desiredOptions.Value.PollInterval : null,
+            Published = control,
+        }, now);
+    }
+
+    /// <summary>
+    /// Polls of an unchanged revision make no pass, and not every change makes a Swarm service event (tasks starting, an
+    /// image pushed after its commit, a registry coming back): a stack that is not settled in sync is looked at again
+    /// after each poll interval, as every stack was before; a settled one waits for an event or the resync.
+    /// </summary>
+    private static bool Unsettled(StackEvaluation evaluation) =>
+        evaluation.Status != StackStatus.Synced || evaluation.Services.Any(s => !s.ObserveOnly && (!s.TasksRunning || s.ExpectedDigest is null));
+
+    /// <summary>Replaces a stack's record; a changed policy state is written to SQLite before anything is published.</summary>
+    private void Update(string stack, Func<StackRecord, StackRecord> change, DateTimeOffset now)
+    {
+        var before = RecordOf(stack);
+        var after = change(before);
+        if (after.State != before.State) persisted.Save(stack, after.State, now);
+        _records[stack] = after;
+        if (after.Published != before.Published && after.Published is { } control)
+            store.Update(s => s with { Control = (s.Control ?? ImmutableDictionary.Create<string, StackControl>(StringComparer.Ordinal)).SetItem(stack, control) });
+    }
+
+    private IReadOnlyList<StackSpec> AskingEngine(IEnumerable<StackSpec> stacks, Core.Live.LiveIndex? index = null) =>
+        [.. stacks.Where(s => RecordOf(s.Name).InFlight == StackOperation.None
+            && (index is null ? s.Engine == StackEngine.Pulumi : observation.AsksEngine(s, index)))];
+
+    /// <summary>Re-arms the one timer for the earliest time any stack (or a failed pass) wants another look.</summary>
+    private void ArmWakeTimer()
+    {
+        var next = _records.Values.SelectMany(r => new[] { r.WakeAt, r.RecheckAt }).Append(_passRetryAt).Min();
+        if (next == _wakeArmedFor) return;
+        _wakeArmedFor = next;
+        if (next is not { } at)
+        {
+            _wakeTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+        var delay = at - time.GetUtcNow();
+        _wakeTimer?.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>At shutdown: waits for the work in flight (up to the grace) while still recording what it reports.</summary>
+    private async Task DrainAsync()
+    {
+        var finished = work.StopAsync(options.Value.ShutdownGrace, ReconcilerOptions.CancelGrace);
+        using var done = new CancellationTokenSource();
+        _ = finished.ContinueWith(_ => done.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        while (!finished.IsCompleted)
+        {
+            try
+            {
+                await HandleAsync(await inbox.TakeBatchAsync(done.Token), acting: false, CancellationToken.None);
+            }
+            catch (OperationCanceledException) when (done.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+        await HandleAsync(inbox.TakeWaiting().Where(m => m is not EvaluationRequest).ToList(), acting: false, CancellationToken.None);
+        _wakeTimer?.Dispose();
+        _resyncTimer?.Dispose();
+    }
+
+    private static (bool Open, DateTimeOffset? NextOpen) SyncWindowFor(StackSpec spec, DateTimeOffset now)
+    {
+        if (spec.Policy.SyncWindows.IsDefaultOrEmpty) return (true, null);
+        var verdict = SyncWindows.Evaluate(spec.Policy.SyncWindows, now);
+        return (verdict.Open, verdict.NextOpen);
+    }
+
+    /// <summary>What this pass is for this stack: a request naming it, its own wake-up (a policy wait ran out: retry; a
+    /// recheck: poll), else what the pass is for everyone.</summary>
+    private static ReconcileTrigger TriggerFor(IReadOnlyList<EvaluationRequest> requests, string stack, StackRecord record, DateTimeOffset now) =>
+        requests.FirstOrDefault(r => r.Stack == stack)?.Trigger
+        ?? (requests.Any(r => r.Trigger == ReconcileTrigger.Retry) && record.WakeAt <= now ? ReconcileTrigger.Retry : (ReconcileTrigger?)null)
+        ?? (requests.Any(r => r.Trigger == ReconcileTrigger.Retry) && record.RecheckAt <= now ? ReconcileTrigger.Poll : (ReconcileTrigger?)null)
+        ?? Trigger(requests.Where(r => r.Stack is null && r.Trigger != ReconcileTrigger.Retry).DefaultIfEmpty(requests[0]).ToList());
+
+    /// <summary>What a pass is for when several asked at once: the most specific cause wins (a new revision over the
+    /// resync that happened to coincide with it, anything over a mere Swarm event).</summary>
+    private static ReconcileTrigger Trigger(IReadOnlyList<EvaluationRequest> requests) =>
+        requests.Select(r => r.Trigger).MinBy(trigger => Array.IndexOf(TriggerPrecedence, trigger) is var at && at < 0 ? int.MaxValue : at);
+
+    private static readonly ReconcileTrigger[] TriggerPrecedence =
+    [
+        ReconcileTrigger.Api, ReconcileTrigger.Webhook, ReconcileTrigger.Poll, ReconcileTrigger.Startup, ReconcileTrigger.Apply,
+        ReconcileTrigger.Retry, ReconcileTrigger.Resync, ReconcileTrigger.Event,
+    ];
+
+    private static string Summary(ImmutableArray<StackEvaluation> stacks) =>
+        string.Join(", ", stacks.GroupBy(s => s.Status.Spell()).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+
+    public override void Dispose()
+    {
+        _wakeTimer?.Dispose();
+        _resyncTimer?.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Evaluated {StackCount} stacks on {Trigger}: {Summary}")]
+    private static partial void LogEvaluated(ILogger logger, string trigger, int stackCount, string summary);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Docker engine unreachable: {Reason}")]
+    private static partial void LogDockerUnreachable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Evaluation failed; the next trigger retries")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "No desired state loaded yet; skipping evaluation on {Trigger}")]
+    private static partial void LogNoDesiredState(ILogger logger, string trigger);
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Stack {Stack} waits; re-evaluating at {At}")]
+    private static partial void LogRetryScheduled(ILogger logger, string stack, DateTimeOffset at);
+}
