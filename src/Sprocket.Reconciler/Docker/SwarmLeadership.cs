@@ -5,8 +5,8 @@ using Sprocket.Reconciler.Reconcile;
 namespace Sprocket.Reconciler.Docker;
 
 /// <summary>
-/// Re-checks continuously whether the engine we talk to is the Raft leader: its node id
-/// (<c>/info</c> Swarm.NodeID) against the node whose ManagerStatus says Leader. Anything uncertain — engine
+/// Re-checks continuously whether the engine we talk to is the Raft leader: its node id (<c>/info</c> Swarm.NodeID,
+/// read once) inspected for ManagerStatus.Leader. Anything uncertain — engine
 /// unreachable, not a manager, no leader — means standby: acting twice is worse than acting late.
 /// </summary>
 public sealed partial class SwarmLeadership(
@@ -17,6 +17,7 @@ public sealed partial class SwarmLeadership(
     ILogger<SwarmLeadership> logger) : BackgroundService, ILeadership
 {
     private volatile bool _isLeader;
+    private string? _nodeId;
 
     public bool IsLeader => _isLeader;
 
@@ -25,22 +26,28 @@ public sealed partial class SwarmLeadership(
         bool leader;
         try
         {
-            var info = await docker.System.GetSystemInfoAsync(cancellationToken);
-            var nodeId = info.Swarm?.NodeID;
-            if (string.IsNullOrEmpty(nodeId) || info.Swarm?.ControlAvailable != true)
+            // The node id is read from /info once (a large document) and then only the node itself is inspected (a small
+            // one): this check runs every few seconds for the daemon's whole life, and /info plus a node listing was
+            // half of its idle CPU.
+            _nodeId ??= await ManagerNodeIdAsync(cancellationToken);
+            if (_nodeId is null)
             {
                 leader = false;
             }
             else
             {
-                var nodes = await docker.Swarm.ListNodesAsync(cancellationToken);
-                leader = nodes.Any(n => n.ID == nodeId && n.ManagerStatus?.Leader == true);
+                var node = await docker.Swarm.InspectNodeAsync(_nodeId, cancellationToken);
+                leader = node.ManagerStatus?.Leader == true;
+                // Demoted to a worker: ask /info again next time, the node may be promoted (or rejoin under another id).
+                if (node.ManagerStatus is null) _nodeId = null;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogCheckFailed(logger, ex.Message);
             leader = false;
+            // The node may have left the Swarm, or the engine restarted: start again from /info.
+            _nodeId = null;
         }
 
         if (leader != _isLeader)
@@ -51,6 +58,14 @@ public sealed partial class SwarmLeadership(
             inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync));
         }
         return leader;
+    }
+
+    /// <summary>This engine's node id when it is a Swarm manager; null otherwise (not in a Swarm, or a worker).</summary>
+    private async Task<string?> ManagerNodeIdAsync(CancellationToken cancellationToken)
+    {
+        var info = await docker.System.GetSystemInfoAsync(cancellationToken);
+        var nodeId = info.Swarm?.NodeID;
+        return string.IsNullOrEmpty(nodeId) || info.Swarm?.ControlAvailable != true ? null : nodeId;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
