@@ -13,9 +13,9 @@
 #   resync   PollInterval 01:00:00 and ResyncInterval 00:00:05 over RESYNC_WINDOW (60 s): CPU per full pass (one
 #            listing of every service and the classification of every stack), what a resync or a Swarm event costs
 # RSS: VmRSS at the end of each window (steady) and VmHWM (the peak since start, start-up included).
-# The daemon's own log ("Evaluated N stacks on TRIGGER") counts each window's evaluations by trigger. Other
-# engineers' tests on the shared Swarm cause service events, and today each event is a full evaluation: see
-# derived() for how they are charged, and read the counts next to the numbers.
+# The daemon's own log ("Evaluated N stacks on TRIGGER") counts each window's evaluations by trigger. Other tests on
+# the shared Swarm cause service events, and each event is a full pass: see derived() for how they are charged, and
+# read the counts next to the numbers.
 #
 # The services: bench-idle-sNNN-{web,worker}-NN, `--replicas 0` (no task ever runs), stack label com.docker.stack.namespace
 # bench-idle-sNNN, the bench label sprocket.bench-idle=1 and the applied-tag labels the swarm engine writes
@@ -246,13 +246,12 @@ measure() { # MODE POLL_INTERVAL POLL_SECONDS WINDOW_SECONDS [RESYNC_INTERVAL]
 
 field() { sed -E "s/.*\<$2=([^ ]*).*/\1/" <<<"${RESULT[$1]:-}"; }
 
-# The derived numbers. Other engineers' tests change services on the shared Swarm and each change is an evaluation
-# (today a cheap one: one listing, no applied-tag reads), so the quiet window, measured under the same conditions,
+# The derived numbers. Other tests change services on the shared Swarm and each change is a pass (one listing, the
+# classification of every stack), so the quiet window, measured under the same conditions,
 # is the floor subtracted from the others; each window's evaluation counts are printed next to the numbers.
 #   floor            = quiet CPU / quiet window
-#   per cycle (fast) = (fast CPU - floor x window) / poll cycles. Only a cycle cost while a cycle's work fits in 2 s:
-#                      today's poll also reads 100 applied tags (a listing each), which outlasts 2 s, so the fast
-#                      window measures a daemon that never stops reading them, a CPU rate, not a cycle
+#   per cycle (fast) = (fast CPU - floor x window) / poll cycles: a cycle cost while a cycle's work fits in 2 s (an
+#                      unchanged poll is one git fetch; before the loop stopped making a pass per poll, it was not)
 #   per cycle (30 s) = (default CPU - floor x window) / poll cycles: the cost of a whole unchanged cycle
 #   idle             = default CPU / default window (gross: its own event evaluations included)
 #   per pass         = (resync CPU - floor x window) / (window / 5 s): a full pass over every service and stack
