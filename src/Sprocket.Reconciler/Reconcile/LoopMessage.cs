@@ -30,5 +30,6 @@ public sealed record ApplyFinished(StackSpec Stack, ApplyMode Mode, ApplyComplet
 public sealed record WriteBackFinished(DesiredSnapshot Desired, StackSpec Stack, StackEvaluation Evaluation, RollbackIncident Incident,
     IncidentWriteOutcome Outcome) : LoopMessage;
 
-/// <summary>The tags the engines say they applied last (pulumi: stack history), read in the background.</summary>
-public sealed record AppliedTagsRead(IReadOnlyDictionary<string, string?> Tags) : LoopMessage;
+/// <summary>The tags the engines say they applied last (pulumi: stack history), read in the background from
+/// <paramref name="StartedAt"/> on.</summary>
+public sealed record AppliedTagsRead(IReadOnlyDictionary<string, string?> Tags, DateTimeOffset StartedAt) : LoopMessage;

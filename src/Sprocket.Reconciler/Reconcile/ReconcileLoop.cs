@@ -38,7 +38,6 @@ public sealed partial class ReconcileLoop(
     private readonly Dictionary<string, StackRecord> _records = new(StringComparer.Ordinal);
     private ITimer? _wakeTimer;
     private ITimer? _resyncTimer;
-    private DateTimeOffset? _wakeArmedFor;
     private DateTimeOffset? _passRetryAt;
 
     /// <summary>The record of a stack as the loop holds it now (tests and the one-shot <c>diff</c> read it).</summary>
@@ -85,7 +84,20 @@ public sealed partial class ReconcileLoop(
         var passes = new List<EvaluationRequest>();
         try
         {
-            foreach (var message in batch) Receive(message, passes);
+            foreach (var message in batch)
+            {
+                try
+                {
+                    Receive(message, passes);
+                    Acknowledge(message, null);
+                }
+                catch (Exception ex)
+                {
+                    // One bad message must not cost the others their record (a completion lost leaves a stack applying).
+                    LogMessageFailed(logger, ex, message.GetType().Name);
+                    Acknowledge(message, ex);
+                }
+            }
             if (passes.Count > 0 && acting) await PassAsync(passes, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -99,13 +111,21 @@ public sealed partial class ReconcileLoop(
         }
         finally
         {
-            foreach (var message in batch)
-            {
-                if (message is HoldRequested hold) hold.Done.TrySetResult();
-                else if (message is ResumeRequested resume) resume.Done.TrySetResult();
-            }
             ArmWakeTimer();
         }
+    }
+
+    /// <summary>Answers the API's hold or resume: acknowledged only when it was stored.</summary>
+    private static void Acknowledge(LoopMessage message, Exception? failure)
+    {
+        var done = message switch
+        {
+            HoldRequested hold => hold.Done,
+            ResumeRequested resume => resume.Done,
+            _ => null,
+        };
+        if (failure is null) done?.TrySetResult();
+        else done?.TrySetException(failure);
     }
 
     private void Receive(LoopMessage message, List<EvaluationRequest> passes)
@@ -118,16 +138,18 @@ public sealed partial class ReconcileLoop(
                 break;
 
             case HoldRequested hold:
-                Update(hold.Stack, r => r with
+                passes.Add(new EvaluationRequest(ReconcileTrigger.Api, Stack: hold.Stack));
+                if (!Update(hold.Stack, r => r with
                 {
                     State = r.State with { Hold = new StackHold(HoldReason.Manual, $"held through the API by {hold.By}", now, Manual: true) },
-                }, now);
-                passes.Add(new EvaluationRequest(ReconcileTrigger.Api, Stack: hold.Stack));
+                }, now))
+                    throw new InvalidOperationException($"the hold of {hold.Stack} is in force but could not be stored: it would not survive a restart");
                 break;
 
             case ResumeRequested resume:
-                Update(resume.Stack, r => r with { State = ReconcilePolicy.Resume(r.State) }, now);
                 passes.Add(new EvaluationRequest(ReconcileTrigger.Api, Stack: resume.Stack, Manual: true));
+                if (!Update(resume.Stack, r => r with { State = ReconcilePolicy.Resume(r.State) }, now))
+                    throw new InvalidOperationException($"the resume of {resume.Stack} is in force but could not be stored: it would not survive a restart");
                 break;
 
             case ApplyFinished finished:
@@ -144,7 +166,10 @@ public sealed partial class ReconcileLoop(
                 var changed = false;
                 foreach (var (stack, tag) in read.Tags)
                 {
-                    if (RecordOf(stack) is { InFlight: StackOperation.None } record && record.AppliedTag != tag)
+                    // A read that began before our last apply ended may have seen the engine's state before it: the
+                    // apply's own answer is newer.
+                    if (RecordOf(stack) is { InFlight: StackOperation.None } record && record.AppliedTag != tag
+                        && (record.AppliedTagSetAt is null || read.StartedAt > record.AppliedTagSetAt))
                     {
                         _records[stack] = record with { AppliedTag = tag };
                         changed = true;
@@ -159,44 +184,39 @@ public sealed partial class ReconcileLoop(
     {
         var (spec, completion) = (finished.Stack, finished.Completion);
         metrics.Reconciled(spec.Name, ReconcileTrigger.Apply, completion.Outcome);
-        Update(spec.Name, record =>
+        var before = RecordOf(spec.Name);
+        var state = completion.Kind is { } kind ? ReconcilePolicy.AfterApply(before.State, spec, kind, completion.Message, now) : before.State;
+        var succeeded = completion.Kind == ApplyOutcome.Succeeded;
+        Update(spec.Name, record => record with
         {
-            var state = record.State;
-            if (completion.Kind is { } kind)
-            {
-                state = ReconcilePolicy.AfterApply(state, spec, kind, completion.Message, now);
-                // An align that succeeded completes a realignment: git, the engine and the Swarm agree again.
-                if (record.State.Incident is not null && state.Incident is null) metrics.Aligned(spec.Name);
-            }
-            var succeeded = completion.Kind == ApplyOutcome.Succeeded;
-            return record with
-            {
-                State = state,
-                InFlight = StackOperation.None,
-                // The engine's state now records what we applied; a later read confirms it.
-                AppliedTag = succeeded ? spec.ImageTag : record.AppliedTag,
-                LastSucceededTag = succeeded ? spec.ImageTag : record.LastSucceededTag,
-                Published = Finished(record.Published, now, completion.Outcome, completion.Message),
-            };
+            State = state,
+            InFlight = StackOperation.None,
+            // The engine's state now records what we applied; a later read confirms it.
+            AppliedTag = succeeded ? spec.ImageTag : record.AppliedTag,
+            AppliedTagSetAt = succeeded ? now : record.AppliedTagSetAt,
+            LastSucceededTag = succeeded ? spec.ImageTag : record.LastSucceededTag,
+            Published = Finished(record.Published, now, completion.Outcome, completion.Message),
         }, now);
+        // An align that succeeded completes a realignment: git, the engine and the Swarm agree again.
+        if (before.State.Incident is not null && state.Incident is null) metrics.Aligned(spec.Name);
         if (completion.Kind is not null) actions.StartAppliedTagRead(AskingEngine([spec]));
     }
 
     private void RecordWriteBack(WriteBackFinished finished, DateTimeOffset now)
     {
         var (spec, incident, outcome) = (finished.Stack, finished.Incident, finished.Outcome);
-        if (outcome.Record is { Kind: not WriteBackKind.Superseded } written)
-            notifications.Realigned(finished.Desired, finished.Evaluation, incident.GoodTag ?? "", incident.BadTag,
-                $"{incident.GoodTag} written back to git ({written.Kind.Spell()} {written.Reference})");
-        // Our own commit is in git now: fetch it at once rather than at the next poll, so alignment follows.
-        if (outcome.Record?.Kind == WriteBackKind.Commit) actions.RefreshDesiredState();
-        metrics.Realigned(spec.Name, outcome.Record?.Kind ?? WriteBackKind.Failed);
         Update(spec.Name, record => record with
         {
             State = ReconcilePolicy.AfterWriteBack(record.State, outcome.Record, outcome.Message, now),
             InFlight = StackOperation.None,
             Published = Finished(record.Published, now, outcome.Record is null ? ReconcileOutcome.Failed : ReconcileOutcome.WrittenBack, outcome.Message),
         }, now);
+        metrics.Realigned(spec.Name, outcome.Record?.Kind ?? WriteBackKind.Failed);
+        if (outcome.Record is { Kind: not WriteBackKind.Superseded } written)
+            notifications.Realigned(finished.Desired, finished.Evaluation, incident.GoodTag ?? "", incident.BadTag,
+                $"{incident.GoodTag} written back to git ({written.Kind.Spell()} {written.Reference})");
+        // Our own commit is in git now: fetch it at once rather than at the next poll, so alignment follows.
+        if (outcome.Record?.Kind == WriteBackKind.Commit) actions.RefreshDesiredState();
     }
 
     private static StackControl? Finished(StackControl? published, DateTimeOffset now, ReconcileOutcome outcome, string message) =>
@@ -237,7 +257,16 @@ public sealed partial class ReconcileLoop(
 
         foreach (var evaluation in observed.Stacks)
         {
-            if (desired.State.FindStack(evaluation.Stack) is { } spec) ReconcileStack(desired, spec, evaluation, requests, now);
+            if (desired.State.FindStack(evaluation.Stack) is not { } spec) continue;
+            try
+            {
+                ReconcileStack(desired, spec, evaluation, requests, now);
+            }
+            catch (Exception ex)
+            {
+                // One stack's failure (its state not stored) must not keep the others from their pass.
+                LogStackFailed(logger, ex, spec.Name);
+            }
         }
 
         var controls = _records.Where(r => r.Value.Published is not null).ToImmutableDictionary(r => r.Key, r => r.Value.Published!, StringComparer.Ordinal);
@@ -278,6 +307,9 @@ public sealed partial class ReconcileLoop(
                     Status = record.InFlight == StackOperation.Applying ? StackStatus.Applying : busy.Status,
                     Applying = true, LastSyncedAt = lastSynced, State = record.State,
                 },
+                // Nothing to wake for while the work runs; its completion makes the next pass.
+                WakeAt = null,
+                RecheckAt = null,
             }, now);
             return;
         }
@@ -288,25 +320,12 @@ public sealed partial class ReconcileLoop(
         var decision = ReconcilePolicy.Decide(new ReconcileContext(spec, evaluation, record.State, now,
             leadership.IsLeader, manual, window.Open, window.NextOpen, EngineRecreatesMissing: spec.Engine == StackEngine.Pulumi));
 
-        // Act.
-        var inFlight = StackOperation.None;
-        switch (decision.Action)
+        var inFlight = decision.Action switch
         {
-            case ReconcileAction.Apply:
-                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger));
-                inFlight = StackOperation.Applying;
-                break;
-            case ReconcileAction.Align:
-                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger, ApplyMode.Align));
-                inFlight = StackOperation.Applying;
-                break;
-            case ReconcileAction.WriteBack:
-                actions.StartWriteBack(desired, spec, evaluation, decision.State.Incident!);
-                inFlight = StackOperation.WritingBack;
-                break;
-        }
-
-        // Record.
+            ReconcileAction.Apply or ReconcileAction.Align => StackOperation.Applying,
+            ReconcileAction.WriteBack => StackOperation.WritingBack,
+            _ => StackOperation.None,
+        };
         var outcome = decision.Action switch
         {
             ReconcileAction.Apply or ReconcileAction.Align => ReconcileOutcome.Applying,
@@ -316,11 +335,10 @@ public sealed partial class ReconcileLoop(
             _ when decision.Status == StackStatus.Invalid => ReconcileOutcome.Invalid,
             _ => ReconcileOutcome.None,
         };
-        // An unchanged verdict from a mere Swarm event is not a new reconcile worth a counter tick.
-        if ((outcome != ReconcileOutcome.None || trigger != ReconcileTrigger.Event)) metrics.Reconciled(spec.Name, trigger, outcome);
         var control = new StackControl(decision.Status, decision.Message, decision.State,
             new StackReconcileRecord(now, trigger, outcome, decision.Message), inFlight != StackOperation.None, lastSynced);
-        notifications.StatusChanged(desired, evaluation, before, control);
+
+        // Record: the operation is in the record before it starts, so no later pass can start it twice.
         if (decision.RetryAt is { } retryAt && record.WakeAt != retryAt) LogRetryScheduled(logger, spec.Name, retryAt);
         Update(spec.Name, r => r with
         {
@@ -330,6 +348,25 @@ public sealed partial class ReconcileLoop(
             RecheckAt = Unsettled(evaluation) ? now + desiredOptions.Value.PollInterval : null,
             Published = control,
         }, now);
+
+        // Act.
+        switch (decision.Action)
+        {
+            case ReconcileAction.Apply:
+                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger));
+                break;
+            case ReconcileAction.Align:
+                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger, ApplyMode.Align));
+                break;
+            case ReconcileAction.WriteBack:
+                actions.StartWriteBack(desired, spec, evaluation, decision.State.Incident!);
+                break;
+        }
+
+        // Tell: metrics and notifications of what is now recorded. An unchanged verdict from a mere Swarm event is not a
+        // new reconcile worth a counter tick.
+        if (outcome != ReconcileOutcome.None || trigger != ReconcileTrigger.Event) metrics.Reconciled(spec.Name, trigger, outcome);
+        notifications.StatusChanged(desired, evaluation, before, control);
     }
 
     /// <summary>
@@ -340,33 +377,52 @@ public sealed partial class ReconcileLoop(
     private static bool Unsettled(StackEvaluation evaluation) =>
         evaluation.Status != StackStatus.Synced || evaluation.Services.Any(s => !s.ObserveOnly && (!s.TasksRunning || s.ExpectedDigest is null));
 
-    /// <summary>Replaces a stack's record; a changed policy state is written to SQLite before anything is published.</summary>
-    private void Update(string stack, Func<StackRecord, StackRecord> change, DateTimeOffset now)
+    /// <summary>
+    /// Replaces a stack's record; a changed policy state is written to SQLite before anything is published. When it cannot
+    /// be written the record still changes (this daemon acts on what it knows) and the failure is logged; false then.
+    /// </summary>
+    private bool Update(string stack, Func<StackRecord, StackRecord> change, DateTimeOffset now)
     {
         var before = RecordOf(stack);
         var after = change(before);
-        if (after.State != before.State) persisted.Save(stack, after.State, now);
+        var stored = true;
+        if (after.State != before.State)
+        {
+            try
+            {
+                persisted.Save(stack, after.State, now);
+            }
+            catch (Exception ex)
+            {
+                stored = false;
+                LogStateNotStored(logger, ex, stack);
+            }
+        }
         _records[stack] = after;
         if (after.Published != before.Published && after.Published is { } control)
             store.Update(s => s with { Control = (s.Control ?? ImmutableDictionary.Create<string, StackControl>(StringComparer.Ordinal)).SetItem(stack, control) });
+        return stored;
     }
 
     private IReadOnlyList<StackSpec> AskingEngine(IEnumerable<StackSpec> stacks, Core.Live.LiveIndex? index = null) =>
         [.. stacks.Where(s => RecordOf(s.Name).InFlight == StackOperation.None
             && (index is null ? s.Engine == StackEngine.Pulumi : observation.AsksEngine(s, index)))];
 
-    /// <summary>Re-arms the one timer for the earliest time any stack (or a failed pass) wants another look.</summary>
+    /// <summary>
+    /// Re-arms the one timer, after every batch, for the earliest time a stack without work in flight (or a failed pass)
+    /// wants another look. Rounded up to the next millisecond: a timer that fires a hair early would find the policy's wait
+    /// not yet over and ask for the same time again.
+    /// </summary>
     private void ArmWakeTimer()
     {
-        var next = _records.Values.SelectMany(r => new[] { r.WakeAt, r.RecheckAt }).Append(_passRetryAt).Min();
-        if (next == _wakeArmedFor) return;
-        _wakeArmedFor = next;
+        var next = _records.Values.Where(r => r.InFlight == StackOperation.None)
+            .SelectMany(r => new[] { r.WakeAt, r.RecheckAt }).Append(_passRetryAt).Min();
         if (next is not { } at)
         {
             _wakeTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;
         }
-        var delay = at - time.GetUtcNow();
+        var delay = at - time.GetUtcNow() + TimeSpan.FromMilliseconds(1);
         _wakeTimer?.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
     }
 
@@ -374,7 +430,8 @@ public sealed partial class ReconcileLoop(
     private async Task DrainAsync()
     {
         var finished = work.StopAsync(options.Value.ShutdownGrace, ReconcilerOptions.CancelGrace);
-        using var done = new CancellationTokenSource();
+        // Not disposed: the continuation may cancel it after this method has returned.
+        var done = new CancellationTokenSource();
         _ = finished.ContinueWith(_ => done.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         while (!finished.IsCompleted)
         {
@@ -436,6 +493,15 @@ public sealed partial class ReconcileLoop(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Evaluation failed; the next trigger retries")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Handling {Message} failed; the other messages of the batch are handled")]
+    private static partial void LogMessageFailed(ILogger logger, Exception exception, string message);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Reconciling stack {Stack} failed; the other stacks of the pass go on")]
+    private static partial void LogStackFailed(ILogger logger, Exception exception, string stack);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "The state of stack {Stack} could not be stored; it is in force until a restart")]
+    private static partial void LogStateNotStored(ILogger logger, Exception exception, string stack);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "No desired state loaded yet; skipping evaluation on {Trigger}")]
     private static partial void LogNoDesiredState(ILogger logger, string trigger);

@@ -58,6 +58,7 @@ public sealed partial class StackActions(
     public void StartAppliedTagRead(IReadOnlyList<StackSpec> stacks)
     {
         if (stacks.Count == 0) return;
+        var startedAt = time.GetUtcNow();
         work.Start("applied-tag read", finishBeforeStop: false, async cancellationToken =>
         {
             var tags = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
@@ -74,7 +75,7 @@ public sealed partial class StackActions(
                     LogReadFailed(logger, stack.Name, ex.Message);
                 }
             });
-            inbox.Post(new AppliedTagsRead(tags));
+            inbox.Post(new AppliedTagsRead(tags, startedAt));
         });
     }
 

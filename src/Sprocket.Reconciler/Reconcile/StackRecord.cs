@@ -22,6 +22,9 @@ public sealed record StackRecord(
     StackControl? Published)
 {
     public static StackRecord Initial { get; } = new(StackRuntimeState.Initial, null, null, StackOperation.None, null, null, null);
+
+    /// <summary>When our own apply set <see cref="AppliedTag"/>: an engine read that began earlier is older news.</summary>
+    public DateTimeOffset? AppliedTagSetAt { get; init; }
 }
 
 /// <summary>What the loop has started for a stack and not yet heard back from; at most one at a time.</summary>

@@ -43,6 +43,12 @@ public sealed class FakeEngine(FakeSwarm swarm) : IApplyEngine
 
     public TaskCompletionSource? Gate { get; set; }
 
+    /// <summary>Per stack: an apply of that stack waits for its gate.</summary>
+    public ConcurrentDictionary<string, TaskCompletionSource> Gates { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per stack: how many of its next applies fail.</summary>
+    public ConcurrentDictionary<string, int> FailuresLeft { get; } = new(StringComparer.Ordinal);
+
     private int _running;
     private int _mostAtOnce;
 
@@ -57,6 +63,12 @@ public sealed class FakeEngine(FakeSwarm swarm) : IApplyEngine
         {
             Applies.Enqueue(request);
             if (Gate is { } gate) await gate.Task.WaitAsync(cancellationToken);
+            if (Gates.TryGetValue(request.Stack.Name, out var stackGate)) await stackGate.Task.WaitAsync(cancellationToken);
+            if (FailuresLeft.TryGetValue(request.Stack.Name, out var left) && left > 0)
+            {
+                FailuresLeft[request.Stack.Name] = left - 1;
+                return new ApplyResult(ApplyOutcome.Failed, "the fake engine failed as told", []);
+            }
             if (NextOutcome != ApplyOutcome.Succeeded) return new ApplyResult(NextOutcome, $"the fake engine ended {NextOutcome}", []);
             // An align records what already runs: a direct Swarm engine has nothing to change.
             if (request.Mode == ApplyMode.Deploy)

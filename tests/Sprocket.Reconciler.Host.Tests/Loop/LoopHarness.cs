@@ -35,6 +35,7 @@ public sealed class LoopHarness : IAsyncDisposable
             ["Reconciler:DataDirectory"] = world.DataDirectory,
             ["Reconciler:DesiredState:Repository"] = "https://git.test/desired.git",
             ["Reconciler:ResyncInterval"] = "00:05:00",
+            ["Reconciler:DesiredState:PollInterval"] = world.PollInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
         var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddFakeLogging())
@@ -161,6 +162,9 @@ public sealed class World : IDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary><c>Reconciler:DesiredState:PollInterval</c>: also how soon a stack that is not settled is looked at again.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     public static string Image(string tag) => $"{LoopHarness.Web}:{tag}@{FakeRegistry.DigestOf(tag)}";
 
     /// <summary>The desired-state file naming <paramref name="tag"/> for one swarm stack of one service.</summary>
@@ -179,6 +183,18 @@ public sealed class World : IDisposable
               writeBack: commit
         immutableTagPattern: '^(git|sha)-[0-9a-f]{"{"}7,40{"}"}$'
         """;
+
+    /// <summary>The desired-state file naming several swarm stacks, each of one service (<c>{stack}-web*</c>).</summary>
+    public static string Yaml(params (string Stack, string Tag)[] stacks) =>
+        "version: 1\nstacks:\n" + string.Concat(stacks.Select(s => $"""
+              - name: {s.Stack}
+                engine: swarm
+                imageTag: {s.Tag}
+                services:
+                  - repository: {LoopHarness.Web}
+                    match: {s.Stack}-web*
+
+            """)) + "immutableTagPattern: '^(git|sha)-[0-9a-f]{7,40}$'\n";
 
     public void Dispose()
     {
