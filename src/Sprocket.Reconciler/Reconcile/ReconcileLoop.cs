@@ -40,6 +40,9 @@ public sealed partial class ReconcileLoop(
     private ITimer? _resyncTimer;
     private DateTimeOffset? _passRetryAt;
 
+    // True while a pass decides stack by stack: their controls are published together with the verdicts, once, at its end.
+    private bool _deciding;
+
     /// <summary>The record of a stack as the loop holds it now (tests and the one-shot <c>diff</c> read it).</summary>
     internal StackRecord RecordOf(string stack)
     {
@@ -255,18 +258,26 @@ public sealed partial class ReconcileLoop(
         if (requests.Any(r => r.Trigger is ReconcileTrigger.Startup or ReconcileTrigger.Resync))
             actions.StartAppliedTagRead(AskingEngine(desired.State.Stacks, observed.Index));
 
-        foreach (var evaluation in observed.Stacks)
+        _deciding = true;
+        try
         {
-            if (desired.State.FindStack(evaluation.Stack) is not { } spec) continue;
-            try
+            foreach (var evaluation in observed.Stacks)
             {
-                ReconcileStack(desired, spec, evaluation, requests, now);
+                if (desired.State.FindStack(evaluation.Stack) is not { } spec) continue;
+                try
+                {
+                    ReconcileStack(desired, spec, evaluation, requests, now);
+                }
+                catch (Exception ex)
+                {
+                    // One stack's failure (its state not stored) must not keep the others from their pass.
+                    LogStackFailed(logger, ex, spec.Name);
+                }
             }
-            catch (Exception ex)
-            {
-                // One stack's failure (its state not stored) must not keep the others from their pass.
-                LogStackFailed(logger, ex, spec.Name);
-            }
+        }
+        finally
+        {
+            _deciding = false;
         }
 
         var controls = _records.Where(r => r.Value.Published is not null).ToImmutableDictionary(r => r.Key, r => r.Value.Published!, StringComparer.Ordinal);
@@ -399,7 +410,7 @@ public sealed partial class ReconcileLoop(
             }
         }
         _records[stack] = after;
-        if (after.Published != before.Published && after.Published is { } control)
+        if (!_deciding && after.Published != before.Published && after.Published is { } control)
             store.Update(s => s with { Control = (s.Control ?? ImmutableDictionary.Create<string, StackControl>(StringComparer.Ordinal)).SetItem(stack, control) });
         return stored;
     }
