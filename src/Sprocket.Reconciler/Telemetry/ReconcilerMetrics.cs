@@ -49,6 +49,14 @@ public sealed class ReconcilerMetrics
             description: "Desired tag, live tag and live digest of each service; always 1.");
         meter.CreateObservableGauge(MetricNames.DesiredRevisionInfo, () => RevisionInfo(status.Current, location),
             description: "The desired-state revision in force; always 1.");
+        meter.CreateObservableGauge(MetricNames.StackHeldSince, () => StackControlMeasurements.HeldSince(status.Current), unit: "s",
+            description: "Unix time the stack's hold began, by reason; present only while held.");
+        meter.CreateObservableGauge(MetricNames.StackStabilization, () => StackControlMeasurements.Stabilization(status.Current), unit: "s",
+            description: "The stack's policy.stabilization: how long an emergency rollback must stay settled before git is realigned.");
+        meter.CreateObservableGauge(MetricNames.StackStabilizationDeadline, () => StackControlMeasurements.StabilizationDeadline(status.Current), unit: "s",
+            description: "Unix time git is realigned to a settled emergency rollback; present only while that clock runs.");
+        meter.CreateObservableGauge(MetricNames.StackApplyCircuitOpen, () => StackControlMeasurements.CircuitOpen(status.Current),
+            description: "1 while failed applies have opened the stack's circuit, else 0.");
     }
 
     public void EmergencyRollbackSeen(string stack, string service) =>
