@@ -29,6 +29,8 @@ public sealed class ReconcilerMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 5, 10, 30] });
         _desiredStateInvalid = meter.CreateCounter<long>(MetricNames.DesiredStateRejected,
             description: "Desired-state revisions rejected by validation; the last good state stayed in force.");
+        // Exported from start-up at 0: a counter that first appears at 1 hides that first rejection from increase().
+        _desiredStateInvalid.Add(0);
 
         _realignments = meter.CreateCounter<long>(MetricNames.Realignments,
             description: "Emergency-rollback realignments, by outcome.");
