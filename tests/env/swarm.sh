@@ -61,6 +61,9 @@ ensure_packages() {
   local -A needed=(
     [dockerd]=docker.io [docker-registry]=docker-registry [busybox]=busybox-static
     [htpasswd]=apache2-utils [curl]=curl [jq]=jq [ip]=iproute2
+    # promtool checks and unit-tests charts/prometheus (Charts/PrometheusRulesTests). Debian's prometheus package
+    # brings it with /usr/bin/prometheus; installed without systemd, no daemon starts.
+    [promtool]=prometheus
   )
   local missing=() cmd
   for cmd in "${!needed[@]}"; do

@@ -46,6 +46,20 @@ public static class MetricNames
     /// <summary>Emergency-rollback realignments by outcome: commit, pull-request, superseded, failed (write-back) and aligned.</summary>
     public const string Realignments = "sprocket_reconciler_realignments_total";
 
+    /// <summary>Unix time the stack's hold began, labelled with the hold's <c>reason</c>; present only while the stack is held.</summary>
+    public const string StackHeldSince = "sprocket_reconciler_stack_held_since_timestamp_seconds";
+
+    /// <summary>The stack's <c>policy.stabilization</c> in seconds: how long an emergency rollback must stay settled
+    /// before git is realigned. Alert rules compare hold ages with it.</summary>
+    public const string StackStabilization = "sprocket_reconciler_stack_stabilization_seconds";
+
+    /// <summary>Unix time git is realigned to a settled emergency rollback; present only while that clock runs (the
+    /// rollback has settled and the realignment is not complete).</summary>
+    public const string StackStabilizationDeadline = "sprocket_reconciler_stack_stabilization_deadline_timestamp_seconds";
+
+    /// <summary>1 while failed applies have opened the stack's circuit (no automatic apply until git or a human acts), else 0.</summary>
+    public const string StackApplyCircuitOpen = "sprocket_reconciler_stack_apply_circuit_open";
+
     /// <summary>1 on the instance that acts (the Swarm Raft leader's node).</summary>
     public const string Leader = "sprocket_reconciler_leader";
 }

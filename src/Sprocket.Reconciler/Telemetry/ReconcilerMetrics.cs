@@ -29,6 +29,8 @@ public sealed class ReconcilerMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 5, 10, 30] });
         _desiredStateInvalid = meter.CreateCounter<long>(MetricNames.DesiredStateRejected,
             description: "Desired-state revisions rejected by validation; the last good state stayed in force.");
+        // Exported from start-up at 0: a counter that first appears at 1 hides that first rejection from increase().
+        _desiredStateInvalid.Add(0);
 
         _realignments = meter.CreateCounter<long>(MetricNames.Realignments,
             description: "Emergency-rollback realignments, by outcome.");
@@ -49,6 +51,14 @@ public sealed class ReconcilerMetrics
             description: "Desired tag, live tag and live digest of each service; always 1.");
         meter.CreateObservableGauge(MetricNames.DesiredRevisionInfo, () => RevisionInfo(status.Current, location),
             description: "The desired-state revision in force; always 1.");
+        meter.CreateObservableGauge(MetricNames.StackHeldSince, () => StackControlMeasurements.HeldSince(status.Current), unit: "s",
+            description: "Unix time the stack's hold began, by reason; present only while held.");
+        meter.CreateObservableGauge(MetricNames.StackStabilization, () => StackControlMeasurements.Stabilization(status.Current), unit: "s",
+            description: "The stack's policy.stabilization: how long an emergency rollback must stay settled before git is realigned.");
+        meter.CreateObservableGauge(MetricNames.StackStabilizationDeadline, () => StackControlMeasurements.StabilizationDeadline(status.Current), unit: "s",
+            description: "Unix time git is realigned to a settled emergency rollback; present only while that clock runs.");
+        meter.CreateObservableGauge(MetricNames.StackApplyCircuitOpen, () => StackControlMeasurements.CircuitOpen(status.Current),
+            description: "1 while failed applies have opened the stack's circuit, else 0.");
     }
 
     public void EmergencyRollbackSeen(string stack, string service) =>
