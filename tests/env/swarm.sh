@@ -60,7 +60,7 @@ wait_until() {
 ensure_packages() {
   local -A needed=(
     [dockerd]=docker.io [docker-registry]=docker-registry [busybox]=busybox-static
-    [htpasswd]=apache2-utils [curl]=curl [jq]=jq [ip]=iproute2
+    [htpasswd]=apache2-utils [curl]=curl [jq]=jq [ip]=iproute2 [prometheus]=prometheus
   )
   local missing=() cmd
   for cmd in "${!needed[@]}"; do
