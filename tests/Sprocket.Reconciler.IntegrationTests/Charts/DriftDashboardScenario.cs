@@ -131,10 +131,10 @@ public sealed class DriftDashboardScenario : IAsyncLifetime
         var fixedRevision = await scenario.CommitTagAsync(GitBbb);
         await scenario.WaitForRevisionAsync(fixedRevision, s => s.Status == "synced", $"{_story.Name} in force again at {GitBbb}");
         Mark(marks, "valid revision again");
-        // Two more scrapes and rule evaluations so the last state is in the TSDB.
+        // Five more scrapes and rule evaluations, so the last state is in the TSDB and the last counters show in the rates.
         var lastScrape = DateTimeOffset.UtcNow;
         await Eventually.Until(async () => (await _prometheus.QueryAsync("timestamp(up{job=\"sprocket-reconciler\"})")).Single().Samples[0].Value
-            > lastScrape.ToUnixTimeSeconds() + 2, TimeSpan.FromSeconds(30), "two more scrapes");
+            > lastScrape.ToUnixTimeSeconds() + 5, TimeSpan.FromSeconds(30), "five more scrapes");
         WindowEnd = DateTimeOffset.UtcNow;
         Marks = marks;
         MetricsBody = await (await daemon.GetAsync("metrics")).Content.ReadAsStringAsync();
