@@ -61,9 +61,9 @@ ensure_packages() {
   local -A needed=(
     [dockerd]=docker.io [docker-registry]=docker-registry [busybox]=busybox-static
     [htpasswd]=apache2-utils [curl]=curl [jq]=jq [ip]=iproute2
-    # promtool checks and unit-tests charts/prometheus (Charts/PrometheusRulesTests). Debian's prometheus package
-    # brings it with /usr/bin/prometheus; installed without systemd, no daemon starts.
-    [promtool]=prometheus
+    # Debian's prometheus package: the real Prometheus that scrapes the daemon in Charts/DriftDashboardScenarioTests, and
+    # promtool, which checks and unit-tests charts/prometheus (Charts/PrometheusRulesTests). Without systemd no daemon starts.
+    [promtool]=prometheus [prometheus]=prometheus
   )
   local missing=() cmd
   for cmd in "${!needed[@]}"; do

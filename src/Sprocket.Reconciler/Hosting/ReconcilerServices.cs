@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
 using Quartz;
 using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Apply.Pulumi;
@@ -93,11 +92,7 @@ public static class ReconcilerServices
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
 
-        // No scrape response cache (the exporter's default is 300 ms): the gauges are read from the status store at
-        // scrape time, and a cached scrape would disagree with the JSON API right after a change.
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(MetricNames.MeterName)
-            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
+        services.AddReconcilerTelemetry();
         return services;
     }
 

@@ -15,7 +15,7 @@ public static class MetricNames
     /// <summary>1 while a service is drifted, labelled with the drift reason.</summary>
     public const string ServiceDrift = "sprocket_reconciler_service_drift";
 
-    /// <summary>Always 1; the labels carry desired tag, live tag and live digest per service.</summary>
+    /// <summary>Always 1; the labels carry desired tag and digest, live tag and live digest per service.</summary>
     public const string ServiceImageInfo = "sprocket_reconciler_service_image_info";
 
     /// <summary>Manual Swarm rollbacks seen, per stack and service.</summary>

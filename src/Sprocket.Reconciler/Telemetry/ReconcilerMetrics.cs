@@ -114,7 +114,8 @@ public sealed class ReconcilerMetrics
         foreach (var stack in current.Stacks)
             foreach (var service in stack.Services)
                 yield return new(1, new("stack", stack.Stack), new("service", service.Name),
-                    new("desired_tag", service.ExpectedTag), new("live_tag", service.LiveTag ?? ""), new("live_digest", service.LiveDigest ?? ""));
+                    new("desired_tag", service.ExpectedTag), new("desired_digest", service.ExpectedDigest ?? ""),
+                    new("live_tag", service.LiveTag ?? ""), new("live_digest", service.LiveDigest ?? ""));
     }
 
     private static IEnumerable<Measurement<int>> RevisionInfo(ReconcilerStatus current, DesiredStateLocation location)

@@ -1,0 +1,97 @@
+using System.Globalization;
+using CliWrap;
+using CliWrap.Buffered;
+using Xunit.Abstractions;
+using static Sprocket.Reconciler.IntegrationTests.TestEnv.SeededImages;
+
+namespace Sprocket.Reconciler.IntegrationTests.Charts;
+
+/// <summary>
+/// The drift dashboard and the alert rules against a real Prometheus scraping a real daemon through a real
+/// emergency rollback (<see cref="DriftDashboardScenario"/>): every panel's every query returns series over the story,
+/// the series say what happened, <c>SprocketEmergencyRollback</c> fires during the hold and clears after realignment,
+/// and <c>promtool check metrics</c> has nothing to say about our names. The panels are rendered from the answers
+/// (HTML and SVG) and screenshotted with headless Chromium into <c>artifacts/drift-dashboard/</c> beside the test binary.
+/// </summary>
+public sealed class DriftDashboardScenarioTests(DriftDashboardScenario scenario, ITestOutputHelper output) : IClassFixture<DriftDashboardScenario>
+{
+    /// <summary>OpenTelemetry's semantic-convention gauges named <c>*.count</c>: promtool's lint wants <c>_count</c> for
+    /// histograms and summaries only. The names are upstream's (Runtime and Process instrumentation), kept as
+    /// dashboards for .NET services know them.</summary>
+    private static readonly string[] UpstreamCountGauges =
+        ["dotnet_assembly_count", "dotnet_process_cpu_count", "dotnet_timer_count", "process_thread_count", "process_unix_file_descriptor_count"];
+
+    private string Context => $"story ({scenario.Duration.TotalSeconds:0} s):\n{string.Join('\n', scenario.Timeline)}";
+
+    [Fact]
+    public void Every_panel_query_returns_series_over_the_rollback_story()
+    {
+        Assert.NotEmpty(scenario.Results);
+        var empty = scenario.Results.Where(r => r.Series.Count == 0).Select(r => $"'{r.Panel.Title}' {r.Target.RefId}: {r.Query}").ToList();
+        Assert.True(empty.Count == 0, $"{empty.Count} of {scenario.Results.Count} panel queries returned no series:\n{string.Join('\n', empty)}\n{Context}");
+        output.WriteLine($"{scenario.Results.Count} queries of {scenario.Results.Select(r => r.Panel.Id).Distinct().Count()} panels over "
+            + $"{(scenario.WindowEnd - scenario.WindowStart).TotalSeconds:0} s; story {scenario.Duration.TotalSeconds:0} s\n{Context}");
+    }
+
+    [Fact]
+    public void The_panels_show_the_hold_the_drift_and_the_gatus_checks_of_the_story()
+    {
+        // Stack status: held (4 in the timeline's weights) during the story, synced (1) at its end.
+        var status = Assert.Single(Series("Stack status over time"));
+        Assert.Contains(status.Samples, s => s.Value == 4);
+        Assert.Equal(1, status.Samples[^1].Value);
+
+        // Drifted services: the service, rolled back from ccc to bbb, with both digests.
+        var drift = Assert.Single(Series("Drifted services now"), s => s.Label("reason") == "emergency-rollback");
+        Assert.Equal((scenario.Story.Service, GitCcc, GitBbb), (drift.Label("service"), drift.Label("desired_tag"), drift.Label("live_tag")));
+        Assert.Equal((scenario.CcDigest, scenario.BbbDigest), (drift.Label("desired_digest"), drift.Label("live_digest")));
+
+        Assert.Contains(Series("Emergency rollbacks and holds", "B"), s => s.Samples.Any(p => p.Value == 1));
+        Assert.Contains(Series("Reconciles and realignments", "B"), s => s.Label("outcome") == "commit");
+        Assert.Contains(Series("Desired-state fetch failures"), s => s.Label("reason") == "unreachable");
+        Assert.Contains(Series("Notifications: failed and delivered", "A"), s => s.Label("notifier") == "grafana");
+
+        // Gatus: the check of the stack failed while it was held and passed again; the agent's external endpoint got results.
+        var check = Assert.Single(Series("Gatus: endpoint success"), s => s.Label("group") == "stacks");
+        Assert.Contains(check.Samples, s => s.Value == 0);
+        Assert.Equal(1, check.Samples[^1].Value);
+        Assert.Contains(Series("Gatus: endpoint success"), s => s.Label("group") == "sprocket-reconciler" && s.Label("type") == "UNKNOWN");
+
+        // The agent's Grafana annotations of the story carry the tags the dashboard filters on.
+        Assert.Contains(scenario.StandIns.Annotations, a => a.Tags.Take(2).SequenceEqual(["sprocket-reconciler", scenario.Story.Name])
+            && a.Tags.Contains("emergency-rollback"));
+
+        var page = DashboardPage.Write(scenario);
+        output.WriteLine($"rendered: {page.Html}; screenshot: {page.Png ?? "none (" + page.Problem + ")"}");
+    }
+
+    [Fact]
+    public void SprocketEmergencyRollback_fires_during_the_hold_and_clears_after_realignment()
+    {
+        Assert.True(scenario.AlertProblem is null, $"{scenario.AlertProblem}\n{Context}");
+        Assert.NotNull(scenario.AlertFiredAfterHold);
+        Assert.NotNull(scenario.AlertClearedAfterSync);
+        output.WriteLine($"{DriftDashboardScenario.EmergencyRollbackAlert}: firing {scenario.AlertFiredAfterHold!.Value.TotalSeconds:0.0} s after the hold, "
+            + $"resolved {scenario.AlertClearedAfterSync!.Value.TotalSeconds:0.0} s after synced");
+    }
+
+    [Fact]
+    public async Task Promtool_check_metrics_finds_nothing_but_upstream_count_gauges()
+    {
+        Assert.Contains("sprocket_reconciler_stack_status", scenario.MetricsBody, StringComparison.Ordinal);
+        var result = await global::CliWrap.Cli.Wrap("/usr/bin/promtool").WithArguments(["check", "metrics"])
+            .WithStandardInputPipe(PipeSource.FromString(scenario.MetricsBody))
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        // promtool exits 1 when the text does not parse and 3 when it parses with lint problems.
+        Assert.True(result.ExitCode is 0 or 3, $"promtool check metrics exited {result.ExitCode}:\n{result.StandardOutput}{result.StandardError}");
+        var problems = (result.StandardOutput + result.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var ours = problems.Where(p => !UpstreamCountGauges.Any(name =>
+            p == $"{name} non-histogram and non-summary metrics should not have \"_count\" suffix")).ToList();
+        Assert.True(ours.Count == 0, "promtool check metrics:\n" + string.Join('\n', ours));
+        output.WriteLine($"/metrics: {scenario.MetricsBody.Length.ToString(CultureInfo.InvariantCulture)} bytes; promtool: "
+            + (problems.Length == 0 ? "clean" : string.Join("; ", problems)));
+    }
+
+    private IReadOnlyList<PromSeries> Series(string title, string refId = "A") =>
+        scenario.Results.Single(r => r.Panel.Title == title && r.Target.RefId == refId).Series;
+}
