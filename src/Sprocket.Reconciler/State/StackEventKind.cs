@@ -25,6 +25,8 @@ public enum StackEventKind
     WriteBackSuperseded,
     /// <summary>A write-back could not be made (git push refused, GitHub down).</summary>
     WriteBackFailed,
+    /// <summary>Nothing needed writing (an open pull request already proposes the tag).</summary>
+    WriteBackNothingToDo,
     /// <summary>The engine's state was brought back in line with what runs, after a write-back.</summary>
     Aligned,
     ApplyStarted,
@@ -52,6 +54,7 @@ public static class StackEventKinds
         (StackEventKind.WriteBackPullRequest, "write-back-pull-request"),
         (StackEventKind.WriteBackSuperseded, "write-back-superseded"),
         (StackEventKind.WriteBackFailed, "write-back-failed"),
+        (StackEventKind.WriteBackNothingToDo, "write-back-nothing-to-do"),
         (StackEventKind.Aligned, "aligned"),
         (StackEventKind.ApplyStarted, "apply-started"),
         (StackEventKind.ApplySucceeded, "apply-succeeded"),
