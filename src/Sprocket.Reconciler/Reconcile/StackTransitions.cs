@@ -97,7 +97,7 @@ public static class StackTransitions
         var engine = ApplyEngines.NameOf(start.Stack);
         var tag = start.Stack.ImageTag;
         var message = start.Mode == ApplyMode.Align
-            ? $"aligning the {engine} state with {tag}, which runs ({start.Trigger.Spell()})"
+            ? $"aligning the {engine} engine's record with {tag}, which runs ({start.Trigger.Spell()})"
             : $"applying {tag} with {engine} ({start.Trigger.Spell()})";
         return new(StackEventKind.ApplyStarted, message, tag, LiveTagOtherThan(start.Evaluation, tag));
     }
@@ -112,7 +112,7 @@ public static class StackTransitions
         yield return new(succeeded ? StackEventKind.ApplySucceeded : StackEventKind.ApplyFailed,
             $"{what} of {tag} {completion.Outcome.Spell()} after {seconds} s: {completion.Message}", tag);
         if (succeeded && before.Incident is not null && after.Incident is null)
-            yield return new(StackEventKind.Aligned, $"git, the {ApplyEngines.NameOf(stack)} state and the Swarm agree on {tag} again", tag, before.Incident.BadTag);
+            yield return new(StackEventKind.Aligned, $"realigned: git and the {ApplyEngines.NameOf(stack)} engine's record name {tag}, which runs", tag, before.Incident.BadTag);
         var max = stack.Policy.MaxConsecutiveFailures;
         if (!before.CircuitOpen(max) && after.CircuitOpen(max))
             yield return new(StackEventKind.CircuitOpen,
