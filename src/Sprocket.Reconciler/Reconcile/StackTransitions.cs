@@ -73,15 +73,18 @@ public static class StackTransitions
         }
     }
 
-    /// <summary>Drift seen, the desired state refused for the stack, and the return to sync, from the published statuses.</summary>
-    public static IEnumerable<TimelineEntry> OfStatus(StackControl? before, StackControl after, StackEvaluation evaluation)
+    /// <summary>
+    /// Drift seen (in the verdict, whatever the policy made of it: reverted, alerted; a hold says it itself), the desired
+    /// state refused for the stack, and the return to sync (in the published status).
+    /// </summary>
+    /// <param name="previous">The stack's verdict of the pass before; null after a start.</param>
+    public static IEnumerable<TimelineEntry> OfStatus(StackEvaluation? previous, StackControl? before, StackControl after, StackEvaluation evaluation)
     {
+        if (evaluation.Status == StackStatus.Drifted && previous?.Status != StackStatus.Drifted && after.Status != StackStatus.Held)
+            yield return new(StackEventKind.DriftSeen, evaluation.Message, LiveTagOtherThan(evaluation, evaluation.DesiredTag), evaluation.DesiredTag);
         if (before?.Status == after.Status) yield break;
         switch (after.Status)
         {
-            case StackStatus.Drifted:
-                yield return new(StackEventKind.DriftSeen, after.Message, LiveTagOtherThan(evaluation, evaluation.DesiredTag), evaluation.DesiredTag);
-                break;
             case StackStatus.Invalid:
                 yield return new(StackEventKind.DesiredRejected, after.Message, evaluation.DesiredTag);
                 break;
