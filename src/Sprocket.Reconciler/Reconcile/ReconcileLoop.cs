@@ -261,6 +261,8 @@ public sealed partial class ReconcileLoop(
         if (requests.Any(r => r.Trigger is ReconcileTrigger.Startup or ReconcileTrigger.Resync))
             actions.StartAppliedTagRead(AskingEngine(desired.State.Stacks, observed.Index));
 
+        var previous = new Dictionary<string, StackEvaluation>(StringComparer.Ordinal);
+        foreach (var evaluation in before) previous[evaluation.Stack] = evaluation;
         _deciding = true;
         try
         {
@@ -269,7 +271,7 @@ public sealed partial class ReconcileLoop(
                 if (desired.State.FindStack(evaluation.Stack) is not { } spec) continue;
                 try
                 {
-                    ReconcileStack(desired, spec, evaluation, before.FirstOrDefault(e => e.Stack == spec.Name), requests, now);
+                    ReconcileStack(desired, spec, evaluation, previous.GetValueOrDefault(spec.Name), requests, now);
                 }
                 catch (Exception ex)
                 {
