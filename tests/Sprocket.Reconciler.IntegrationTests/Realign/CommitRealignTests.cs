@@ -93,6 +93,7 @@ public abstract class CommitRealignTests(string engine, ITestOutputHelper output
         }
 
         Assert.Equal("aligned=1,commit=1", await story.RealignmentOutcomesAsync());
+        await RealignTimeline.AssertAsync(story, commit, engine);
         Assert.Equal(1, await story.EmergencyRollbacksAsync());
 
         var line = $"[realign-latency] engine={engine} rollback->held={Ms(toHold)} ms rollback->synced={Ms(toSynced)} ms "
@@ -107,6 +108,32 @@ public abstract class CommitRealignTests(string engine, ITestOutputHelper output
         Assert.True(applied.Applied.ImageTag == GitAaa,
             $"applied.imageTag is '{applied.Applied.ImageTag}' after the engine aligned with {GitAaa} ({engine}); the align row: "
             + string.Join("; ", scenario.History().Select(row => $"{row.Tag} {row.Outcome}")));
+    }
+}
+
+/// <summary>The same story as the API's timeline and the CLI's <c>history</c> tell it.</summary>
+internal static class RealignTimeline
+{
+    public static async Task AssertAsync(RealignStory story, string commit, string engine)
+    {
+        using var response = await story.Daemon.GetAsync($"api/v1/stacks/{story.Name}/events?limit=500");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        var events = System.Text.Json.Nodes.JsonNode.Parse(body)!["items"]!.AsArray().Reverse().Select(e => e!).ToList();
+        var kinds = events.Select(e => (string)e["kind"]!).ToList();
+        // In order, with room for what a real Swarm may add (a stabilization clock that starts over, a drift seen mid-rollback).
+        string[] expected = ["apply-started", "apply-succeeded", "emergency-rollback", "stabilization-started", "write-back-commit", "resume",
+            "apply-started", "apply-succeeded", "aligned", "synced"];
+        var at = 0;
+        foreach (var kind in kinds) if (at < expected.Length && kind == expected[at]) at++;
+        Assert.True(at == expected.Length, $"timeline {string.Join(", ", kinds)} lacks {expected[Math.Min(at, expected.Length - 1)]} in the order {string.Join(", ", expected)}");
+        var written = events.Single(e => (string)e["kind"]! == "write-back-commit");
+        Assert.Equal((GitAaa, GitBbb, commit), ((string?)written["tag"], (string?)written["previousTag"], (string?)written["revision"]));
+
+        var history = await Daemon.ReconcilerCommand.RunAsync("history", story.Name, "--url", story.Daemon.BaseAddress.ToString());
+        Assert.True(history.ExitCode == 0, history.ToString());
+        var rows = history.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches($@"^\d+\s+\S+ \S+Z\s+\S+\s+{GitAaa}\s+succeeded\s+\S+\s+{commit[..8]}\s+{engine}\s+align$", rows[1]);
     }
 }
 

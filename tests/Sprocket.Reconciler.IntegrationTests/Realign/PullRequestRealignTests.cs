@@ -96,6 +96,12 @@ public sealed class PullRequestRealignTests : IAsyncDisposable
         Assert.Equal("aligned=1,pull-request=1", await story.RealignmentOutcomesAsync());
         Assert.Equal(6, _github.Requests.Count);
         Assert.Single(scenario.History(), row => row.Tag == GitBbb);
+
+        // The timeline links the pull request the on-call merged.
+        using var events = await story.Daemon.GetAsync($"api/v1/stacks/{story.Name}/events?limit=500");
+        var written = System.Text.Json.Nodes.JsonNode.Parse(await events.Content.ReadAsStringAsync())!["items"]!.AsArray()
+            .Single(e => (string?)e!["kind"] == "write-back-pull-request")!;
+        Assert.Equal((GitAaa, GitBbb, pullUrl), ((string?)written["tag"], (string?)written["previousTag"], (string?)written["link"]));
     }
 
     /// <summary>Serves the repository the daemon reads under GitHub's path shape, and gives its http URL.</summary>
