@@ -61,6 +61,7 @@ ensure_packages() {
   local -A needed=(
     [dockerd]=docker.io [docker-registry]=docker-registry [busybox]=busybox-static
     [htpasswd]=apache2-utils [curl]=curl [jq]=jq [ip]=iproute2
+    [chromium]=chromium
   )
   local missing=() cmd
   for cmd in "${!needed[@]}"; do

@@ -132,9 +132,11 @@ public sealed class StatusPageRenderingTests : IAsyncLifetime
     {
         var (_, html) = await GetAsync($"stacks/{Held}");
 
-        Assert.Contains($"<code>{Image("web", GoodTag)}</code> → <code>{Image("web", BadTag)}</code>", WebUtility.HtmlDecode(html));
+        // Each image cut to tag and digest as a human compares them, the whole reference in the title.
+        Assert.Contains($"<code class=\"image\" title=\"{Image("web", GoodTag)}\">{GoodTag}@sha256:bbbbbbbbbbbb…</code> → " +
+            $"<code class=\"image\" title=\"{Image("web", BadTag)}\">{BadTag}@sha256:cccccccccccc…</code>", WebUtility.HtmlDecode(html));
         Assert.Contains("<span class=\"badge s-succeeded\">succeeded</span>", html);
-        Assert.Contains("<td>42 s</td>", html);
+        Assert.Contains("<td data-label=\"Took\">42 s</td>", html);
     }
 
     [Fact]
