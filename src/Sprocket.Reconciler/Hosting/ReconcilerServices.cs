@@ -52,6 +52,7 @@ public static class ReconcilerServices
         services.TryAddSingleton<LiveTagSearch>();
         services.AddNotifications(configuration);
         services.TryAddSingleton<StackNotifications>();
+        services.TryAddSingleton<StackTimeline>();
         services.TryAddSingleton<BackgroundWork>();
         services.TryAddSingleton<LiveMemories>();
         services.TryAddSingleton<StackActions>();

@@ -34,6 +34,7 @@ public static class ApiEndpoints
                 ? Results.Json(new ErrorDocument($"no stack named {name}"), JsonContext.Default.ErrorDocument, statusCode: 404)
                 : Results.Json(StackDocument.From(stack, current), JsonContext.Default.StackDocument);
         });
+        app.MapStackHistory();
         return app;
     }
 }

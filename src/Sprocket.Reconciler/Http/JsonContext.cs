@@ -11,6 +11,8 @@ namespace Sprocket.Reconciler.Http;
 [JsonSerializable(typeof(ErrorDocument))]
 [JsonSerializable(typeof(HoldDocument))]
 [JsonSerializable(typeof(MessageDocument))]
+[JsonSerializable(typeof(ApplyHistoryPage))]
+[JsonSerializable(typeof(StackEventPage))]
 public sealed partial class JsonContext : JsonSerializerContext;
 
 public sealed record ReadinessDocument(string Status, string Role, string? Revision, string? Problem);

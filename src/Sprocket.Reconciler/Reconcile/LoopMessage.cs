@@ -23,8 +23,8 @@ public sealed record ResumeRequested(string Stack) : LoopMessage
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-/// <summary>An apply started by the loop has ended.</summary>
-public sealed record ApplyFinished(StackSpec Stack, ApplyMode Mode, ApplyCompletion Completion) : LoopMessage;
+/// <summary>An apply started by the loop has ended; <paramref name="Revision"/> is the desired revision it applied.</summary>
+public sealed record ApplyFinished(StackSpec Stack, ApplyMode Mode, ApplyCompletion Completion, string? Revision = null) : LoopMessage;
 
 /// <summary>A write-back started by the loop has ended.</summary>
 public sealed record WriteBackFinished(DesiredSnapshot Desired, StackSpec Stack, StackEvaluation Evaluation, RollbackIncident Incident,

@@ -30,6 +30,7 @@ public sealed partial class ReconcileLoop(
     LiveMemories memories,
     ReconcilerMetrics metrics,
     StackNotifications notifications,
+    StackTimeline timeline,
     IOptions<ReconcilerOptions> options,
     IOptions<DesiredStateOptions> desiredOptions,
     TimeProvider time,
@@ -151,7 +152,7 @@ public sealed partial class ReconcileLoop(
 
             case ResumeRequested resume:
                 passes.Add(new EvaluationRequest(ReconcileTrigger.Api, Stack: resume.Stack, Manual: true));
-                if (!Update(resume.Stack, r => r with { State = ReconcilePolicy.Resume(r.State) }, now))
+                if (!Update(resume.Stack, r => r with { State = ReconcilePolicy.Resume(r.State) }, now, new(Why: "resumed through the API")))
                     throw new InvalidOperationException($"the resume of {resume.Stack} is in force but could not be stored: it would not survive a restart");
                 break;
 
@@ -190,6 +191,7 @@ public sealed partial class ReconcileLoop(
         var before = RecordOf(spec.Name);
         var state = completion.Kind is { } kind ? ReconcilePolicy.AfterApply(before.State, spec, kind, completion.Message, now) : before.State;
         var succeeded = completion.Kind == ApplyOutcome.Succeeded;
+        timeline.Record(spec.Name, now, finished.Revision, StackTransitions.OfApplyEnd(spec, finished.Mode, completion, before.State, state));
         Update(spec.Name, record => record with
         {
             State = state,
@@ -199,7 +201,7 @@ public sealed partial class ReconcileLoop(
             AppliedTagSetAt = succeeded ? now : record.AppliedTagSetAt,
             LastSucceededTag = succeeded ? spec.ImageTag : record.LastSucceededTag,
             Published = Finished(record.Published, now, completion.Outcome, completion.Message),
-        }, now);
+        }, now, new(finished.Revision, spec));
         // An align that succeeded completes a realignment: git, the engine and the Swarm agree again.
         if (before.State.Incident is not null && state.Incident is null) metrics.Aligned(spec.Name);
         if (completion.Kind is not null) actions.StartAppliedTagRead(AskingEngine([spec]));
@@ -208,12 +210,13 @@ public sealed partial class ReconcileLoop(
     private void RecordWriteBack(WriteBackFinished finished, DateTimeOffset now)
     {
         var (spec, incident, outcome) = (finished.Stack, finished.Incident, finished.Outcome);
+        timeline.Record(spec.Name, now, finished.Desired.Revision, StackTransitions.OfWriteBack(incident, outcome, notifications.Repository));
         Update(spec.Name, record => record with
         {
             State = ReconcilePolicy.AfterWriteBack(record.State, outcome.Record, outcome.Message, now),
             InFlight = StackOperation.None,
             Published = Finished(record.Published, now, outcome.Record is null ? ReconcileOutcome.Failed : ReconcileOutcome.WrittenBack, outcome.Message),
-        }, now);
+        }, now, new(finished.Desired.Revision, spec, finished.Evaluation));
         metrics.Realigned(spec.Name, outcome.Record?.Kind ?? WriteBackKind.Failed);
         if (outcome.Record is { Kind: not WriteBackKind.Superseded } written)
             notifications.Realigned(finished.Desired, finished.Evaluation, incident.GoodTag ?? "", incident.BadTag,
@@ -321,7 +324,7 @@ public sealed partial class ReconcileLoop(
                 // Nothing to wake for while the work runs; its completion makes the next pass.
                 WakeAt = null,
                 RecheckAt = null,
-            }, now);
+            }, now, new(desired.Revision, spec, evaluation));
             return;
         }
 
@@ -358,16 +361,15 @@ public sealed partial class ReconcileLoop(
             WakeAt = decision.RetryAt,
             RecheckAt = Unsettled(evaluation) ? now + desiredOptions.Value.PollInterval : null,
             Published = control,
-        }, now);
+        }, now, new(desired.Revision, spec, evaluation));
 
         // Act.
         switch (decision.Action)
         {
-            case ReconcileAction.Apply:
-                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger));
-                break;
-            case ReconcileAction.Align:
-                actions.StartApply(new ApplyStart(desired, spec, evaluation, trigger, ApplyMode.Align));
+            case ReconcileAction.Apply or ReconcileAction.Align:
+                var start = new ApplyStart(desired, spec, evaluation, trigger, decision.Action == ReconcileAction.Align ? ApplyMode.Align : ApplyMode.Deploy);
+                timeline.Record(spec.Name, now, desired.Revision, StackTransitions.OfApplyStart(start));
+                actions.StartApply(start);
                 break;
             case ReconcileAction.WriteBack:
                 actions.StartWriteBack(desired, spec, evaluation, decision.State.Incident!);
@@ -378,6 +380,7 @@ public sealed partial class ReconcileLoop(
         // new reconcile worth a counter tick.
         if (outcome != ReconcileOutcome.None || trigger != ReconcileTrigger.Event) metrics.Reconciled(spec.Name, trigger, outcome);
         notifications.StatusChanged(desired, evaluation, before, control);
+        timeline.Record(spec.Name, now, desired.Revision, StackTransitions.OfStatus(before, control, evaluation));
     }
 
     /// <summary>
@@ -389,10 +392,12 @@ public sealed partial class ReconcileLoop(
         evaluation.Status != StackStatus.Synced || evaluation.Services.Any(s => !s.ObserveOnly && (!s.TasksRunning || s.ExpectedDigest is null));
 
     /// <summary>
-    /// Replaces a stack's record; a changed policy state is written to SQLite before anything is published. When it cannot
-    /// be written the record still changes (this daemon acts on what it knows) and the failure is logged; false then.
+    /// Replaces a stack's record; a changed policy state is written to SQLite before anything is published, and what the
+    /// change means goes on the stack's timeline. When it cannot be written the record still changes (this daemon acts on
+    /// what it knows) and the failure is logged; false then.
     /// </summary>
-    private bool Update(string stack, Func<StackRecord, StackRecord> change, DateTimeOffset now)
+    /// <param name="context">What the change was decided on; by default the desired state in force.</param>
+    private bool Update(string stack, Func<StackRecord, StackRecord> change, DateTimeOffset now, ChangeContext? context = null)
     {
         var before = RecordOf(stack);
         var after = change(before);
@@ -408,12 +413,19 @@ public sealed partial class ReconcileLoop(
                 stored = false;
                 LogStateNotStored(logger, ex, stack);
             }
+            var desired = store.Current.Desired;
+            var spec = context?.Spec ?? desired?.State.FindStack(stack);
+            timeline.Record(stack, now, context?.Revision ?? desired?.Revision,
+                StackTransitions.OfState(before.State, after.State, context?.Evaluation, spec?.Policy.Stabilization, context?.Why));
         }
         _records[stack] = after;
         if (!_deciding && after.Published != before.Published && after.Published is { } control)
             store.Update(s => s with { Control = (s.Control ?? ImmutableDictionary.Create<string, StackControl>(StringComparer.Ordinal)).SetItem(stack, control) });
         return stored;
     }
+
+    /// <summary>What a record change was decided on, so its timeline entry names the right revision, tags and deadline.</summary>
+    private sealed record ChangeContext(string? Revision = null, StackSpec? Spec = null, StackEvaluation? Evaluation = null, string? Why = null);
 
     private IReadOnlyList<StackSpec> AskingEngine(IEnumerable<StackSpec> stacks, Core.Live.LiveIndex? index = null) =>
         [.. stacks.Where(s => RecordOf(s.Name).InFlight == StackOperation.None

@@ -33,7 +33,7 @@ public sealed partial class StackActions(
                 LogApplyCrashed(logger, ex, start.Stack.Name);
                 completion = new ApplyCompletion(start.Stack.Name, ReconcileOutcome.Failed, ApplyOutcome.Failed, "apply crashed: " + ex.Message, TimeSpan.Zero);
             }
-            inbox.Post(new ApplyFinished(start.Stack, start.Mode, completion));
+            inbox.Post(new ApplyFinished(start.Stack, start.Mode, completion, start.Desired.Revision));
         });
 
     public void StartWriteBack(DesiredSnapshot desired, StackSpec stack, StackEvaluation evaluation, RollbackIncident incident) =>

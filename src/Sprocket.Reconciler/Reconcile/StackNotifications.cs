@@ -10,7 +10,8 @@ namespace Sprocket.Reconciler.Reconcile;
 /// </summary>
 public sealed class StackNotifications(INotificationPublisher publisher, DesiredStateLocation location, TimeProvider time)
 {
-    private readonly GitHubRepository? _repository = GitHubRepository.TryParse(location.DisplayRepository);
+    /// <summary>The desired-state repository when it is on GitHub (links to its commits), else null.</summary>
+    public GitHubRepository? Repository { get; } = GitHubRepository.TryParse(location.DisplayRepository);
 
     /// <summary>Publishes the transitions between two published statuses of a stack (not every pass).</summary>
     public void StatusChanged(DesiredSnapshot desired, StackEvaluation evaluation, StackControl? before, StackControl after)
@@ -42,7 +43,7 @@ public sealed class StackNotifications(INotificationPublisher publisher, Desired
             evaluation.Services.Where(s => !s.ObserveOnly && s.ServiceId is not null).Select(s => s.Name).ToList(),
             tag, previousTag, desired.Revision, message, time.GetUtcNow())
         {
-            Repository = _repository,
+            Repository = Repository,
             Duration = duration,
         });
 }

@@ -48,16 +48,24 @@ public sealed class ApplyHistory(StateDatabase database)
     }
 
     /// <summary>The newest records of a stack, newest first.</summary>
-    public IReadOnlyList<ApplyRecord> Recent(string stack, int count)
+    public IReadOnlyList<ApplyRecord> Recent(string stack, int count) => Page(stack, count, null);
+
+    /// <summary>
+    /// A page of a stack's applies, newest first: at most <paramref name="limit"/> records with an id below
+    /// <paramref name="beforeId"/> (all when null). The last record's id is the <paramref name="beforeId"/> of the next page.
+    /// </summary>
+    public IReadOnlyList<ApplyRecord> Page(string stack, int limit, long? beforeId)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         using var connection = database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, stack, engine, mode, trigger, revision, tag, started_at, finished_at, outcome, message, services
-            FROM apply_history WHERE stack = $stack ORDER BY id DESC LIMIT $count;
+            SELECT id, stack, engine, mode, trigger, revision, tag, started_at, finished_at, outcome, message, services, preview
+            FROM apply_history WHERE stack = $stack AND id < $before ORDER BY id DESC LIMIT $limit;
             """;
         command.Parameters.AddWithValue("$stack", stack);
-        command.Parameters.AddWithValue("$count", count);
+        command.Parameters.AddWithValue("$before", beforeId ?? long.MaxValue);
+        command.Parameters.AddWithValue("$limit", limit);
         using var reader = command.ExecuteReader();
         var records = new List<ApplyRecord>();
         while (reader.Read())
@@ -68,13 +76,17 @@ public sealed class ApplyHistory(StateDatabase database)
                 reader.IsDBNull(8) ? null : StateTime.Parse(reader.GetString(8)),
                 reader.IsDBNull(9) ? null : reader.GetString(9),
                 reader.IsDBNull(10) ? null : reader.GetString(10),
-                JsonSerializer.Deserialize(reader.GetString(11), StateJson.Default.IReadOnlyListApplyRecordService) ?? []));
+                JsonSerializer.Deserialize(reader.GetString(11), StateJson.Default.IReadOnlyListApplyRecordService) ?? [],
+                reader.IsDBNull(12) ? null : JsonSerializer.Deserialize(reader.GetString(12), StateJson.Default.PreviewSummary)));
         }
         return records;
     }
 }
 
-/// <summary>One apply as recorded; <see cref="FinishedAt"/> null means it never finished (the daemon died mid-apply).</summary>
+/// <summary>
+/// One apply as recorded; <see cref="FinishedAt"/> null means it never finished (the daemon died mid-apply).
+/// <see cref="Preview"/> is the engine's preview summary, stored when the apply ends (null for engines without one).
+/// </summary>
 public sealed record ApplyRecord(
     long Id,
     string Stack,
@@ -87,7 +99,8 @@ public sealed record ApplyRecord(
     DateTimeOffset? FinishedAt,
     string? Outcome,
     string? Message,
-    IReadOnlyList<ApplyRecordService> Services);
+    IReadOnlyList<ApplyRecordService> Services,
+    PreviewSummary? Preview = null);
 
 /// <summary>A service's image before the apply and after it (the digest is what ran).</summary>
 public sealed record ApplyRecordService(string Service, string Repository, string? ImageBefore, string? ImageAfter);

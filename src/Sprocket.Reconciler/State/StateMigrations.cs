@@ -13,5 +13,6 @@ public static class StateMigrations
         M0001DigestLedger.Migration,
         M0002StackState.Migration,
         M0003ApplyHistory.Migration,
+        M0004StackEvents.Migration,
     ];
 }

@@ -27,6 +27,7 @@ public static class StateServiceCollectionExtensions
         services.AddSingleton(sp => new DigestLedger(
             sp.GetRequiredService<StateDatabase>(),
             sp.GetRequiredService<ILogger<DigestLedger>>()));
+        services.AddSingleton(sp => new StackEventLog(sp.GetRequiredService<StateDatabase>()));
         return services;
     }
 }

@@ -121,6 +121,18 @@ public sealed class LoopHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>The stack's timeline as stored, oldest first.</summary>
+    public IReadOnlyList<StackEvent> Timeline(string stack) => [.. _services.GetRequiredService<StackEventLog>().Page(stack, 1000, null).Reverse()];
+
+    /// <summary>Runs SQL on the daemon's own database (to break it on purpose).</summary>
+    public void Sql(string sql)
+    {
+        using var connection = _services.GetRequiredService<StateDatabase>().OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     public StackControl Control(string stack) => Store.Current.ControlOf(stack) ?? throw new InvalidOperationException($"nothing published for {stack}");
 
     /// <summary>What a restart would load for the stack.</summary>

@@ -23,6 +23,15 @@ public sealed class ReconcileVocabularyTests
     public void Desired_state_problems_are_spelled_as_the_contract_says() =>
         AssertTable(DesiredStateProblemKinds.Spellings, ["fetch-failed", "invalid"]);
 
+    [Fact]
+    public void Stack_event_kinds_are_spelled_as_the_contract_says() =>
+        AssertTable(Sprocket.Reconciler.State.StackEventKinds.Spellings,
+        [
+            "drift-seen", "emergency-rollback", "hold", "resume", "stabilization-started", "stabilization-reset",
+            "write-back-commit", "write-back-pull-request", "write-back-superseded", "write-back-failed", "write-back-nothing-to-do",
+            "aligned", "apply-started", "apply-succeeded", "apply-failed", "circuit-open", "desired-rejected", "synced",
+        ]);
+
     [Theory]
     [InlineData(ApplyOutcome.Succeeded, ReconcileOutcome.Succeeded)]
     [InlineData(ApplyOutcome.Failed, ReconcileOutcome.Failed)]

@@ -1,0 +1,113 @@
+using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Reconcile;
+
+namespace Sprocket.Reconciler.Host.Tests.Loop;
+
+/// <summary>The stack timeline the loop writes, read back from SQLite, for whole stories.</summary>
+public sealed class TimelineStoryTests : IDisposable
+{
+    private const string Stack = "shop";
+    private const string Service = "shop-web";
+    private const string Aaa = "git-aaa1111";
+    private const string Bbb = "git-bbb2222";
+    private readonly World _world = new();
+
+    [Fact]
+    public async Task A_rollback_held_written_back_and_aligned_reads_as_one_timeline()
+    {
+        await using var daemon = await RunningAsync(Aaa);
+        _world.Git.Commit(World.Yaml(Stack, Bbb));
+        await daemon.PollAsync();
+        var deployRevision = _world.Git.Revision;
+
+        _world.Swarm.RollBack(Service);
+        await daemon.EventAsync(Service);
+        await daemon.AdvanceAsync(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
+
+        var timeline = daemon.Timeline(Stack);
+        Assert.Equal(
+        [
+            "apply-started", "apply-succeeded", "synced",
+            "emergency-rollback", "stabilization-started", "write-back-commit",
+            "resume", "apply-started", "apply-succeeded", "aligned", "synced",
+        ], timeline.Select(e => e.Kind));
+
+        var rollback = timeline.Single(e => e.Kind == "emergency-rollback");
+        Assert.Equal((Aaa, Bbb, deployRevision), (rollback.Tag, rollback.PreviousTag, rollback.Revision));
+        var stabilization = timeline.Single(e => e.Kind == "stabilization-started");
+        Assert.Contains("written back to git at 2026-11-30 09:02:00Z", stabilization.Message, StringComparison.Ordinal);
+        var written = timeline.Single(e => e.Kind == "write-back-commit");
+        Assert.Equal((Aaa, Bbb, _world.Git.Revision), (written.Tag, written.PreviousTag, written.Revision));
+        var resumed = timeline.Single(e => e.Kind == "resume");
+        Assert.StartsWith($"git names {Aaa} now", resumed.Message, StringComparison.Ordinal);
+        Assert.Equal(Aaa, timeline.Single(e => e.Kind == "aligned").Tag);
+        Assert.True(timeline.Zip(timeline.Skip(1)).All(p => p.First.At <= p.Second.At && p.First.Id < p.Second.Id));
+    }
+
+    [Fact]
+    public async Task Passes_that_change_nothing_add_nothing_and_a_restart_repeats_nothing()
+    {
+        var daemon = await RunningAsync(Aaa);
+        _world.Git.Commit(World.Yaml(Stack, Bbb));
+        await daemon.PollAsync();
+        var count = daemon.Timeline(Stack).Count;
+
+        await daemon.EventAsync(Service);
+        await daemon.AdvanceAsync(TimeSpan.FromMinutes(5));
+        await daemon.PollAsync();
+        Assert.Equal(count, daemon.Timeline(Stack).Count);
+
+        daemon = await daemon.RestartAsync();
+        await using (daemon)
+        {
+            await daemon.PollAsync();
+            Assert.Equal(count, daemon.Timeline(Stack).Count);
+        }
+    }
+
+    [Fact]
+    public async Task A_hold_and_a_resume_through_the_api_are_on_the_timeline()
+    {
+        await using var daemon = await RunningAsync(Aaa);
+
+        daemon.Inbox.Post(new HoldRequested(Stack, "alice"));
+        await daemon.SettleAsync();
+        daemon.Inbox.Post(new ResumeRequested(Stack));
+        await daemon.SettleAsync();
+
+        var timeline = daemon.Timeline(Stack);
+        // The pass the resume asks for finds the stack as it was: in sync.
+        Assert.Equal(["hold", "resume", "synced"], timeline.Select(e => e.Kind));
+        Assert.Contains("alice", timeline[0].Message, StringComparison.Ordinal);
+        Assert.StartsWith("resumed through the API", timeline[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_timeline_that_cannot_be_written_is_logged_and_the_loop_goes_on()
+    {
+        await using var daemon = await RunningAsync(Aaa);
+        daemon.Sql("DROP TABLE stack_events;");
+
+        _world.Git.Commit(World.Yaml(Stack, Bbb));
+        await daemon.PollAsync();
+
+        Assert.Equal([Bbb], _world.Engine.Applies.Select(a => a.Tag));
+        Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
+        Assert.Contains(daemon.Logs.GetSnapshot(), r => r.Id.Id == 3008 && r.Message.Contains("apply-started", StringComparison.Ordinal));
+    }
+
+    /// <summary>Git names <paramref name="tag"/>, which runs: the daemon started and settled on a synced stack.</summary>
+    private async Task<LoopHarness> RunningAsync(string tag)
+    {
+        _world.Swarm.Add(Service, World.Image(tag));
+        _world.Git.Commit(World.Yaml(Stack, tag));
+        var daemon = LoopHarness.Start(_world);
+        await daemon.PollAsync();
+        Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
+        Assert.Empty(daemon.Timeline(Stack));
+        return daemon;
+    }
+
+    public void Dispose() => _world.Dispose();
+}
