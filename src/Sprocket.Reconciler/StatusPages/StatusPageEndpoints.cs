@@ -57,6 +57,7 @@ public sealed class StatusPageSources(
     StatusStore store,
     ILeadership leadership,
     ApplyHistory applies,
+    StackEventLog events,
     IOptionsMonitor<GrafanaOptions> grafana,
     TimeProvider time,
     DesiredStateLocation? location = null)
@@ -68,13 +69,10 @@ public sealed class StatusPageSources(
         var status = store.Current;
         if (status.Stacks.All(s => s.Stack != name)) return null;
         return StatusPageViews.Stack(status, name, Context(), publicBase, location?.DisplayRepository,
-            Timeline(name), applies.Recent(name, StatusPageEndpoints.ApplyEntries));
+            events.Page(name, StatusPageEndpoints.TimelineEntries, null), applies.Page(name, StatusPageEndpoints.ApplyEntries, null));
     }
 
     public StackNotFoundModel NotFound(string name) => StatusPageViews.NotFound(store.Current, name, Context());
-
-    // Filled from the event store once it exists on this branch.
-    private static IReadOnlyList<TimelineEntry> Timeline(string name) => [];
 
     private PageContext Context() => new(time.GetUtcNow(), leadership.Role, NullIfBlank(grafana.CurrentValue.DashboardUrl));
 

@@ -38,7 +38,7 @@ public sealed record StackPageModel(
     IReadOnlyList<string> Acting,
     bool ActingNormally,
     IReadOnlyList<ServiceRow> Services,
-    IReadOnlyList<TimelineEntry> Timeline,
+    IReadOnlyList<TimelineView> Timeline,
     IReadOnlyList<ApplyView> Applies,
     IReadOnlyList<OperatorCommand> Commands,
     string? DashboardUrl);
@@ -72,7 +72,7 @@ public sealed record ServiceRow(
     bool Matches);
 
 /// <summary>One entry of the stack's timeline (newest first).</summary>
-public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Message, string? Tag, string? PreviousTag, string? Revision, string? Link);
+public sealed record TimelineView(DateTimeOffset At, string Kind, string Message, string? Tag, string? PreviousTag, string? Revision, string? Link);
 
 /// <summary>One apply's bill of materials.</summary>
 public sealed record ApplyView(
@@ -85,7 +85,8 @@ public sealed record ApplyView(
     string Tag,
     string Outcome,
     string? Message,
-    IReadOnlyList<ApplyImageView> Images);
+    IReadOnlyList<ApplyImageView> Images,
+    string? Preview);
 
 public sealed record ApplyImageView(string Service, string? Before, string? After);
 

@@ -1,3 +1,4 @@
+using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Core.Drift;
 using Sprocket.Reconciler.Core.Policy;
@@ -43,7 +44,7 @@ public static class StatusPageViews
         PageContext page,
         Uri publicBase,
         string? repository,
-        IReadOnlyList<TimelineEntry> timeline,
+        IReadOnlyList<StackEvent> timeline,
         IReadOnlyList<ApplyRecord> applies)
     {
         var evaluation = status.Stacks.FirstOrDefault(s => s.Stack == name);
@@ -60,7 +61,7 @@ public static class StatusPageViews
             acting,
             acting.Count == 0,
             evaluation.Services.Select(Row).ToList(),
-            timeline,
+            timeline.Select(e => new TimelineView(e.At, e.Kind, e.Message, e.Tag, e.PreviousTag, e.Revision, IsHttp(e.Link) ? e.Link : null)).ToList(),
             applies.Select(Apply).ToList(),
             OperatorCommands.For(name, publicBase),
             page.DashboardUrl is { } dashboard ? DashboardLinks.ForStack(dashboard, name) : null);
@@ -155,7 +156,8 @@ public static class StatusPageViews
         return path.Count(c => c == '/') == 1 ? $"https://github.com/{path}/commit/{sha}" : null;
     }
 
-    private static bool IsHttp(string text) =>
+    /// <summary>Only http(s) URLs become links: whatever else a stored link holds (<c>javascript:</c>) stays out of an href.</summary>
+    private static bool IsHttp([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     private static ServiceRow Row(ServiceEvaluation s) => new(
@@ -172,7 +174,12 @@ public static class StatusPageViews
         record.Tag,
         record.Outcome ?? (record.FinishedAt is null ? "unfinished" : "unknown"),
         record.Message,
-        record.Services.Select(s => new ApplyImageView(s.Service, s.ImageBefore, s.ImageAfter)).ToList());
+        record.Services.Select(s => new ApplyImageView(s.Service, s.ImageBefore, s.ImageAfter)).ToList(),
+        record.Preview is { } preview ? Preview(preview) : null);
+
+    /// <summary>The preview's change counts as Pulumi prints them: <c>1 update, 3 same</c>.</summary>
+    private static string? Preview(PreviewSummary preview) => preview.ChangeSummary.Count == 0 ? null
+        : string.Join(", ", preview.ChangeSummary.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Value} {c.Key}"));
 
     public static string Short(string? revision) => revision is { Length: > 12 } ? revision[..12] : revision ?? "none";
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Sprocket.Reconciler.Testing.StatusPages;
 using static Sprocket.Reconciler.Testing.StatusPages.StatusPageScene;
 
@@ -21,6 +22,7 @@ public sealed class StatusPageRenderingTests : IAsyncLifetime
     {
         _host = await StatusPageHost.StartAsync(Status(), dashboardUrl: Dashboard, publicUrl: "https://reconciler.example.org/ops");
         SeedApplies(_host.Applies);
+        SeedEvents(_host.Events);
         _client = new HttpClient { BaseAddress = _host.Address };
     }
 
@@ -137,6 +139,19 @@ public sealed class StatusPageRenderingTests : IAsyncLifetime
             $"<code class=\"image\" title=\"{Image("web", BadTag)}\">{BadTag}@sha256:cccccccccccc…</code>", WebUtility.HtmlDecode(html));
         Assert.Contains("<span class=\"badge s-succeeded\">succeeded</span>", html);
         Assert.Contains("<td data-label=\"Took\">42 s</td>", html);
+    }
+
+    [Fact]
+    public async Task The_timeline_lists_the_stack_s_events_newest_first_and_links_only_http()
+    {
+        var (_, held) = await GetAsync($"stacks/{Held}");
+        var (_, hostile) = await GetAsync("stacks/" + Uri.EscapeDataString(HostileStack));
+
+        var kinds = Regex.Matches(held, "<span class=\"kind\">([a-z-]+)</span>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["write-back-pull-request", "stabilization-started", "emergency-rollback", "apply-succeeded", "apply-started"], kinds);
+        Assert.Contains($"<a href=\"{PullRequest}\">{PullRequest}</a>", held);
+        Assert.Contains("event&lt;script&gt;", hostile);
+        Assert.DoesNotContain("javascript:", hostile);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class StatusPageBrowserTests(Chromium chromium) : IClassFixture<Ch
     {
         _host = await StatusPageHost.StartAsync(Status(), dashboardUrl: Dashboard, publicUrl: "https://reconciler.example.org");
         SeedApplies(_host.Applies);
+        SeedEvents(_host.Events);
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -74,6 +75,13 @@ public sealed class StatusPageBrowserTests(Chromium chromium) : IClassFixture<Ch
         Assert.Equal(2, await services.CountAsync());
         Assert.Contains("emergency-rollback", await services.First.TextContentAsync());
 
+        var timeline = page.Locator("ol.timeline li");
+        Assert.Equal(5, await timeline.CountAsync());
+        Assert.Equal(["write-back-pull-request", "stabilization-started", "emergency-rollback", "apply-succeeded", "apply-started"],
+            await page.Locator("ol.timeline .kind").AllTextContentsAsync());
+        Assert.Contains("platform-prod_web rolled back by hand to git-bbb2222", await timeline.Nth(2).TextContentAsync());
+        Assert.Equal(PullRequest, await timeline.First.Locator("a").GetAttributeAsync("href"));
+
         var applies = await page.Locator("#applies + .table-wrap").TextContentAsync() ?? "";
         Assert.Contains($"platform-prod_web: {GoodTag}@sha256:bbbbbbbbbbbb… → {BadTag}@sha256:cccccccccccc…", applies);
         Assert.Equal(Image("web", BadTag), await page.Locator("#applies + .table-wrap code.image").Nth(1).GetAttributeAsync("title"));
@@ -111,6 +119,8 @@ public sealed class StatusPageBrowserTests(Chromium chromium) : IClassFixture<Ch
         Assert.Equal("message" + Hostile, await page.Locator("#message").TextContentAsync());
         Assert.Equal(HostileService, await page.Locator(".service-name").TextContentAsync());
         Assert.Contains("failed" + Hostile, await page.Locator("#applies + .table-wrap").TextContentAsync());
+        Assert.Contains("event" + Hostile, await page.Locator("ol.timeline").TextContentAsync());
+        Assert.Equal(0, await page.Locator("ol.timeline a").CountAsync());
         Assert.Contains($"sprocket-reconciler history {OperatorQuoted(HostileStack)}", await page.Locator(".commands").TextContentAsync());
 
         Assert.Equal(0, await page.Locator("script, img").CountAsync());

@@ -33,6 +33,8 @@ internal sealed class StatusPageHost : IAsyncDisposable
 
     public ApplyHistory Applies => _app.Services.GetRequiredService<ApplyHistory>();
 
+    public StackEventLog Events => _app.Services.GetRequiredService<StackEventLog>();
+
     public StateDatabase Database => _app.Services.GetRequiredService<StateDatabase>();
 
     public static async Task<StatusPageHost> StartAsync(
@@ -48,6 +50,7 @@ internal sealed class StatusPageHost : IAsyncDisposable
             builder.Services.AddSingleton<TimeProvider>(time);
             builder.Services.AddSingleton(StateDatabase.Open(data.Root, StateMigrations.All, time));
             builder.Services.AddSingleton<ApplyHistory>();
+            builder.Services.AddSingleton(sp => new StackEventLog(sp.GetRequiredService<StateDatabase>()));
             var store = new StatusStore();
             store.Update(_ => status);
             builder.Services.AddSingleton(store);

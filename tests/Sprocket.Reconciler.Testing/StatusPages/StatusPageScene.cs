@@ -111,6 +111,18 @@ internal static class StatusPageScene
             [new ApplyRecordService(HostileService, Repo("web"), Image("web", GoodTag), Image("web", GoodTag))], null);
     }
 
+    /// <summary>The held stack's story so far, oldest first, and a hostile entry on the hostile stack.</summary>
+    public static void SeedEvents(StackEventLog events)
+    {
+        var deployedAt = RolledBackAt.AddMinutes(-20);
+        events.Append(Held, deployedAt, StackEventKind.ApplyStarted, "applying git-ccc3333 (commit)", BadTag, GoodTag, Revision);
+        events.Append(Held, deployedAt.AddSeconds(42), StackEventKind.ApplySucceeded, "2 services updated", BadTag, GoodTag, Revision);
+        events.Append(Held, RolledBackAt, StackEventKind.EmergencyRollback, "platform-prod_web rolled back by hand to git-bbb2222", GoodTag, BadTag);
+        events.Append(Held, RolledBackAt.AddSeconds(20), StackEventKind.StabilizationStarted, "git-bbb2222 stable; written back after 10 min", GoodTag);
+        events.Append(Held, Now.AddMinutes(-1), StackEventKind.WriteBackPullRequest, "pull request opened to pin git-bbb2222", GoodTag, BadTag, null, PullRequest);
+        events.Append(HostileStack, Now.AddMinutes(-5), StackEventKind.DriftSeen, "event" + Hostile, BadTag, GoodTag, null, "javascript:alert(3)");
+    }
+
     public static string Repo(string name) => $"ghcr.io/sprocketbot/{name}";
 
     public static string Image(string name, string tag) => $"{Repo(name)}:{tag}@{Digest(tag[4])}";
