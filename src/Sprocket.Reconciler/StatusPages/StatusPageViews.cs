@@ -96,7 +96,9 @@ public static class StatusPageViews
             reasons.Add($"An apply is running now (tag {stack.Desired.ImageTag}).");
         var state = control?.State;
         if (state?.Hold is { } hold)
-            reasons.Add($"Held ({hold.Reason.Spell()}) since {Age.Iso(hold.Since)}: {hold.Message}. " +
+            // The hold's message is most often the stack's own message, shown above; said once is enough.
+            reasons.Add($"Held ({hold.Reason.Spell()}) since {Age.Iso(hold.Since)}" +
+                (stack.Message.Contains(hold.Message, StringComparison.Ordinal) ? ". " : $": {hold.Message}. ") +
                 (hold.Manual ? "Resume ends it." : "Resume, or a new tag in git, ends it."));
         if (state?.RefusedTag is { } refused)
             reasons.Add($"Tag {refused} is refused (it was rolled back); only a new tag in git is applied.");
@@ -169,10 +171,10 @@ public static class StatusPageViews
         record.StartedAt,
         record.FinishedAt - record.StartedAt,
         record.Trigger,
-        record.Mode,
+        Kebab(record.Mode),
         record.Revision,
         record.Tag,
-        record.Outcome ?? (record.FinishedAt is null ? "unfinished" : "unknown"),
+        record.Outcome is { } outcome ? Kebab(outcome) : record.FinishedAt is null ? "unfinished" : "unknown",
         record.Message,
         record.Services.Select(s => new ApplyImageView(s.Service, s.ImageBefore, s.ImageAfter)).ToList(),
         record.Preview is { } preview ? Preview(preview) : null);
@@ -180,6 +182,10 @@ public static class StatusPageViews
     /// <summary>The preview's change counts as Pulumi prints them: <c>1 update, 3 same</c>.</summary>
     private static string? Preview(PreviewSummary preview) => preview.ChangeSummary.Count == 0 ? null
         : string.Join(", ", preview.ChangeSummary.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Value} {c.Key}"));
+
+    /// <summary>The apply history stores enum names (<c>RolledBack</c>); the pages speak the API's words (<c>rolled-back</c>).</summary>
+    public static string Kebab(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
 
     public static string Short(string? revision) => revision is { Length: > 12 } ? revision[..12] : revision ?? "none";
 }

@@ -101,6 +101,20 @@ public sealed class StatusPageBrowserTests(Chromium chromium) : IClassFixture<Ch
     }
 
     [Fact]
+    public async Task A_night_without_hostile_names_fits_a_desktop_as_the_readme_shows_it()
+    {
+        await using var quiet = await StatusPageHost.StartAsync(Status(hostile: false), dashboardUrl: Dashboard);
+        await using var watch = await PageWatch.OpenAsync(chromium.Browser, 1280, 720);
+        await watch.GoToAsync(quiet.Address);
+
+        Assert.Equal(4, await watch.Page.Locator("tr[data-stack]").CountAsync());
+        Assert.Equal(["1 failed", "1 held", "1 out-of-sync", "1 synced"], await watch.Page.Locator(".summary .badge").AllTextContentsAsync());
+        await watch.AssertNoHorizontalOverflowAsync();
+        await watch.ScreenshotAsync("readme-overview");
+        watch.AssertClean();
+    }
+
+    [Fact]
     public async Task Hostile_names_and_messages_are_text_in_the_dom_and_run_no_script()
     {
         await using var watch = await PageWatch.OpenAsync(chromium.Browser, 1280);

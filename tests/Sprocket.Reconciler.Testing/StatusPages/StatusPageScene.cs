@@ -38,7 +38,8 @@ internal static class StatusPageScene
 
     public static readonly TimeSpan Stabilization = TimeSpan.FromMinutes(10);
 
-    public static ReconcilerStatus Status()
+    /// <param name="hostile">With the hostile stack; without, a night as the README shows it.</param>
+    public static ReconcilerStatus Status(bool hostile = true)
     {
         var specs = ImmutableArray.Create(
             Spec(Held, BadTag, StackPolicy.Default with { Stabilization = Stabilization }),
@@ -93,6 +94,7 @@ internal static class StatusPageScene
             .Add(Failing, new StackControl(StackStatus.Failed, "circuit open after 3 failed applies (last: convergence timed out: 0 of 2 tasks running)",
                 failingState, new StackReconcileRecord(Now.AddMinutes(-3), ReconcileTrigger.Retry, ReconcileOutcome.Failed, "apply failed"), false, null));
 
+        if (!hostile) stacks = stacks.RemoveAt(stacks.Length - 1);
         return new ReconcilerStatus(desired, null, stacks, new LastEvaluation(Now.AddSeconds(-12), ReconcileTrigger.Event, ReconcileOutcome.Held, "1 held"),
             null, desired, control);
     }
@@ -100,14 +102,14 @@ internal static class StatusPageScene
     /// <summary>The apply history behind the story: the deploy of the bad tag, and a failed apply of the hostile stack.</summary>
     public static void SeedApplies(ApplyHistory history)
     {
-        var deployed = history.Started(new ApplyRecord(0, Held, "swarm", "update", "commit", Revision, BadTag, RolledBackAt.AddMinutes(-20), null, null, null,
+        var deployed = history.Started(new ApplyRecord(0, Held, "swarm", "Deploy", "poll", Revision, BadTag, RolledBackAt.AddMinutes(-20), null, null, null,
             [new ApplyRecordService("platform-prod_web", Repo("web"), Image("web", GoodTag), null)]));
-        history.Finished(deployed, RolledBackAt.AddMinutes(-20).AddSeconds(42), "succeeded", "2 services updated",
+        history.Finished(deployed, RolledBackAt.AddMinutes(-20).AddSeconds(42), "Succeeded", "2 services updated",
             [new ApplyRecordService("platform-prod_web", Repo("web"), Image("web", GoodTag), Image("web", BadTag)),
              new ApplyRecordService("platform-prod_worker", Repo("worker"), Image("worker", GoodTag), Image("worker", BadTag))], null);
-        var hostile = history.Started(new ApplyRecord(0, HostileStack, "swarm", "update", "commit" + Hostile, Revision, BadTag, Now.AddHours(-2), null, null, null,
+        var hostile = history.Started(new ApplyRecord(0, HostileStack, "swarm", "Deploy", "poll" + Hostile, Revision, BadTag, Now.AddHours(-2), null, null, null,
             [new ApplyRecordService(HostileService, Repo("web"), Image("web", GoodTag), null)]));
-        history.Finished(hostile, Now.AddHours(-2).AddSeconds(3), "failed", "failed" + Hostile,
+        history.Finished(hostile, Now.AddHours(-2).AddSeconds(3), "Failed", "failed" + Hostile,
             [new ApplyRecordService(HostileService, Repo("web"), Image("web", GoodTag), Image("web", GoodTag))], null);
     }
 
