@@ -9,4 +9,6 @@ public static class ExitCodes
     public const int InvalidOrUnreachable = 2;
     /// <summary><c>diff</c>: some stack is drifted or out of sync.</summary>
     public const int Drifted = 3;
+    /// <summary><c>history</c>: the agent knows no stack of that name.</summary>
+    public const int NotFound = 4;
 }

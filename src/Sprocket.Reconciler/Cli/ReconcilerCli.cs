@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Sprocket.Reconciler.Cli;
 
 /// <summary>
-/// <c>sprocket-reconciler [run] | diff | validate FILE</c>. Tokens the CLI does not know (<c>--urls</c>,
+/// <c>sprocket-reconciler [run] | diff | validate FILE | history STACK</c>. Tokens the CLI does not know (<c>--urls</c>,
 /// <c>--Reconciler:DesiredState:Repository=…</c>) go to .NET configuration, as the README's Configuration section says.
 /// </summary>
 public static class ReconcilerCli
@@ -20,6 +20,7 @@ public static class ReconcilerCli
         root.Subcommands.Add(run);
         root.Subcommands.Add(DiffCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(HistoryCommand.Create());
         root.SetAction((result, cancellationToken) => RunCommand.RunAsync(result.UnmatchedTokens.ToArray(), cancellationToken));
         return root;
     }

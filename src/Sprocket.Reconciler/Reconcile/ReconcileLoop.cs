@@ -269,7 +269,7 @@ public sealed partial class ReconcileLoop(
                 if (desired.State.FindStack(evaluation.Stack) is not { } spec) continue;
                 try
                 {
-                    ReconcileStack(desired, spec, evaluation, requests, now);
+                    ReconcileStack(desired, spec, evaluation, before.FirstOrDefault(e => e.Stack == spec.Name), requests, now);
                 }
                 catch (Exception ex)
                 {
@@ -303,7 +303,9 @@ public sealed partial class ReconcileLoop(
     /// an align or a write-back), record (state, metrics, notifications, the control to publish) — and remember when to
     /// look again (<see cref="StackRecord.WakeAt"/>).
     /// </summary>
-    private void ReconcileStack(DesiredSnapshot desired, StackSpec spec, StackEvaluation evaluation, IReadOnlyList<EvaluationRequest> requests, DateTimeOffset now)
+    /// <param name="previous">The stack's verdict of the pass before (still the published one while this pass decides).</param>
+    private void ReconcileStack(DesiredSnapshot desired, StackSpec spec, StackEvaluation evaluation, StackEvaluation? previous,
+        IReadOnlyList<EvaluationRequest> requests, DateTimeOffset now)
     {
         var record = RecordOf(spec.Name);
         var trigger = TriggerFor(requests, spec.Name, record, now);
@@ -362,6 +364,8 @@ public sealed partial class ReconcileLoop(
             RecheckAt = Unsettled(evaluation) ? now + desiredOptions.Value.PollInterval : null,
             Published = control,
         }, now, new(desired.Revision, spec, evaluation));
+        // The timeline tells what was seen before what was done about it.
+        timeline.Record(spec.Name, now, desired.Revision, StackTransitions.OfStatus(previous, before, control, evaluation));
 
         // Act.
         switch (decision.Action)
@@ -380,7 +384,6 @@ public sealed partial class ReconcileLoop(
         // new reconcile worth a counter tick.
         if (outcome != ReconcileOutcome.None || trigger != ReconcileTrigger.Event) metrics.Reconciled(spec.Name, trigger, outcome);
         notifications.StatusChanged(desired, evaluation, before, control);
-        timeline.Record(spec.Name, now, desired.Revision, StackTransitions.OfStatus(before, control, evaluation));
     }
 
     /// <summary>

@@ -73,15 +73,18 @@ public static class StackTransitions
         }
     }
 
-    /// <summary>Drift seen, the desired state refused for the stack, and the return to sync, from the published statuses.</summary>
-    public static IEnumerable<TimelineEntry> OfStatus(StackControl? before, StackControl after, StackEvaluation evaluation)
+    /// <summary>
+    /// Drift seen (in the verdict, whatever the policy made of it: reverted, alerted; a hold says it itself), the desired
+    /// state refused for the stack, and the return to sync (in the published status).
+    /// </summary>
+    /// <param name="previous">The stack's verdict of the pass before; null after a start.</param>
+    public static IEnumerable<TimelineEntry> OfStatus(StackEvaluation? previous, StackControl? before, StackControl after, StackEvaluation evaluation)
     {
+        if (evaluation.Status == StackStatus.Drifted && previous?.Status != StackStatus.Drifted && after.Status != StackStatus.Held)
+            yield return new(StackEventKind.DriftSeen, evaluation.Message, LiveTagOtherThan(evaluation, evaluation.DesiredTag), evaluation.DesiredTag);
         if (before?.Status == after.Status) yield break;
         switch (after.Status)
         {
-            case StackStatus.Drifted:
-                yield return new(StackEventKind.DriftSeen, after.Message, LiveTagOtherThan(evaluation, evaluation.DesiredTag), evaluation.DesiredTag);
-                break;
             case StackStatus.Invalid:
                 yield return new(StackEventKind.DesiredRejected, after.Message, evaluation.DesiredTag);
                 break;
@@ -97,7 +100,7 @@ public static class StackTransitions
         var engine = ApplyEngines.NameOf(start.Stack);
         var tag = start.Stack.ImageTag;
         var message = start.Mode == ApplyMode.Align
-            ? $"aligning the {engine} state with {tag}, which runs ({start.Trigger.Spell()})"
+            ? $"aligning the {engine} engine's record with {tag}, which runs ({start.Trigger.Spell()})"
             : $"applying {tag} with {engine} ({start.Trigger.Spell()})";
         return new(StackEventKind.ApplyStarted, message, tag, LiveTagOtherThan(start.Evaluation, tag));
     }
@@ -112,7 +115,7 @@ public static class StackTransitions
         yield return new(succeeded ? StackEventKind.ApplySucceeded : StackEventKind.ApplyFailed,
             $"{what} of {tag} {completion.Outcome.Spell()} after {seconds} s: {completion.Message}", tag);
         if (succeeded && before.Incident is not null && after.Incident is null)
-            yield return new(StackEventKind.Aligned, $"git, the {ApplyEngines.NameOf(stack)} state and the Swarm agree on {tag} again", tag, before.Incident.BadTag);
+            yield return new(StackEventKind.Aligned, $"realigned: git and the {ApplyEngines.NameOf(stack)} engine's record name {tag}, which runs", tag, before.Incident.BadTag);
         var max = stack.Policy.MaxConsecutiveFailures;
         if (!before.CircuitOpen(max) && after.CircuitOpen(max))
             yield return new(StackEventKind.CircuitOpen,

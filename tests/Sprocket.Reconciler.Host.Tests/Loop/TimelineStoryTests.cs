@@ -84,6 +84,50 @@ public sealed class TimelineStoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Failing_applies_back_off_then_open_the_circuit_and_a_resume_closes_it()
+    {
+        await using var daemon = await RunningAsync(Aaa);
+        _world.Engine.FailuresLeft[Stack] = 3;
+
+        _world.Git.Commit(World.Yaml(Stack, Bbb));
+        await daemon.PollAsync();
+        // Backoff: 2 s after the first failure, 6 s after the second.
+        await daemon.AdvanceAsync(TimeSpan.FromSeconds(3));
+        await daemon.AdvanceAsync(TimeSpan.FromSeconds(7));
+        Assert.Equal(3, _world.Engine.Applies.Count);
+        Assert.Equal(StackStatus.Failed, daemon.Control(Stack).Status);
+
+        daemon.Inbox.Post(new ResumeRequested(Stack));
+        await daemon.SettleAsync();
+
+        var timeline = daemon.Timeline(Stack);
+        Assert.Equal(
+        [
+            "apply-started", "apply-failed", "apply-started", "apply-failed", "apply-started", "apply-failed", "circuit-open",
+            "resume", "apply-started", "apply-succeeded", "synced",
+        ], timeline.Select(e => e.Kind));
+        Assert.Contains("failed after", timeline[1].Message, StringComparison.Ordinal);
+        Assert.Contains("the fake engine failed as told", timeline[1].Message, StringComparison.Ordinal);
+        Assert.StartsWith("circuit open after 3 failed applies", timeline[6].Message, StringComparison.Ordinal);
+        Assert.Equal("resumed through the API (circuit closed after 3 failed applies)", timeline[7].Message);
+    }
+
+    [Fact]
+    public async Task A_change_by_hand_is_drift_seen_once_then_reverted()
+    {
+        await using var daemon = await RunningAsync(Aaa);
+
+        _world.Swarm.Update(Service, World.Image(Bbb));
+        await daemon.EventAsync(Service);
+        await daemon.EventAsync(Service);
+
+        var timeline = daemon.Timeline(Stack);
+        Assert.Equal(["drift-seen", "apply-started", "apply-succeeded", "synced"], timeline.Select(e => e.Kind));
+        Assert.Equal((Bbb, Aaa), (timeline[0].Tag, timeline[0].PreviousTag));
+        Assert.Contains("manual-change", timeline[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_timeline_that_cannot_be_written_is_logged_and_the_loop_goes_on()
     {
         await using var daemon = await RunningAsync(Aaa);
