@@ -22,7 +22,8 @@ public static partial class OperatorCommands
             new("The stack document this page shows", $"curl -fsS {Quote(api.TrimEnd('/'))}"),
             new("What would change: desired against live, on a manager (its own data directory beside a running daemon)",
                 "sprocket-reconciler diff --Reconciler:DataDirectory=/tmp/sprocket-diff"),
-            new("The apply history and timeline", $"sprocket-reconciler history {Quote(stack)}"),
+            new("The apply history, newest first (read from this agent's API)", $"sprocket-reconciler history {Quote(stack)} --url {Quote(publicBase.AbsoluteUri)}"),
+            new("The timeline, newest first", $"sprocket-reconciler history {Quote(stack)} --events --url {Quote(publicBase.AbsoluteUri)}"),
         ];
     }
 

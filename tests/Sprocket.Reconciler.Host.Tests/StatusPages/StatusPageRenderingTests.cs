@@ -95,7 +95,8 @@ public sealed class StatusPageRenderingTests : IAsyncLifetime
 
         foreach (var action in new[] { "hold", "resume", "reconcile" })
             Assert.Contains($"curl -fsS -X POST -H &quot;Authorization: Bearer $TOKEN&quot; https://reconciler.example.org/ops/api/v1/stacks/{Held}/{action}", html);
-        Assert.Contains($"sprocket-reconciler history {Held}", html);
+        Assert.Contains($"sprocket-reconciler history {Held} --url https://reconciler.example.org/ops/", html);
+        Assert.Contains($"sprocket-reconciler history {Held} --events --url https://reconciler.example.org/ops/", html);
         Assert.Contains("sprocket-reconciler diff", html);
     }
 
@@ -106,7 +107,7 @@ public sealed class StatusPageRenderingTests : IAsyncLifetime
 
         // The name travels percent-encoded in the URL and single-quoted (its own quotes escaped) on the command line.
         Assert.Contains("api/v1/stacks/evil%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22q%22%20%26%20%27a%27", WebUtility.HtmlDecode(html));
-        Assert.Contains("sprocket-reconciler history 'evil<script>alert(1)</script>\"q\" & '\\''a'\\''<img src=x onerror=alert(2)>'", WebUtility.HtmlDecode(html));
+        Assert.Contains("sprocket-reconciler history 'evil<script>alert(1)</script>\"q\" & '\\''a'\\''<img src=x onerror=alert(2)>' --url", WebUtility.HtmlDecode(html));
     }
 
     [Fact]

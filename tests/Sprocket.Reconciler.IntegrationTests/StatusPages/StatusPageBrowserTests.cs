@@ -91,7 +91,8 @@ public sealed class StatusPageBrowserTests(Chromium chromium) : IClassFixture<Ch
         Assert.Contains($"curl -fsS -X POST -H \"Authorization: Bearer $TOKEN\" https://reconciler.example.org/api/v1/stacks/{Held}/hold", commands);
         Assert.Contains($"curl -fsS -X POST -H \"Authorization: Bearer $TOKEN\" https://reconciler.example.org/api/v1/stacks/{Held}/resume", commands);
         Assert.Contains($"curl -fsS -X POST -H \"Authorization: Bearer $TOKEN\" https://reconciler.example.org/api/v1/stacks/{Held}/reconcile", commands);
-        Assert.Contains($"sprocket-reconciler history {Held}", commands);
+        Assert.Contains($"sprocket-reconciler history {Held} --url https://reconciler.example.org/", commands);
+        Assert.Contains($"sprocket-reconciler history {Held} --events --url https://reconciler.example.org/", commands);
         Assert.Equal($"{Dashboard}&var-stack={Held}", await page.Locator("#grafana").GetAttributeAsync("href"));
 
         Assert.Equal(0, await page.Locator("script").CountAsync());
