@@ -1,3 +1,4 @@
+using Sprocket.Reconciler.IntegrationTests.Daemon;
 using Sprocket.Reconciler.IntegrationTests.Realign;
 using Sprocket.Reconciler.IntegrationTests.Reconcile;
 using static Sprocket.Reconciler.IntegrationTests.TestEnv.SeededImages;
@@ -58,5 +59,18 @@ public sealed class StatusPageIncidentTests(Chromium chromium) : IClassFixture<C
         await watch.AssertNoHorizontalOverflowAsync();
         await watch.ScreenshotAsync("daemon-stack");
         watch.AssertClean();
+
+        // The commands do what they say, pasted as they are: the reconcile request is accepted (and never lifts the
+        // hold), the timeline command prints the rollback.
+        var reconcile = commands.Single(c => c.EndsWith("/reconcile", StringComparison.Ordinal));
+        using var request = new HttpRequestMessage(HttpMethod.Post, reconcile.Split(' ')[^1]);
+        request.Headers.Authorization = new("Bearer", ReconcileScenario.ApiToken);
+        using var accepted = await story.Daemon.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        var timelineCommand = commands.Single(c => c.Contains(" --events ", StringComparison.Ordinal)).Split(' ');
+        Assert.Equal("sprocket-reconciler", timelineCommand[0]);
+        var printed = await ReconcilerCommand.RunAsync(timelineCommand[1..]);
+        Assert.True(printed.ExitCode == 0 && printed.StandardOutput.Contains("emergency-rollback", StringComparison.Ordinal), printed.ToString());
+        Assert.Equal("held", (await story.Scenario.GetAsync()).Status);
     }
 }
