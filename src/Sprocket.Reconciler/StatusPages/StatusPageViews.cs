@@ -33,7 +33,7 @@ public static class StatusPageViews
         else if (status.Desired is null)
             banners.Add(new Banner("Desired state not loaded yet", "The first fetch of the desired-state repository has not completed.", null));
         if (status.DockerProblem is { } docker)
-            banners.Add(new Banner("Docker engine unreachable", $"{docker}. Live state is not observed and nothing is applied.", null));
+            banners.Add(new Banner("Live state not observed", $"{docker}. Nothing is applied until the engine answers.", null));
         return banners;
     }
 

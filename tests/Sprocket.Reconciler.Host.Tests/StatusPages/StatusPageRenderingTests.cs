@@ -169,6 +169,36 @@ public sealed class StatusPageRenderingTests : IAsyncLifetime
         Assert.DoesNotContain("var-stack", html);
     }
 
+    [Fact]
+    public async Task Problems_that_concern_every_stack_are_banners_on_the_overview()
+    {
+        var status = Status() with
+        {
+            DesiredProblem = new(Sprocket.Reconciler.Reconcile.DesiredStateProblemKind.Invalid, "stacks[0].imageTag: 'latest' is a mutable tag", "9f9f9f9f", Now.AddMinutes(-2)),
+            DockerProblem = "Docker engine unreachable: Connection refused (/var/run/docker.sock)",
+        };
+        await using var host = await StatusPageHost.StartAsync(status);
+        using var client = new HttpClient { BaseAddress = host.Address };
+
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync(""));
+
+        Assert.Contains("Desired state invalid.</strong> stacks[0].imageTag: 'latest' is a mutable tag (revision 9f9f9f9f). Revision 675b2e175d4e stays in force.", html);
+        Assert.Contains("2026-11-30T03:10:00Z", html);
+        Assert.Contains("Live state not observed.</strong> Docker engine unreachable: Connection refused (/var/run/docker.sock). Nothing is applied", html);
+    }
+
+    [Fact]
+    public async Task Before_the_first_desired_state_the_overview_says_so()
+    {
+        await using var host = await StatusPageHost.StartAsync(Sprocket.Reconciler.Reconcile.ReconcilerStatus.Empty);
+        using var client = new HttpClient { BaseAddress = host.Address };
+
+        var html = await client.GetStringAsync("");
+
+        Assert.Contains("Desired state not loaded yet", html);
+        Assert.Contains("No stacks yet", html);
+    }
+
     private async Task<(HttpStatusCode Status, string Html)> GetAsync(string path)
     {
         using var response = await _client.GetAsync(path);
