@@ -26,7 +26,8 @@ public sealed class PageWatch : IAsyncDisposable
 
     public IReadOnlyCollection<string> Problems => _problems;
 
-    public static async Task<PageWatch> OpenAsync(IBrowser browser, int width, int height = 900)
+    /// <param name="dark">Render as a browser set to a dark colour scheme (the pages follow <c>prefers-color-scheme</c>).</param>
+    public static async Task<PageWatch> OpenAsync(IBrowser browser, int width, int height = 900, bool dark = false)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -36,6 +37,7 @@ public sealed class PageWatch : IAsyncDisposable
             IsMobile = width < 600,
             HasTouch = width < 600,
             JavaScriptEnabled = true,
+            ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
         });
         var page = await context.NewPageAsync();
         var watch = new PageWatch(context, page);

@@ -53,11 +53,12 @@ public sealed class StatusPageBrowserTests(Chromium chromium) : IClassFixture<Ch
     }
 
     [Theory]
-    [InlineData(1280)]
-    [InlineData(390)]
-    public async Task A_held_stack_s_page_shows_the_incident_why_it_waits_its_history_and_the_commands(int width)
+    [InlineData(1280, false)]
+    [InlineData(390, false)]
+    [InlineData(390, true)]
+    public async Task A_held_stack_s_page_shows_the_incident_why_it_waits_its_history_and_the_commands(int width, bool dark)
     {
-        await using var watch = await PageWatch.OpenAsync(chromium.Browser, width);
+        await using var watch = await PageWatch.OpenAsync(chromium.Browser, width, dark: dark);
         await watch.GoToAsync(new Uri(_host.Address, $"stacks/{Held}"));
 
         var page = watch.Page;
@@ -97,7 +98,10 @@ public sealed class StatusPageBrowserTests(Chromium chromium) : IClassFixture<Ch
 
         Assert.Equal(0, await page.Locator("script").CountAsync());
         await watch.AssertNoHorizontalOverflowAsync();
-        await watch.ScreenshotAsync($"stack-{width}");
+        // Dark is not light: the page follows the reader's colour scheme.
+        var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        Assert.Equal(dark ? "rgb(13, 17, 23)" : "rgb(255, 255, 255)", background);
+        await watch.ScreenshotAsync($"stack-{width}{(dark ? "-dark" : "")}");
         watch.AssertClean();
     }
 
