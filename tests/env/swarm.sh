@@ -64,6 +64,7 @@ ensure_packages() {
     # Debian's prometheus package: the real Prometheus that scrapes the daemon in Charts/DriftDashboardScenarioTests, and
     # promtool, which checks and unit-tests charts/prometheus (Charts/PrometheusRulesTests). Without systemd no daemon starts.
     [promtool]=prometheus [prometheus]=prometheus
+    [chromium]=chromium
   )
   local missing=() cmd
   for cmd in "${!needed[@]}"; do

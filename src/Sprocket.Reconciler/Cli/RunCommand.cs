@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Hosting;
 using Sprocket.Reconciler.Http;
+using Sprocket.Reconciler.StatusPages;
 
 namespace Sprocket.Reconciler.Cli;
 
@@ -50,7 +51,7 @@ public static class RunCommand
         // Before the endpoints: it answers the webhook deliveries past GitHubWebhookConcurrency.InFlight.
         app.UseRateLimiter();
         app.MapReconcilerApi();
-        app.MapStatusPage();
+        app.MapStatusPages();
         app.MapGitHubWebhook();
         app.MapStackActions();
         app.MapPrometheusScrapingEndpoint("/metrics");

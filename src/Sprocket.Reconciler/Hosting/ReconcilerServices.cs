@@ -11,6 +11,7 @@ using Sprocket.Reconciler.Notify;
 using Sprocket.Reconciler.Reconcile;
 using Sprocket.Reconciler.Registry;
 using Sprocket.Reconciler.State;
+using Sprocket.Reconciler.StatusPages;
 using Sprocket.Reconciler.Telemetry;
 using Sprocket.Reconciler.WriteBack;
 
@@ -77,6 +78,7 @@ public static class ReconcilerServices
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileLoop>());
         services.AddHostedService<SwarmEventWatcher>();
         services.AddGitHubWebhookConcurrency();
+        services.AddStatusPages();
 
         // The trigger is built while composing, before options exist. A malformed value is reported by the
         // configuration check and options validation at start-up, naming the key; the schedule must not be the

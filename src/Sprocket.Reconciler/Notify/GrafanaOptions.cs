@@ -1,6 +1,7 @@
 namespace Sprocket.Reconciler.Notify;
 
-/// <summary><c>Reconciler:Grafana</c>: annotations through <c>POST /api/annotations</c>. Enabled when <c>Url</c> is set.</summary>
+/// <summary><c>Reconciler:Grafana</c>: annotations through <c>POST /api/annotations</c>, enabled when <c>Url</c> is set; and the
+/// drift dashboard the status page links to, when <c>DashboardUrl</c> is.</summary>
 public sealed class GrafanaOptions
 {
     public const string SectionName = "Reconciler:Grafana";
@@ -15,6 +16,11 @@ public sealed class GrafanaOptions
 
     /// <summary>Limit per request; a stalled Grafana only delays Grafana annotations.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The drift dashboard's URL (<c>https://grafana.example.org/d/sprocket-reconciler</c>, a query such as
+    /// <c>?orgId=1</c> allowed). The status page links to it, a stack's page with <c>var-stack=&lt;name&gt;</c> added, as
+    /// Grafana's URL variables read it. Needs no token: the reader's browser opens it.</summary>
+    public string? DashboardUrl { get; set; }
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Url);
 }

@@ -8,6 +8,10 @@ public sealed class GrafanaOptionsValidator : IValidateOptions<GrafanaOptions>
     {
         var errors = new List<string>();
         UrlCheck.CheckEndpoint(errors, GrafanaOptions.SectionName, options.Url, options.Token, options.RequestTimeout);
+        if (!string.IsNullOrWhiteSpace(options.DashboardUrl) && !UrlCheck.IsAbsoluteHttpLink(options.DashboardUrl))
+        {
+            errors.Add($"{GrafanaOptions.SectionName}:DashboardUrl must be an absolute http or https URL without fragment.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -10,6 +10,12 @@ internal static class UrlCheck
         && string.IsNullOrEmpty(uri.Query)
         && string.IsNullOrEmpty(uri.Fragment);
 
+    /// <summary>A page a browser opens: a query may select what it shows, a fragment would swallow any query added after it.</summary>
+    public static bool IsAbsoluteHttpLink(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && string.IsNullOrEmpty(uri.Fragment);
+
     /// <summary>Adds the usual pair of errors for a notifier's <c>Url</c> + <c>Token</c>.</summary>
     public static void CheckEndpoint(List<string> errors, string section, string? url, string? token, TimeSpan requestTimeout)
     {
