@@ -92,7 +92,13 @@ internal static class StatusPageScene
             .Add(Held, new StackControl(StackStatus.Held, "held: emergency rollback of git-ccc3333; realigning git to git-bbb2222",
                 heldState, new StackReconcileRecord(Now.AddSeconds(-12), ReconcileTrigger.Event, ReconcileOutcome.Held, "held"), false, RolledBackAt.AddMinutes(-30)))
             .Add(Failing, new StackControl(StackStatus.Failed, "circuit open after 3 failed applies (last: convergence timed out: 0 of 2 tasks running)",
-                failingState, new StackReconcileRecord(Now.AddMinutes(-3), ReconcileTrigger.Retry, ReconcileOutcome.Failed, "apply failed"), false, null));
+                failingState, new StackReconcileRecord(Now.AddMinutes(-3), ReconcileTrigger.Retry, ReconcileOutcome.Failed, "apply failed"), false, null))
+            // Every stack has its own last reconcile, as the loop publishes them: a synced stack's is its last apply.
+            .Add(Synced, new StackControl(StackStatus.Synced, "all 2 services run git-ccc3333", StackRuntimeState.Initial with { DesiredTagSeen = BadTag },
+                new StackReconcileRecord(Now.AddHours(-2), ReconcileTrigger.Poll, ReconcileOutcome.Succeeded, "applied git-ccc3333"), false, Now.AddSeconds(-12)))
+            .Add(Behind, new StackControl(StackStatus.OutOfSync, "analytics_ingest: runs git-aaa1111, desired git-eee5555 (autoSync: false, waiting for a reconcile)",
+                StackRuntimeState.Initial with { DesiredTagSeen = "git-eee5555" },
+                new StackReconcileRecord(Now.AddMinutes(-20), ReconcileTrigger.Poll, ReconcileOutcome.Waiting, "autoSync is off"), false, null));
 
         if (!hostile) stacks = stacks.RemoveAt(stacks.Length - 1);
         return new ReconcilerStatus(desired, null, stacks, new LastEvaluation(Now.AddSeconds(-12), ReconcileTrigger.Event, ReconcileOutcome.Held, "1 held"),
