@@ -133,6 +133,15 @@ public sealed class LoopHarness : IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Reads one number from the daemon's own database.</summary>
+    public long SqlScalar(string sql)
+    {
+        using var connection = _services.GetRequiredService<StateDatabase>().OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public StackControl Control(string stack) => Store.Current.ControlOf(stack) ?? throw new InvalidOperationException($"nothing published for {stack}");
 
     /// <summary>What a restart would load for the stack.</summary>
@@ -180,7 +189,7 @@ public sealed class World : IDisposable
     public static string Image(string tag) => $"{LoopHarness.Web}:{tag}@{FakeRegistry.DigestOf(tag)}";
 
     /// <summary>The desired-state file naming <paramref name="tag"/> for one swarm stack of one service.</summary>
-    public static string Yaml(string stack, string tag, string onEmergencyRollback = "realign", string stabilization = "2m") => $"""
+    public static string Yaml(string stack, string tag, string onEmergencyRollback = "realign", string stabilization = "2m", string onDrift = "revert") => $"""
         version: 1
         stacks:
           - name: {stack}
@@ -191,6 +200,7 @@ public sealed class World : IDisposable
                 match: {stack}-web*
             policy:
               onEmergencyRollback: {onEmergencyRollback}
+              onDrift: {onDrift}
               stabilization: {stabilization}
               writeBack: commit
         immutableTagPattern: '^(git|sha)-[0-9a-f]{"{"}7,40{"}"}$'
