@@ -389,7 +389,8 @@ public sealed partial class ReconcileLoop(
         // Tell: metrics and notifications of what is now recorded. An unchanged verdict from a mere Swarm event is not a
         // new reconcile worth a counter tick.
         if (outcome != ReconcileOutcome.None || trigger != ReconcileTrigger.Event) metrics.Reconciled(spec.Name, trigger, outcome);
-        notifications.StatusChanged(desired, evaluation, before, control);
+        // Notifications too are the actor's: a standby's would duplicate the leader's annotations and statuses.
+        if (leader) notifications.StatusChanged(desired, evaluation, before, control);
     }
 
     /// <summary>

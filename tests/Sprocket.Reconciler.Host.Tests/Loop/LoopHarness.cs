@@ -45,6 +45,7 @@ public sealed class LoopHarness : IAsyncDisposable
             .AddSingleton<ITagResolver>(world.Registry)
             .AddSingleton<IIncidentWriter>(world.WriteBack)
             .AddSingleton<ILeadership>(world.Leadership)
+            .AddSingleton<Sprocket.Reconciler.Notify.INotificationPublisher>(world.Notifications)
             .AddSingleton<IDesiredStateSource>(world.Git);
         services.AddReconcilerObservation(configuration);
         services.RemoveAll<IApplyEngine>();
@@ -180,6 +181,8 @@ public sealed class World : IDisposable
     public FakeWriteBack WriteBack { get; }
 
     public FakeLeadership Leadership { get; } = new();
+
+    public RecordingPublisher Notifications { get; } = new();
 
     public string DataDirectory { get; }
 

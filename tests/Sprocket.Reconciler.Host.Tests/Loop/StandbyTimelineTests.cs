@@ -25,6 +25,7 @@ public sealed class StandbyTimelineTests : IDisposable
         var asLeader = Kinds(daemon);
         Assert.Equal(["apply-started", "apply-succeeded", "synced"], asLeader);
 
+        var notified = _world.Notifications.Published.Count;
         _world.Leadership.IsLeader = false;
         _world.Swarm.RollBack(Service);
         await daemon.EventAsync(Service);
@@ -34,6 +35,8 @@ public sealed class StandbyTimelineTests : IDisposable
         Assert.Equal(StackStatus.Held, daemon.Control(Stack).Status);
         Assert.Empty(_world.WriteBack.Written);
         Assert.Equal(asLeader, Kinds(daemon));
+        // Nor does it notify: the leader's notifications tell the stack's story to GitHub, Grafana and Gatus.
+        Assert.Equal(notified, _world.Notifications.Published.Count);
 
         // Leadership moves here (the leadership check asks for a resync): the write-back and what follows are its own.
         _world.Leadership.IsLeader = true;
@@ -42,6 +45,7 @@ public sealed class StandbyTimelineTests : IDisposable
         Assert.Single(_world.WriteBack.Written);
         Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
         Assert.Equal([.. asLeader, "write-back-commit", "resume", "apply-started", "apply-succeeded", "aligned", "synced"], Kinds(daemon));
+        Assert.Contains(_world.Notifications.Published.Skip(notified), n => n.Kind == Sprocket.Reconciler.Notify.NotificationKind.Realign);
     }
 
     [Fact]
