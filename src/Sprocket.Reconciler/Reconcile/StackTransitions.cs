@@ -78,6 +78,7 @@ public static class StackTransitions
     /// state refused for the stack, and the return to sync (in the published status).
     /// </summary>
     /// <param name="previous">The stack's verdict of the pass before; null after a start.</param>
+    /// <param name="revision">The desired revision in force: a refusal already told is one of the same revision.</param>
     /// <param name="lastSaid">After a start (<paramref name="before"/> null): the newest of the stack's stored
     /// <see cref="StatusKinds"/> events. A drift or a refusal it already tells of, still there, is not news: a restart
     /// must not repeat it.</param>
