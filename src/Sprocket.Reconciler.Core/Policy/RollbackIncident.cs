@@ -20,6 +20,28 @@ public sealed record RollbackIncident(
     WriteBackRecord? WriteBack)
 {
     public DateTimeOffset? StabilizationDeadline(TimeSpan stabilization) => StableSince + stabilization;
+
+    // Equal when every member is, the services compared one by one: an ImmutableArray compares by reference, and the
+    // policy rebuilds it on every pass, so the record's own equality would call an unchanged incident changed and the
+    // loop would store it again on every pass of an incident.
+    public bool Equals(RollbackIncident? other) =>
+        other is not null && BadTag == other.BadTag && GoodTag == other.GoodTag && DetectedAt == other.DetectedAt
+        && LiveKey == other.LiveKey && StableSince == other.StableSince && WriteBack == other.WriteBack
+        && Services.IsDefault == other.Services.IsDefault && (Services.IsDefault || Services.SequenceEqual(other.Services));
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(BadTag);
+        hash.Add(GoodTag);
+        hash.Add(DetectedAt);
+        hash.Add(LiveKey);
+        hash.Add(StableSince);
+        hash.Add(WriteBack);
+        if (!Services.IsDefault)
+            foreach (var service in Services) hash.Add(service);
+        return hash.ToHashCode();
+    }
 }
 
 /// <summary>One rolled-back service: the image it ran before (from) and runs now (to), with Swarm's times.</summary>

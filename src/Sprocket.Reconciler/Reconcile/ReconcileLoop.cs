@@ -191,7 +191,7 @@ public sealed partial class ReconcileLoop(
         var before = RecordOf(spec.Name);
         var state = completion.Kind is { } kind ? ReconcilePolicy.AfterApply(before.State, spec, kind, completion.Message, now) : before.State;
         var succeeded = completion.Kind == ApplyOutcome.Succeeded;
-        timeline.Record(spec.Name, now, finished.Revision, StackTransitions.OfApplyEnd(spec, finished.Mode, completion, before.State, state));
+        timeline.Record(spec.Name, now, finished.Revision, () => StackTransitions.OfApplyEnd(spec, finished.Mode, completion, before.State, state));
         Update(spec.Name, record => record with
         {
             State = state,
@@ -210,7 +210,7 @@ public sealed partial class ReconcileLoop(
     private void RecordWriteBack(WriteBackFinished finished, DateTimeOffset now)
     {
         var (spec, incident, outcome) = (finished.Stack, finished.Incident, finished.Outcome);
-        timeline.Record(spec.Name, now, finished.Desired.Revision, StackTransitions.OfWriteBack(incident, outcome, notifications.Repository));
+        timeline.Record(spec.Name, now, finished.Desired.Revision, () => StackTransitions.OfWriteBack(incident, outcome, notifications.Repository));
         Update(spec.Name, record => record with
         {
             State = ReconcilePolicy.AfterWriteBack(record.State, outcome.Record, outcome.Message, now),
@@ -335,8 +335,9 @@ public sealed partial class ReconcileLoop(
         // Decide.
         var manual = requests.Any(r => r.Manual && r.Stack == spec.Name);
         var window = SyncWindowFor(spec, now);
+        var leader = leadership.IsLeader;
         var decision = ReconcilePolicy.Decide(new ReconcileContext(spec, evaluation, record.State, now,
-            leadership.IsLeader, manual, window.Open, window.NextOpen, EngineRecreatesMissing: spec.Engine == StackEngine.Pulumi));
+            leader, manual, window.Open, window.NextOpen, EngineRecreatesMissing: spec.Engine == StackEngine.Pulumi));
 
         var inFlight = decision.Action switch
         {
@@ -365,16 +366,19 @@ public sealed partial class ReconcileLoop(
             WakeAt = decision.RetryAt,
             RecheckAt = Unsettled(evaluation) ? now + desiredOptions.Value.PollInterval : null,
             Published = control,
-        }, now, new(desired.Revision, spec, evaluation));
-        // The timeline tells what was seen before what was done about it.
-        timeline.Record(spec.Name, now, desired.Revision, StackTransitions.OfStatus(previous, before, control, evaluation));
+        }, now, new(desired.Revision, spec, evaluation, Standby: !leader));
+        // The timeline tells what was seen before what was done about it. It is the history of the one that acts: a
+        // standby neither applies nor writes back, and the leader's timeline tells of what both of them see.
+        if (leader)
+            timeline.Record(spec.Name, now, desired.Revision, () => StackTransitions.OfStatus(previous, before, control, evaluation,
+                desired.Revision, before is null ? timeline.LastStatusEvent(spec.Name) : null));
 
         // Act.
         switch (decision.Action)
         {
             case ReconcileAction.Apply or ReconcileAction.Align:
                 var start = new ApplyStart(desired, spec, evaluation, trigger, decision.Action == ReconcileAction.Align ? ApplyMode.Align : ApplyMode.Deploy);
-                timeline.Record(spec.Name, now, desired.Revision, StackTransitions.OfApplyStart(start));
+                timeline.Record(spec.Name, now, desired.Revision, () => StackTransitions.OfApplyStart(start));
                 actions.StartApply(start);
                 break;
             case ReconcileAction.WriteBack:
@@ -385,7 +389,8 @@ public sealed partial class ReconcileLoop(
         // Tell: metrics and notifications of what is now recorded. An unchanged verdict from a mere Swarm event is not a
         // new reconcile worth a counter tick.
         if (outcome != ReconcileOutcome.None || trigger != ReconcileTrigger.Event) metrics.Reconciled(spec.Name, trigger, outcome);
-        notifications.StatusChanged(desired, evaluation, before, control);
+        // Notifications too are the actor's: a standby's would duplicate the leader's annotations and statuses.
+        if (leader) notifications.StatusChanged(desired, evaluation, before, control);
     }
 
     /// <summary>
@@ -418,10 +423,12 @@ public sealed partial class ReconcileLoop(
                 stored = false;
                 LogStateNotStored(logger, ex, stack);
             }
-            var desired = store.Current.Desired;
-            var spec = context?.Spec ?? desired?.State.FindStack(stack);
-            timeline.Record(stack, now, context?.Revision ?? desired?.Revision,
-                StackTransitions.OfState(before.State, after.State, context?.Evaluation, spec?.Policy.Stabilization, context?.Why));
+            if (context?.Standby != true)
+            {
+                var desired = store.Current.Desired;
+                timeline.Record(stack, now, context?.Revision ?? desired?.Revision, () => StackTransitions.OfState(before.State, after.State,
+                    context?.Evaluation, (context?.Spec ?? desired?.State.FindStack(stack))?.Policy.Stabilization, context?.Why));
+            }
         }
         _records[stack] = after;
         if (!_deciding && after.Published != before.Published && after.Published is { } control)
@@ -430,7 +437,10 @@ public sealed partial class ReconcileLoop(
     }
 
     /// <summary>What a record change was decided on, so its timeline entry names the right revision, tags and deadline.</summary>
-    private sealed record ChangeContext(string? Revision = null, StackSpec? Spec = null, StackEvaluation? Evaluation = null, string? Why = null);
+    /// <param name="Standby">Decided by a standby on what it observed: nothing for its timeline (what it did itself — an
+    /// apply started while it led, a hold through its API — still is).</param>
+    private sealed record ChangeContext(string? Revision = null, StackSpec? Spec = null, StackEvaluation? Evaluation = null, string? Why = null,
+        bool Standby = false);
 
     private IReadOnlyList<StackSpec> AskingEngine(IEnumerable<StackSpec> stacks, Core.Live.LiveIndex? index = null) =>
         [.. stacks.Where(s => RecordOf(s.Name).InFlight == StackOperation.None

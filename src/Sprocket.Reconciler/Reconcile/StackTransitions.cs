@@ -78,15 +78,24 @@ public static class StackTransitions
     /// state refused for the stack, and the return to sync (in the published status).
     /// </summary>
     /// <param name="previous">The stack's verdict of the pass before; null after a start.</param>
-    public static IEnumerable<TimelineEntry> OfStatus(StackEvaluation? previous, StackControl? before, StackControl after, StackEvaluation evaluation)
+    /// <param name="revision">The desired revision in force: a refusal already told is one of the same revision.</param>
+    /// <param name="lastSaid">After a start (<paramref name="before"/> null): the newest of the stack's stored
+    /// <see cref="StatusKinds"/> events. A drift or a refusal it already tells of, still there, is not news: a restart
+    /// must not repeat it.</param>
+    public static IEnumerable<TimelineEntry> OfStatus(StackEvaluation? previous, StackControl? before, StackControl after, StackEvaluation evaluation,
+        string? revision, StackEvent? lastSaid = null)
     {
         if (evaluation.Status == StackStatus.Drifted && previous?.Status != StackStatus.Drifted && after.Status != StackStatus.Held)
-            yield return new(StackEventKind.DriftSeen, evaluation.Message, LiveTagOtherThan(evaluation, evaluation.DesiredTag), evaluation.DesiredTag);
+        {
+            var drift = new TimelineEntry(StackEventKind.DriftSeen, evaluation.Message, LiveTagOtherThan(evaluation, evaluation.DesiredTag), evaluation.DesiredTag);
+            if (!Tells(lastSaid, drift, revision: null)) yield return drift;
+        }
         if (before?.Status == after.Status) yield break;
         switch (after.Status)
         {
             case StackStatus.Invalid:
-                yield return new(StackEventKind.DesiredRejected, after.Message, evaluation.DesiredTag);
+                var rejected = new TimelineEntry(StackEventKind.DesiredRejected, after.Message, evaluation.DesiredTag);
+                if (!Tells(lastSaid, rejected, revision)) yield return rejected;
                 break;
             // A restart finding a synced stack is no event.
             case StackStatus.Synced when before is not null:
@@ -94,6 +103,19 @@ public static class StackTransitions
                 break;
         }
     }
+
+    /// <summary>
+    /// The kinds that tell a stack's status on its timeline: the newest of them says whether a drift or a refusal found
+    /// at a start is already recorded (a sync or a successful apply since means it is a new one).
+    /// </summary>
+    public static IReadOnlyCollection<StackEventKind> StatusKinds { get; } =
+        [StackEventKind.DriftSeen, StackEventKind.DesiredRejected, StackEventKind.Synced, StackEventKind.ApplySucceeded];
+
+    /// <summary>Whether <paramref name="said"/> is already <paramref name="entry"/>: same kind and tags (and, for a refusal,
+    /// the same revision — a new commit refused is news).</summary>
+    private static bool Tells(StackEvent? said, TimelineEntry entry, string? revision) =>
+        said is not null && said.Kind == entry.Kind.Spell() && said.Tag == entry.Tag && said.PreviousTag == entry.PreviousTag
+        && (revision is null || said.Revision == revision);
 
     public static TimelineEntry OfApplyStart(ApplyStart start)
     {

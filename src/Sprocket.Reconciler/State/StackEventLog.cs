@@ -50,6 +50,24 @@ public sealed class StackEventLog(StateDatabase database, int keepPerStack = Sta
         return id;
     }
 
+    /// <summary>The stack's newest event of one of <paramref name="kinds"/>; null when it has none.</summary>
+    public StackEvent? Newest(string stack, IReadOnlyCollection<StackEventKind> kinds)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(kinds.Count);
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand();
+        var names = kinds.Select((kind, i) => (Name: $"$kind{i}", Spelling: kind.Spell())).ToList();
+        // Walks the (stack, id) index from the newest row: the kinds asked for are frequent in a stack's timeline.
+        command.CommandText = $"""
+            SELECT id, stack, at, kind, message, tag, previous_tag, revision, link
+            FROM stack_events WHERE stack = $stack AND kind IN ({string.Join(", ", names.Select(n => n.Name))}) ORDER BY id DESC LIMIT 1;
+            """;
+        command.Parameters.AddWithValue("$stack", stack);
+        foreach (var (name, spelling) in names) command.Parameters.AddWithValue(name, spelling);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
     /// <summary>
     /// A page of a stack's events, newest first: at most <paramref name="limit"/> rows with an id below
     /// <paramref name="beforeId"/> (all when null). The last row's id is the <paramref name="beforeId"/> of the next page.
@@ -68,17 +86,16 @@ public sealed class StackEventLog(StateDatabase database, int keepPerStack = Sta
         command.Parameters.AddWithValue("$limit", limit);
         using var reader = command.ExecuteReader();
         var events = new List<StackEvent>();
-        while (reader.Read())
-        {
-            events.Add(new StackEvent(
-                reader.GetInt64(0), reader.GetString(1), StateTime.Parse(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8)));
-        }
+        while (reader.Read()) events.Add(Read(reader));
         return events;
     }
+
+    private static StackEvent Read(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
+        reader.GetInt64(0), reader.GetString(1), StateTime.Parse(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8));
 }
 
 /// <summary>

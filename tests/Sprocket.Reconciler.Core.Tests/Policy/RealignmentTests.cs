@@ -52,6 +52,20 @@ public class RealignmentTests
     }
 
     [Fact]
+    public void A_pass_that_sees_the_same_rollback_decides_an_equal_state_so_nothing_is_stored_again()
+    {
+        var stack = Stack();
+        var first = Decide(stack, Evaluation(RolledBack()), Fresh(), T0);
+        var again = Decide(stack, Evaluation(RolledBack()), first.State, T0 + TimeSpan.FromSeconds(30));
+        var moved = Decide(stack, Evaluation(RolledBack(started: T0 + TimeSpan.FromSeconds(10))), first.State, T0 + TimeSpan.FromSeconds(30));
+
+        Assert.Equal(first.State, again.State);
+        Assert.Equal(first.State.GetHashCode(), again.State.GetHashCode());
+        Assert.NotEqual(first.State.Incident!.Services[0], moved.State.Incident!.Services[0]);
+        Assert.NotEqual(first.State, moved.State);
+    }
+
+    [Fact]
     public void Writes_back_only_after_the_rollback_was_stable_for_the_whole_stabilization()
     {
         var stack = Stack();

@@ -137,6 +137,14 @@ public sealed class FakeDesiredSource : IDesiredStateSource
     }
 }
 
+/// <summary>Stands in for the notification hub: every record the daemon published, in order.</summary>
+public sealed class RecordingPublisher : Sprocket.Reconciler.Notify.INotificationPublisher
+{
+    public ConcurrentQueue<Sprocket.Reconciler.Notify.ReconcileNotification> Published { get; } = new();
+
+    public void Publish(Sprocket.Reconciler.Notify.ReconcileNotification notification) => Published.Enqueue(notification);
+}
+
 public sealed class FakeLeadership : ILeadership
 {
     public bool IsLeader { get; set; } = true;

@@ -45,6 +45,7 @@ public sealed class LoopHarness : IAsyncDisposable
             .AddSingleton<ITagResolver>(world.Registry)
             .AddSingleton<IIncidentWriter>(world.WriteBack)
             .AddSingleton<ILeadership>(world.Leadership)
+            .AddSingleton<Sprocket.Reconciler.Notify.INotificationPublisher>(world.Notifications)
             .AddSingleton<IDesiredStateSource>(world.Git);
         services.AddReconcilerObservation(configuration);
         services.RemoveAll<IApplyEngine>();
@@ -133,6 +134,15 @@ public sealed class LoopHarness : IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Reads one number from the daemon's own database.</summary>
+    public long SqlScalar(string sql)
+    {
+        using var connection = _services.GetRequiredService<StateDatabase>().OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public StackControl Control(string stack) => Store.Current.ControlOf(stack) ?? throw new InvalidOperationException($"nothing published for {stack}");
 
     /// <summary>What a restart would load for the stack.</summary>
@@ -172,6 +182,8 @@ public sealed class World : IDisposable
 
     public FakeLeadership Leadership { get; } = new();
 
+    public RecordingPublisher Notifications { get; } = new();
+
     public string DataDirectory { get; }
 
     /// <summary><c>Reconciler:DesiredState:PollInterval</c>: also how soon a stack that is not settled is looked at again.</summary>
@@ -180,7 +192,7 @@ public sealed class World : IDisposable
     public static string Image(string tag) => $"{LoopHarness.Web}:{tag}@{FakeRegistry.DigestOf(tag)}";
 
     /// <summary>The desired-state file naming <paramref name="tag"/> for one swarm stack of one service.</summary>
-    public static string Yaml(string stack, string tag, string onEmergencyRollback = "realign", string stabilization = "2m") => $"""
+    public static string Yaml(string stack, string tag, string onEmergencyRollback = "realign", string stabilization = "2m", string onDrift = "revert") => $"""
         version: 1
         stacks:
           - name: {stack}
@@ -191,6 +203,7 @@ public sealed class World : IDisposable
                 match: {stack}-web*
             policy:
               onEmergencyRollback: {onEmergencyRollback}
+              onDrift: {onDrift}
               stabilization: {stabilization}
               writeBack: commit
         immutableTagPattern: '^(git|sha)-[0-9a-f]{"{"}7,40{"}"}$'

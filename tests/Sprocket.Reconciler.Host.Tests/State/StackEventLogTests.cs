@@ -24,6 +24,22 @@ public sealed class StackEventLogTests : IDisposable
     }
 
     [Fact]
+    public void The_newest_event_of_some_kinds_is_the_stack_s_own_latest_of_them()
+    {
+        var log = new StackEventLog(Open());
+        log.Append("web-prod", At, StackEventKind.DriftSeen, "first drift");
+        log.Append("web-prod", At, StackEventKind.Synced, "back");
+        log.Append("web-prod", At, StackEventKind.DriftSeen, "second drift", "git-bbb2222", "git-aaa1111");
+        log.Append("web-prod", At, StackEventKind.Hold, "held");
+        log.Append("other", At, StackEventKind.Synced, "not mine");
+
+        Assert.Equal("second drift", log.Newest("web-prod", [StackEventKind.DriftSeen, StackEventKind.Synced])?.Message);
+        Assert.Equal("back", log.Newest("web-prod", [StackEventKind.Synced])?.Message);
+        Assert.Null(log.Newest("web-prod", [StackEventKind.DesiredRejected]));
+        Assert.Null(log.Newest("nobody", [StackEventKind.Synced]));
+    }
+
+    [Fact]
     public void Pages_are_newest_first_and_continue_below_the_last_id()
     {
         var log = new StackEventLog(Open());

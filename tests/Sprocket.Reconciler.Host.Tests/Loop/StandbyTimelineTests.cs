@@ -1,0 +1,103 @@
+using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Reconcile;
+
+namespace Sprocket.Reconciler.Host.Tests.Loop;
+
+/// <summary>
+/// A stack's timeline is the history of the instance that acts on it: a standby observes (and holds on its own record)
+/// but neither applies nor writes back, so it adds nothing of what it only saw — and never a deadline for a write-back
+/// it will not make. What it did itself while it led still goes on its timeline.
+/// </summary>
+public sealed class StandbyTimelineTests : IDisposable
+{
+    private const string Stack = "shop";
+    private const string Service = "shop-web";
+    private const string Aaa = "git-aaa1111";
+    private const string Bbb = "git-bbb2222";
+    private readonly World _world = new();
+
+    [Fact]
+    public async Task A_standby_watching_a_rollback_hold_and_stabilize_adds_nothing_and_the_leader_it_becomes_writes_back()
+    {
+        await using var daemon = await RunningAsync(Aaa);
+        _world.Git.Commit(World.Yaml(Stack, Bbb));
+        await daemon.PollAsync();
+        var asLeader = Kinds(daemon);
+        Assert.Equal(["apply-started", "apply-succeeded", "synced"], asLeader);
+
+        var notified = _world.Notifications.Published.Count;
+        _world.Leadership.IsLeader = false;
+        _world.Swarm.RollBack(Service);
+        await daemon.EventAsync(Service);
+        await daemon.AdvanceAsync(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        await daemon.EventAsync(Service);
+
+        Assert.Equal(StackStatus.Held, daemon.Control(Stack).Status);
+        Assert.Empty(_world.WriteBack.Written);
+        Assert.Equal(asLeader, Kinds(daemon));
+        // Nor does it notify: the leader's notifications tell the stack's story to GitHub, Grafana and Gatus.
+        Assert.Equal(notified, _world.Notifications.Published.Count);
+
+        // Leadership moves here (the leadership check asks for a resync): the write-back and what follows are its own.
+        _world.Leadership.IsLeader = true;
+        daemon.Inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync));
+        await daemon.SettleAsync();
+        Assert.Single(_world.WriteBack.Written);
+        Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
+        Assert.Equal([.. asLeader, "write-back-commit", "resume", "apply-started", "apply-succeeded", "aligned", "synced"], Kinds(daemon));
+        Assert.Contains(_world.Notifications.Published.Skip(notified), n => n.Kind == Sprocket.Reconciler.Notify.NotificationKind.Realign);
+    }
+
+    [Fact]
+    public async Task A_standby_sees_drift_and_a_refused_revision_without_adding_them()
+    {
+        _world.Leadership.IsLeader = false;
+        await using var daemon = await RunningAsync(Aaa);
+
+        _world.Registry.Missing[Bbb] = 0;
+        _world.Git.Commit(World.Yaml(Stack, Bbb));
+        await daemon.PollAsync();
+        Assert.Equal(StackStatus.Invalid, daemon.Control(Stack).Status);
+        _world.Git.Commit(World.Yaml(Stack, Aaa));
+        await daemon.PollAsync();
+        Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
+        _world.Swarm.Update(Service, World.Image(Bbb));
+        await daemon.EventAsync(Service);
+        Assert.Equal(StackStatus.Drifted, daemon.Control(Stack).Status);
+
+        Assert.Empty(_world.Engine.Applies);
+        Assert.Empty(daemon.Timeline(Stack));
+    }
+
+    [Fact]
+    public async Task An_apply_started_as_leader_that_ends_after_leadership_moved_is_on_the_timeline()
+    {
+        await using var daemon = await RunningAsync(Aaa);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _world.Engine.Gates[Stack] = gate;
+        _world.Git.Commit(World.Yaml(Stack, Bbb));
+        await daemon.Tracker.RefreshAsync(ReconcileTrigger.Poll, CancellationToken.None);
+        await daemon.Loop.HandleAsync(daemon.Inbox.TakeWaiting(), acting: true, CancellationToken.None);
+        Assert.Equal(["apply-started"], Kinds(daemon));
+
+        _world.Leadership.IsLeader = false;
+        gate.SetResult();
+        await daemon.SettleAsync();
+
+        Assert.Equal(["apply-started", "apply-succeeded"], Kinds(daemon));
+    }
+
+    private static IReadOnlyList<string> Kinds(LoopHarness daemon) => [.. daemon.Timeline(Stack).Select(e => e.Kind)];
+
+    private async Task<LoopHarness> RunningAsync(string tag)
+    {
+        _world.Swarm.Add(Service, World.Image(tag));
+        _world.Git.Commit(World.Yaml(Stack, tag));
+        var daemon = LoopHarness.Start(_world);
+        await daemon.PollAsync();
+        Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
+        return daemon;
+    }
+
+    public void Dispose() => _world.Dispose();
+}
