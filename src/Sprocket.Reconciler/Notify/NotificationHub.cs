@@ -25,6 +25,7 @@ public sealed partial class NotificationHub : BackgroundService, INotificationPu
         _logger = logger;
         var capacity = options.Value.QueueCapacity;
         _queues = notifiers.Select(notifier => new NotifierQueue(notifier, capacity, OnDropped)).ToArray();
+        metrics.Started(Notifiers);
     }
 
     /// <summary>Names of the notifiers that receive records (the configured ones).</summary>
