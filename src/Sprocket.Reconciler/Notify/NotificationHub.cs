@@ -25,7 +25,6 @@ public sealed partial class NotificationHub : BackgroundService, INotificationPu
         _logger = logger;
         var capacity = options.Value.QueueCapacity;
         _queues = notifiers.Select(notifier => new NotifierQueue(notifier, capacity, OnDropped)).ToArray();
-        metrics.Started(Notifiers);
     }
 
     /// <summary>Names of the notifiers that receive records (the configured ones).</summary>
@@ -50,6 +49,13 @@ public sealed partial class NotificationHub : BackgroundService, INotificationPu
                 Log.PublishFailed(_logger, queue.Notifier.Name, notification.Kind, notification.Stack, exception.GetType().Name);
             }
         }
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // As the host starts, not in the constructor: a measurement made before the metrics exporter listens is lost.
+        _metrics.Started(Notifiers);
+        return base.StartAsync(cancellationToken);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

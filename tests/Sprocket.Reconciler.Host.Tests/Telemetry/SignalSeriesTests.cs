@@ -55,8 +55,10 @@ public sealed class SignalSeriesTests : IDisposable
         const string repository = "https://git.test/zero-failures.git";
 
         new DesiredStateMetrics(meterFactory).Fetching(repository);
-        _ = new NotificationHub([new SilentNotifier("zero-notifier")], Options.Create(new NotificationOptions()),
+        using var hub = new NotificationHub([new SilentNotifier("zero-notifier")], Options.Create(new NotificationOptions()),
             new NotificationMetrics(meterFactory), NullLogger<NotificationHub>.Instance);
+        await hub.StartAsync(CancellationToken.None);
+        await hub.StopAsync(CancellationToken.None);
 
         var scrape = await metrics.ScrapeAsync();
         var failures = scrape.Find(MetricNames.DesiredStateFetchFailures, ("repository", repository));

@@ -87,6 +87,17 @@ public sealed class DriftDashboardScenarioTests(DriftDashboardScenario scenario,
     }
 
     [Fact]
+    public void The_real_daemon_exports_counters_at_0_before_their_first_event()
+    {
+        // Outcomes, reasons and kinds the story never produced: present at 0 all the same, so their first event is an increase.
+        var scrape = PrometheusText.Parse(scenario.MetricsBody);
+        var stack = scenario.Story.Name;
+        Assert.Equal(0, scrape.Value("sprocket_reconciler_realignments_total", ("stack", stack), ("outcome", "pull-request")));
+        Assert.Equal(0, scrape.Value("sprocket_reconciler_desired_state_fetch_failures_total", ("reason", "auth")));
+        Assert.Equal(0, scrape.Value("sprocket_reconciler_notification_failures_total", ("notifier", "gatus"), ("kind", "synced")));
+    }
+
+    [Fact]
     public async Task Promtool_check_metrics_finds_nothing_but_upstream_count_gauges()
     {
         Assert.Contains("sprocket_reconciler_stack_status", scenario.MetricsBody, StringComparison.Ordinal);
