@@ -10,6 +10,8 @@ namespace Sprocket.Reconciler.Core.Policy;
 /// <param name="RollbackSeen">The rollback now visible in Swarm and whether it has been answered.</param>
 /// <param name="Incident">The emergency rollback being re-aligned (<c>onEmergencyRollback: realign</c>), kept until
 /// git and the engine's state match what runs, or a forward fix replaces it.</param>
+/// <param name="LastSyncedAt">When the stack was last seen synced, as it stopped being synced (the shell keeps it, so a
+/// restart while the stack is stuck still reports how long ago it was synced).</param>
 public sealed record StackRuntimeState(
     string? DesiredTagSeen,
     StackHold? Hold,
@@ -18,7 +20,8 @@ public sealed record StackRuntimeState(
     string? LastFailure,
     string? RefusedTag,
     RollbackSeen? RollbackSeen = null,
-    RollbackIncident? Incident = null)
+    RollbackIncident? Incident = null,
+    DateTimeOffset? LastSyncedAt = null)
 {
     public static StackRuntimeState Initial { get; } = new(null, null, 0, null, null, null);
 

@@ -29,6 +29,7 @@ internal sealed class GitDesiredStateSource(
             options.Path,
             credentialOptions.CurrentValue.Token);
 
+        metrics.Fetching(request.Location.Url);
         var gate = CloneDirectoryGates.For(request.Location.CloneDirectory);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -51,6 +51,13 @@ public sealed partial class NotificationHub : BackgroundService, INotificationPu
         }
     }
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // As the host starts, not in the constructor: a measurement made before the metrics exporter listens is lost.
+        _metrics.Started(Notifiers);
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_queues.Select(queue => Task.Run(() => ReadAsync(queue, stoppingToken), CancellationToken.None)));
 

@@ -21,6 +21,20 @@ public sealed class NotificationMetrics
             description: "Notifications discarded because the notifier's queue was full (oldest first).");
     }
 
+    /// <summary>
+    /// Exports the delivered and failed counters at 0 for each notifier and kind: Prometheus's increase() cannot see the
+    /// first notification (or failure) of a series that first appears at 1.
+    /// </summary>
+    public void Started(IEnumerable<string> notifiers)
+    {
+        foreach (var notifier in notifiers)
+            foreach (var kind in NotificationKind.All)
+            {
+                _sent.Add(0, new("notifier", notifier), new("kind", kind));
+                _failed.Add(0, new("notifier", notifier), new("kind", kind));
+            }
+    }
+
     public void Sent(string notifier, string kind) => _sent.Add(1, new("notifier", notifier), new("kind", kind));
 
     public void Failed(string notifier, string kind) => _failed.Add(1, new("notifier", notifier), new("kind", kind));

@@ -67,6 +67,7 @@ public sealed partial class DesiredStateTracker(
     // Runs on every poll, remembered verdict or not: status, API and metrics show the rejection as long as it lasts.
     private bool Judge(string revision, string path, DesiredStateParseResult parsed, DateTimeOffset now)
     {
+        metrics.NewestRevisionJudged(rejected: !parsed.IsValid);
         if (parsed.IsValid)
         {
             var inForce = store.Current.Desired;

@@ -23,6 +23,7 @@ public sealed class LiveMemories(RollbackOriginMemory origins, LiveTagSearch tag
         _countedRollbacks.RemoveWhere(counted => !ids.Contains(counted.ServiceId));
         origins.Forget(id => !ids.Contains(id));
         tagSearch.SearchUnnamed(desired, stacks);
+        metrics.Known(stacks);
     }
 
     /// <summary>

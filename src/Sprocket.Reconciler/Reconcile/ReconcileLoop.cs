@@ -312,7 +312,8 @@ public sealed partial class ReconcileLoop(
         var record = RecordOf(spec.Name);
         var trigger = TriggerFor(requests, spec.Name, record, now);
         var before = record.Published;
-        var lastSynced = evaluation.Status == StackStatus.Synced ? now : before?.LastSyncedAt;
+        // After a restart nothing is published yet: the persisted time is the last this stack was seen synced.
+        var lastSynced = evaluation.Status == StackStatus.Synced ? now : before?.LastSyncedAt ?? record.State.LastSyncedAt;
 
         if (record.InFlight != StackOperation.None)
         {
@@ -361,7 +362,7 @@ public sealed partial class ReconcileLoop(
         if (decision.RetryAt is { } retryAt && record.WakeAt != retryAt) LogRetryScheduled(logger, spec.Name, retryAt);
         Update(spec.Name, r => r with
         {
-            State = decision.State,
+            State = WithLastSynced(decision.State, evaluation, lastSynced),
             InFlight = inFlight,
             WakeAt = decision.RetryAt,
             RecheckAt = Unsettled(evaluation) ? now + desiredOptions.Value.PollInterval : null,
@@ -392,6 +393,13 @@ public sealed partial class ReconcileLoop(
         // Notifications too are the actor's: a standby's would duplicate the leader's annotations and statuses.
         if (leader) notifications.StatusChanged(desired, evaluation, before, control);
     }
+
+    /// <summary>
+    /// The state keeps when the stack was last seen synced, written as the stack stops being synced and unchanged after
+    /// (never on a synced pass, which would make every pass a SQLite write): a restart while it is stuck still knows it.
+    /// </summary>
+    private static StackRuntimeState WithLastSynced(StackRuntimeState state, StackEvaluation evaluation, DateTimeOffset? lastSynced) =>
+        evaluation.Status == StackStatus.Synced || state.LastSyncedAt == lastSynced ? state : state with { LastSyncedAt = lastSynced };
 
     /// <summary>
     /// Polls of an unchanged revision make no pass, and not every change makes a Swarm service event (tasks starting, an

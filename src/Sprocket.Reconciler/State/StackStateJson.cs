@@ -6,12 +6,16 @@ namespace Sprocket.Reconciler.State;
 
 /// <summary>
 /// How a <see cref="StackRuntimeState"/> row is written: the generated contract, with the JSON names of properties
-/// renamed in code kept as stored rows have them.
+/// renamed in code kept as stored rows have them, and properties added later left out while null (a row loaded and
+/// saved again reads as it did).
 /// </summary>
 internal static class StackStateJson
 {
     /// <summary>Property (camel-cased) → the name rows carry. <c>rollbackSeen</c> was <c>RollbackSeenForTag</c>, a plain string.</summary>
     private static readonly Dictionary<string, string> StoredNames = new(StringComparer.Ordinal) { ["rollbackSeen"] = "rollbackSeenForTag" };
+
+    /// <summary>Properties rows did not always carry: written only with a value.</summary>
+    private static readonly HashSet<string> AddedLater = new(StringComparer.Ordinal) { "lastSyncedAt" };
 
     public static JsonTypeInfo<StackRuntimeState> TypeInfo { get; } = Build();
 
@@ -28,7 +32,10 @@ internal static class StackStateJson
     {
         if (type.Type != typeof(StackRuntimeState)) return;
         foreach (var property in type.Properties)
+        {
+            if (AddedLater.Contains(property.Name)) property.ShouldSerialize = static (_, value) => value is not null;
             if (StoredNames.TryGetValue(property.Name, out var stored))
                 property.Name = stored;
+        }
     }
 }

@@ -53,9 +53,19 @@ public static class MetricNames
     /// before git is realigned. Alert rules compare hold ages with it.</summary>
     public const string StackStabilization = "sprocket_reconciler_stack_stabilization_seconds";
 
-    /// <summary>Unix time git is realigned to a settled emergency rollback; present only while that clock runs (the
-    /// rollback has settled and the realignment is not complete).</summary>
+    /// <summary>Unix time git is realigned to a settled emergency rollback; present from the moment the rollback has
+    /// settled until the emergency-rollback incident ends (git realigned and the engine aligned, or a human resumed),
+    /// so it can stay in the past while the write-back and the align run.</summary>
     public const string StackStabilizationDeadline = "sprocket_reconciler_stack_stabilization_deadline_timestamp_seconds";
+
+    /// <summary>Applies of the stack that failed in a row since its last successful one; 0 once an apply succeeds or
+    /// git names another tag. Unlike the status (which reads <c>applying</c> during each retry) it stays above 0
+    /// through the backoff, so an alert can wait on it.</summary>
+    public const string StackApplyConsecutiveFailures = "sprocket_reconciler_stack_apply_consecutive_failures";
+
+    /// <summary>1 while the newest desired-state revision fetched failed validation (an older one stays in force), 0
+    /// once a valid revision is the newest. A failed fetch leaves it as it was.</summary>
+    public const string DesiredStateNewestRejected = "sprocket_reconciler_desired_state_newest_rejected";
 
     /// <summary>1 while failed applies have opened the stack's circuit (no automatic apply until git or a human acts), else 0.</summary>
     public const string StackApplyCircuitOpen = "sprocket_reconciler_stack_apply_circuit_open";

@@ -19,6 +19,9 @@ public sealed class ReconcilerMetrics
     private readonly Counter<long> _realignments;
     private readonly Histogram<double> _applyDuration;
 
+    // 1 while the newest fetched revision failed validation; written by the tracker's one fetch at a time, read at scrape.
+    private volatile int _newestRevisionRejected;
+
     public ReconcilerMetrics(IMeterFactory meterFactory, StatusStore status, DesiredStateLocation location, ILeadership leadership)
     {
         var meter = meterFactory.Create(MetricNames.MeterName);
@@ -57,6 +60,10 @@ public sealed class ReconcilerMetrics
             description: "The stack's policy.stabilization: how long an emergency rollback must stay settled before git is realigned.");
         meter.CreateObservableGauge(MetricNames.StackStabilizationDeadline, () => StackControlMeasurements.StabilizationDeadline(status.Current), unit: "s",
             description: "Unix time git is realigned to a settled emergency rollback; present only while that clock runs.");
+        meter.CreateObservableGauge(MetricNames.StackApplyConsecutiveFailures, () => StackControlMeasurements.ConsecutiveFailures(status.Current),
+            description: "Applies of the stack that failed in a row since its last successful one (0 once one succeeds or git names another tag).");
+        meter.CreateObservableGauge(MetricNames.DesiredStateNewestRejected, () => _newestRevisionRejected,
+            description: "1 while the newest fetched desired-state revision failed validation (an older one stays in force), else 0.");
         meter.CreateObservableGauge(MetricNames.StackApplyCircuitOpen, () => StackControlMeasurements.CircuitOpen(status.Current),
             description: "1 while failed applies have opened the stack's circuit, else 0.");
     }
@@ -66,7 +73,32 @@ public sealed class ReconcilerMetrics
 
     public void DriftDetected(TimeSpan sinceEvent) => _driftDetection.Record(Math.Max(0, sinceEvent.TotalSeconds));
 
+    /// <summary>A newly fetched revision failed validation (counted once per revision).</summary>
     public void DesiredStateRejected() => _desiredStateInvalid.Add(1);
+
+    /// <summary>The verdict on the newest fetched revision, for as long as it is the newest (a failed fetch changes nothing).</summary>
+    public void NewestRevisionJudged(bool rejected) => _newestRevisionRejected = rejected ? 1 : 0;
+
+    /// <summary>
+    /// Exports the per-stack counters at 0 for every stack and service evaluated: Prometheus's increase() cannot see the
+    /// first event of a series that first appears at 1, so without this the first emergency rollback or realignment of
+    /// a stack would show as nothing on the dashboard and in the alert rules. Adding 0 to an existing series changes
+    /// nothing, so every pass may call it.
+    /// </summary>
+    public void Known(IEnumerable<StackEvaluation> stacks)
+    {
+        foreach (var stack in stacks)
+        {
+            foreach (var service in stack.Services)
+                _emergencyRollbacks.Add(0, new("stack", stack.Stack), new("service", service.Name));
+            foreach (var outcome in RealignmentOutcomes)
+                _realignments.Add(0, new("stack", stack.Stack), new("outcome", outcome));
+        }
+    }
+
+    private static readonly string[] RealignmentOutcomes = [.. WriteBackKinds.Spellings.Values.Select(k => k.Spell()), AlignedOutcome];
+
+    private const string AlignedOutcome = "aligned";
 
     public void Reconciled(string stack, ReconcileTrigger trigger, ReconcileOutcome outcome) =>
         _reconciles.Add(1, new("stack", stack), new("trigger", trigger.Spell()), new("outcome", outcome.Spell()));
@@ -75,7 +107,7 @@ public sealed class ReconcilerMetrics
     public void Realigned(string stack, WriteBackKind outcome) => Realigned(stack, outcome.Spell());
 
     /// <summary>The engine's state was aligned with git after a write-back: the realignment is complete.</summary>
-    public void Aligned(string stack) => Realigned(stack, "aligned");
+    public void Aligned(string stack) => Realigned(stack, AlignedOutcome);
 
     private void Realigned(string stack, string outcome) =>
         _realignments.Add(1, new("stack", stack), new("outcome", outcome));

@@ -34,6 +34,16 @@ public static class StackControlMeasurements
                 yield return new(Seconds(deadline), Stack(stack.Stack));
     }
 
+    /// <summary>Failed applies in a row, from the state the policy keeps: unlike the published status, which shows
+    /// <c>applying</c> during every retry, it stays above 0 from the first failure until an apply succeeds or git
+    /// names another tag.</summary>
+    public static IEnumerable<Measurement<int>> ConsecutiveFailures(ReconcilerStatus current)
+    {
+        foreach (var stack in current.Stacks)
+            if (current.ControlOf(stack.Stack) is { } control)
+                yield return new(control.State.ConsecutiveFailures, Stack(stack.Stack));
+    }
+
     public static IEnumerable<Measurement<int>> CircuitOpen(ReconcilerStatus current)
     {
         foreach (var stack in current.Stacks)

@@ -98,6 +98,54 @@ public sealed partial class DriftDashboardTests
     }
 
     [Fact]
+    public void Panels_of_one_view_per_stack_read_the_acting_leader_or_every_instance_while_none_leads()
+    {
+        // A standby's status and holds come from its own database; without a leader (a single agent on a follower
+        // manager, a failover) the leader's rows alone would be nothing at all.
+        const string acting = "and on (instance) (sprocket_reconciler_leader == 1 or on (instance) (sprocket_reconciler_leader unless on () (sprocket_reconciler_leader == 1)))";
+        foreach (var (title, refId) in new[] { ("Stack status over time", "A"), ("Drifted services now", "A"), ("Emergency rollbacks and holds", "B") })
+        {
+            var expr = Expr(title, refId);
+            Assert.True(Normalized(expr).Contains(acting, StringComparison.Ordinal), $"'{title}' {refId} does not read the acting instance: {expr}");
+        }
+    }
+
+    [Fact]
+    public void The_gatus_row_selects_the_agents_endpoint_by_name_and_the_stacks_own_checks_by_group()
+    {
+        foreach (var title in new[] { "Gatus: endpoint success", "Gatus: results by success", "Gatus: check duration" })
+        {
+            var expr = Expr(title, "A");
+            Assert.Contains("{name=~\"$stack\"}", expr, StringComparison.Ordinal);
+            Assert.Contains("{group=~\"$stack\"}", expr, StringComparison.Ordinal);
+        }
+        // Gatus publishes result codes only for results with an HTTP status: never for an external endpoint.
+        var codes = Expr("Gatus: HTTP result codes of the stack's own checks", "A");
+        Assert.Contains("gatus_results_code_total{group=~\"$stack\"}", codes, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=~", codes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_gatus_example_puts_each_stacks_own_checks_in_a_group_named_after_a_stack_it_pushes()
+    {
+        var config = Yaml(Path.Combine(RepositoryRoot.Path, "charts", "gatus", "config.yaml"));
+        var stacks = Mapping(config, "external-endpoints").Cast<YamlMappingNode>().Select(e => Scalar(e, "name")).ToHashSet(StringComparer.Ordinal);
+        var checks = Mapping(config, "endpoints").Cast<YamlMappingNode>().ToList();
+        Assert.NotEmpty(checks);
+        foreach (var check in checks)
+            Assert.True(stacks.Contains(Scalar(check, "group")),
+                $"Gatus check '{Scalar(check, "name")}' is in group '{Scalar(check, "group")}', which is no stack of the example ({string.Join(", ", stacks)}): the dashboard's Gatus row would not show it");
+    }
+
+    private static string Expr(string title, string refId) =>
+        TargetExprs.Single(e => e.Panel == title && e.RefId == refId).Expr;
+
+    private static IEnumerable<(string Panel, string RefId, string Expr)> TargetExprs =>
+        QueryPanels.SelectMany(p => p["targets"]!.AsArray().Select(t => ((string)p["title"]!, (string)t!["refId"]!, (string)t["expr"]!)));
+
+    private static string Normalized(string expr) => Whitespace().Replace(expr, " ");
+
+    [Fact]
     public void Panel_ids_are_unique_and_every_panel_fits_the_24_column_grid()
     {
         var ids = Panels.Select(p => (int)p["id"]!).ToList();
@@ -172,6 +220,9 @@ public sealed partial class DriftDashboardTests
 
     [GeneratedRegex(@"\$\{?([A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex VariableReference();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
 
     [GeneratedRegex(@"sprocket_reconciler_[a-z0-9_]+")]
     private static partial Regex SprocketMetric();

@@ -9,6 +9,7 @@ namespace Sprocket.Reconciler.Host.Tests.Telemetry;
 /// The hold, stabilization and circuit gauges, scraped through the real exporter while the real loop lives a story:
 /// alert rules rely on each series appearing when the state begins and disappearing (or dropping to 0) when it ends.
 /// </summary>
+[Collection(ScrapedDaemonsCollection.Name)]
 public sealed class StackControlGaugeTests : IDisposable
 {
     // Other tests' daemons share the meter name in this process: a stack name of its own keeps the samples apart.

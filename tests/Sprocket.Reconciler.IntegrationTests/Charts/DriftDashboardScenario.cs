@@ -21,7 +21,6 @@ internal sealed record PanelResult(DashboardPanel Panel, PanelTarget Target, str
 public sealed class DriftDashboardScenario : IAsyncLifetime
 {
     public const string EmergencyRollbackAlert = "SprocketEmergencyRollback";
-    private const string GatusChecksGroup = "stacks";
     private static readonly TimeSpan AlertDeadline = TimeSpan.FromSeconds(30);
 
     private OnCallStandIns? _standIns;
@@ -31,6 +30,9 @@ public sealed class DriftDashboardScenario : IAsyncLifetime
     private readonly Stopwatch _clock = new();
 
     internal RealignStory Story => _story!;
+
+    /// <summary>The name of the stack's own Gatus HTTP check (in the group named after the stack).</summary>
+    internal string OwnCheckName => _story!.Name + "-api";
 
     internal PrometheusServer Prometheus => _prometheus!;
 
@@ -74,7 +76,8 @@ public sealed class DriftDashboardScenario : IAsyncLifetime
             options => options with { ExtraArguments = [.. options.ExtraArguments, .. _standIns.DaemonArguments] });
         var daemon = _story.Daemon;
         var stackUrl = new Uri(daemon.BaseAddress, $"api/v1/stacks/{_story.Name}");
-        _standIns.Gatus.AddHttpEndpoint(GatusChecksGroup, _story.Name, stackUrl, IsSynced);
+        // The convention of charts/gatus/config.yaml: a stack's own checks in a Gatus group named after the stack.
+        _standIns.Gatus.AddHttpEndpoint(_story.Name, OwnCheckName, stackUrl, IsSynced);
 
         var daemonTarget = $"{daemon.BaseAddress.Host}:{daemon.BaseAddress.Port}";
         _prometheus = await PrometheusServer.StartAsync(
@@ -92,6 +95,8 @@ public sealed class DriftDashboardScenario : IAsyncLifetime
         CcDigest = await scenario.Registry.DigestOfAsync(Web, GitCcc);
         BbbDigest = await scenario.Registry.DigestOfAsync(Web, GitBbb);
 
+        // The deploy's first annotation fails, so the notification-failure panel has a failure to show.
+        _standIns.RefuseNextAnnotation();
         var ccc = await scenario.CommitTagAsync(GitCcc);
         Mark(marks, $"commit {GitCcc}");
         await scenario.WaitForRevisionAsync(ccc, s => s.Status == "synced" && s.OnlyService.LiveTag == GitCcc, $"{_story.Name} deployed {GitCcc}");

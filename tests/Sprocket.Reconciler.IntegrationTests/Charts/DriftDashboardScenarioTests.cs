@@ -47,15 +47,26 @@ public sealed class DriftDashboardScenarioTests(DriftDashboardScenario scenario,
         Assert.Equal((scenario.CcDigest, scenario.BbbDigest), (drift.Label("desired_digest"), drift.Label("live_digest")));
 
         Assert.Contains(Series("Emergency rollbacks and holds", "B"), s => s.Samples.Any(p => p.Value == 1));
-        Assert.Contains(Series("Reconciles and realignments", "B"), s => s.Label("outcome") == "commit");
-        Assert.Contains(Series("Desired-state fetch failures"), s => s.Label("reason") == "unreachable");
-        Assert.Contains(Series("Notifications: failed and delivered", "A"), s => s.Label("notifier") == "grafana");
 
-        // Gatus: the check of the stack failed while it was held and passed again; the agent's external endpoint got results.
-        var check = Assert.Single(Series("Gatus: endpoint success"), s => s.Label("group") == "stacks");
+        // Each event of the story shows as a value above 0 on its panel, not only as a series: a counter series that
+        // first appears at 1 gives increase() nothing, and the panel would stay at 0 through the event.
+        AssertShows("Emergency rollbacks and holds", "A", s => s.Label("service") == scenario.Story.Service, "the rollback");
+        AssertShows("Reconciles and realignments", "B", s => s.Label("outcome") == "commit", "the write-back commit");
+        AssertShows("Reconciles and realignments", "B", s => s.Label("outcome") == "aligned", "the align after the write-back");
+        AssertShows("Applies by outcome", "A", s => s.Label("outcome") == "succeeded", "the deploy of " + GitCcc);
+        AssertShows("Desired-state fetch failures", "A", s => s.Label("reason") == "unreachable", "the repository out of reach");
+        AssertShows("Desired-state rejections", "A", _ => true, "the invalid revision");
+        AssertShows("Notifications: failed and delivered", "A", s => s.Label("notifier") == "grafana", "the refused annotation");
+        AssertShows("Notifications: failed and delivered", "B", s => s.Label("notifier") == "gatus", "the results pushed to Gatus");
+
+        // Gatus: the stack's own check (in the group named after the stack) failed while it was held and passed again;
+        // the agent's external endpoint (named after the stack) got results; the own check's HTTP codes show.
+        var check = Assert.Single(Series("Gatus: endpoint success"), s => s.Label("group") == scenario.Story.Name);
+        Assert.Equal(scenario.OwnCheckName, check.Label("name"));
         Assert.Contains(check.Samples, s => s.Value == 0);
         Assert.Equal(1, check.Samples[^1].Value);
-        Assert.Contains(Series("Gatus: endpoint success"), s => s.Label("group") == "sprocket-reconciler" && s.Label("type") == "UNKNOWN");
+        Assert.Contains(Series("Gatus: endpoint success"), s => s.Label("name") == scenario.Story.Name && s.Label("type") == "UNKNOWN");
+        AssertShows("Gatus: HTTP result codes of the stack's own checks", "A", s => s.Label("name") == scenario.OwnCheckName, "the own check's answers");
 
         // The agent's Grafana annotations of the story carry the tags the dashboard filters on.
         Assert.Contains(scenario.StandIns.Annotations, a => a.Tags.Take(2).SequenceEqual(["sprocket-reconciler", scenario.Story.Name])
@@ -76,6 +87,17 @@ public sealed class DriftDashboardScenarioTests(DriftDashboardScenario scenario,
     }
 
     [Fact]
+    public void The_real_daemon_exports_counters_at_0_before_their_first_event()
+    {
+        // Outcomes, reasons and kinds the story never produced: present at 0 all the same, so their first event is an increase.
+        var scrape = PrometheusText.Parse(scenario.MetricsBody);
+        var stack = scenario.Story.Name;
+        Assert.Equal(0, scrape.Value("sprocket_reconciler_realignments_total", ("stack", stack), ("outcome", "pull-request")));
+        Assert.Equal(0, scrape.Value("sprocket_reconciler_desired_state_fetch_failures_total", ("reason", "auth")));
+        Assert.Equal(0, scrape.Value("sprocket_reconciler_notification_failures_total", ("notifier", "gatus"), ("kind", "synced")));
+    }
+
+    [Fact]
     public async Task Promtool_check_metrics_finds_nothing_but_upstream_count_gauges()
     {
         Assert.Contains("sprocket_reconciler_stack_status", scenario.MetricsBody, StringComparison.Ordinal);
@@ -90,6 +112,15 @@ public sealed class DriftDashboardScenarioTests(DriftDashboardScenario scenario,
         Assert.True(ours.Count == 0, "promtool check metrics:\n" + string.Join('\n', ours));
         output.WriteLine($"/metrics: {scenario.MetricsBody.Length.ToString(CultureInfo.InvariantCulture)} bytes; promtool: "
             + (problems.Length == 0 ? "clean" : string.Join("; ", problems)));
+    }
+
+    /// <summary>Some series of the panel query matching <paramref name="which"/> is above 0 at some step of the story.</summary>
+    private void AssertShows(string title, string refId, Func<PromSeries, bool> which, string what)
+    {
+        var series = Series(title, refId).Where(which).ToList();
+        Assert.True(series.Count > 0, $"'{title}' {refId} has no series for {what}\n{Context}");
+        Assert.True(series.Any(s => s.Samples.Any(p => p.Value > 0)),
+            $"'{title}' {refId} stays at 0 through {what}: {string.Join("; ", series.Select(s => $"{s} max {s.Samples.Max(p => p.Value)}"))}\n{Context}");
     }
 
     private IReadOnlyList<PromSeries> Series(string title, string refId = "A") =>

@@ -13,8 +13,8 @@ internal sealed record RecordedAnnotation(DateTimeOffset At, IReadOnlyList<strin
 /// <summary>
 /// The on-call tools the agent notifies, on one loopback Kestrel: <see cref="Gatus"/> (its external-endpoint API and its
 /// <c>/metrics</c>) and a Grafana that records <c>POST /api/annotations</c> (Grafana's HTTP API: <c>time</c> in epoch
-/// milliseconds, <c>tags</c>, <c>text</c>). Grafana answers the first annotation with a 500, so the agent's
-/// notification-failure counter has a series to show.
+/// milliseconds, <c>tags</c>, <c>text</c>). Once <see cref="RefuseNextAnnotation"/> is called, Grafana answers the next
+/// annotation with a 500, so the agent's notification-failure counter rises while Prometheus watches.
 /// </summary>
 internal sealed class OnCallStandIns : IAsyncDisposable
 {
@@ -23,7 +23,7 @@ internal sealed class OnCallStandIns : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedAnnotation> _annotations = new();
-    private int _grafanaRequests;
+    private int _refuseNext;
 
     private OnCallStandIns(WebApplication app, GatusStandIn gatus)
     {
@@ -40,8 +40,6 @@ internal sealed class OnCallStandIns : IAsyncDisposable
     public string Target => $"{Address.Host}:{Address.Port}";
 
     public IReadOnlyList<RecordedAnnotation> Annotations => [.. _annotations];
-
-    public int GrafanaRequests => Volatile.Read(ref _grafanaRequests);
 
     /// <summary>The daemon's settings that point its Grafana and Gatus notifiers here.</summary>
     public IReadOnlyList<string> DaemonArguments =>
@@ -69,7 +67,7 @@ internal sealed class OnCallStandIns : IAsyncDisposable
     private async Task<IResult> AnnotateAsync(HttpRequest request)
     {
         if (request.Headers.Authorization != "Bearer " + GrafanaToken) return Results.Unauthorized();
-        if (Interlocked.Increment(ref _grafanaRequests) == 1) return Results.Problem("first annotation refused", statusCode: 500);
+        if (Interlocked.Exchange(ref _refuseNext, 0) == 1) return Results.Problem("annotation refused as the story asked", statusCode: 500);
         using var body = await JsonDocument.ParseAsync(request.Body);
         var root = body.RootElement;
         _annotations.Enqueue(new RecordedAnnotation(
@@ -78,6 +76,9 @@ internal sealed class OnCallStandIns : IAsyncDisposable
             root.GetProperty("text").GetString() ?? ""));
         return Results.Json(new { id = _annotations.Count, message = "Annotation added" });
     }
+
+    /// <summary>The next annotation posted is answered with a 500 (and not recorded).</summary>
+    public void RefuseNextAnnotation() => Interlocked.Exchange(ref _refuseNext, 1);
 
     public async ValueTask DisposeAsync()
     {
