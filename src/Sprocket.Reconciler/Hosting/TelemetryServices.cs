@@ -10,6 +10,20 @@ public static class TelemetryServices
     /// <summary>The <c>service_name</c> of the scrape's <c>target_info</c>.</summary>
     public const string ServiceName = "sprocket-reconciler";
 
+    /// <summary>
+    /// Semantic-convention gauges whose names end in <c>.count</c>, renamed so the scrape passes <c>promtool check
+    /// metrics</c>: Prometheus keeps the <c>_count</c> suffix for the sample count of histograms and summaries, and a
+    /// gauge named so reads as one. The file-descriptor gauge takes the name every Prometheus client library exports.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Instrument, string ExportedAs)> CountGaugeNames =
+    [
+        ("process.thread.count", "process.threads"),
+        ("process.unix.file_descriptor.count", "process.open_fds"),
+        ("dotnet.assembly.count", "dotnet.assemblies.loaded"),
+        ("dotnet.process.cpu.count", "dotnet.process.cpus"),
+        ("dotnet.timer.count", "dotnet.timers"),
+    ];
+
     public static IServiceCollection AddReconcilerTelemetry(this IServiceCollection services)
     {
         services.AddMetrics();
@@ -27,7 +41,15 @@ public static class TelemetryServices
                 .AddProcessInstrumentation()
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
+                .AddCountGaugeViews()
                 .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
+    }
+
+    private static MeterProviderBuilder AddCountGaugeViews(this MeterProviderBuilder metrics)
+    {
+        foreach (var (instrument, exportedAs) in CountGaugeNames)
+            metrics.AddView(instrument, exportedAs);
+        return metrics;
     }
 }

@@ -51,7 +51,7 @@ public sealed class AgentHealthMetricsTests : IAsyncLifetime
         string[] families =
         [
             "process_cpu_time_seconds_total", "process_memory_usage_bytes", "process_memory_virtual_bytes",
-            "process_thread_count", "process_unix_file_descriptor_count",
+            "process_threads", "process_open_fds", "dotnet_assemblies_loaded", "dotnet_process_cpus", "dotnet_timers",
             "dotnet_process_memory_working_set_bytes", "dotnet_gc_collections_total", "dotnet_gc_pause_time_seconds_total",
             "dotnet_gc_heap_total_allocated_bytes_total", "dotnet_thread_pool_thread_count_total",
             "http_server_request_duration_seconds_count", "http_client_request_duration_seconds_count",
