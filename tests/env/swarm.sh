@@ -61,9 +61,10 @@ ensure_packages() {
   local -A needed=(
     [dockerd]=docker.io [docker-registry]=docker-registry [busybox]=busybox-static
     [htpasswd]=apache2-utils [curl]=curl [jq]=jq [ip]=iproute2
-    # Debian's prometheus package: the real Prometheus that scrapes the daemon in Charts/DriftDashboardScenarioTests, and
-    # promtool, which checks and unit-tests charts/prometheus (Charts/PrometheusRulesTests). Without systemd no daemon starts.
-    [promtool]=prometheus [prometheus]=prometheus
+    # Debian's prometheus package brings both the real Prometheus that scrapes the daemon in
+    # Charts/DriftDashboardScenarioTests and promtool, which checks and unit-tests charts/prometheus
+    # (Charts/PrometheusRulesTests). Without systemd no daemon starts.
+    [promtool]=prometheus
     [chromium]=chromium
   )
   local missing=() cmd
