@@ -33,7 +33,10 @@ public sealed class GitDesiredStateSourceTests : IDisposable
         using var repository = new Repository(clone);
         Assert.True(repository.Info.IsBare);
         Assert.Equal(revision, repository.Refs["refs/remotes/origin/main"]!.TargetIdentifier);
-        Assert.Empty(sut.Failures.GetMeasurementSnapshot());
+        Assert.Empty(sut.CountedFailures());
+        // Every reason's series exists from the first fetch, at 0: a dashboard's increase() sees the first failure.
+        Assert.Equal(["auth", "branch-missing", "file-missing", "storage", "unreachable"],
+            sut.Failures.GetMeasurementSnapshot().Select(m => (string)m.Tags["reason"]!).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -208,7 +211,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
         Assert.Equal(clone, Assert.Single(sut.CloneDirectories()));
         Assert.True(Repository.IsValid(clone));
         Assert.Contains(sut.Logs.GetSnapshot(), log => log.Id.Id == 2104);
-        Assert.Empty(sut.Failures.GetMeasurementSnapshot());
+        Assert.Empty(sut.CountedFailures());
     }
 
     [Fact]
@@ -233,7 +236,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
         using var sut = SourceUnderTest.Create(work.Directory, DataDirectory);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.Source.FetchAsync(new CancellationToken(canceled: true)));
-        Assert.Empty(sut.Failures.GetMeasurementSnapshot());
+        Assert.Empty(sut.CountedFailures());
     }
 
     private static void Corrupt(string clone, Corruption corruption)
@@ -262,7 +265,7 @@ public sealed class GitDesiredStateSourceTests : IDisposable
 
     private static void AssertCountedOnce(SourceUnderTest sut, string repository, string reason)
     {
-        var measurement = Assert.Single(sut.Failures.GetMeasurementSnapshot());
+        var measurement = Assert.Single(sut.CountedFailures());
         Assert.Equal(1, measurement.Value);
         Assert.Equal(repository, measurement.Tags["repository"]);
         Assert.Equal(reason, measurement.Tags["reason"]);

@@ -60,7 +60,7 @@ public sealed class GitHttpTokenAuthTests : IAsyncLifetime
         Assert.Equal(0, _server.ServedRequests);
         Assert.True(_server.RejectedRequests > 0);
         Assert.Empty(sut.CloneDirectories());
-        var measurement = Assert.Single(sut.Failures.GetMeasurementSnapshot());
+        var measurement = Assert.Single(sut.CountedFailures());
         Assert.Equal(("auth", RepositoryUrl), (measurement.Tags["reason"], measurement.Tags["repository"]));
     }
 
@@ -138,7 +138,7 @@ public sealed class GitHttpTokenAuthTests : IAsyncLifetime
             Assert.DoesNotContain(secret, string.Join("\n", log.StructuredState?.Select(pair => $"{pair.Key}={pair.Value}") ?? []));
         }
 
-        foreach (var measurement in sut.Failures.GetMeasurementSnapshot())
+        foreach (var measurement in sut.CountedFailures())
             Assert.DoesNotContain(secret, string.Join("\n", measurement.Tags.Select(tag => $"{tag.Key}={tag.Value}")));
 
         // Everything the clone keeps outside its (compressed) object store is text: config, refs, logs, FETCH_HEAD.

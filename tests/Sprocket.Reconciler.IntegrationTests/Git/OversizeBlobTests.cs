@@ -32,7 +32,7 @@ public sealed class OversizeBlobTests(HugeBlobRepository huge) : IClassFixture<H
         var tooLarge = Assert.IsType<DesiredFetchResult.TooLarge>(result);
         Assert.Equal((huge.HugeRevision, Path, HugeBlobRepository.Size, huge.HugeBlobId),
             (tooLarge.Revision, tooLarge.Path, tooLarge.Size, tooLarge.BlobId));
-        Assert.Empty(sut.Failures.GetMeasurementSnapshot());
+        Assert.Empty(sut.CountedFailures());
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class SecretMatrixFetchTests : IDisposable
         var failed = FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.Unreachable);
 
         Assert.Equal(clean, failed.Repository);
-        var measurement = Assert.Single(sut.Failures.GetMeasurementSnapshot());
+        var measurement = Assert.Single(sut.CountedFailures());
         Assert.Equal(clean, measurement.Tags["repository"]);
         var shown = new List<string> { failed.Message, failed.Repository };
         shown.AddRange(measurement.Tags.Select(tag => $"{tag.Key}={tag.Value}"));

@@ -38,6 +38,11 @@ internal sealed class SourceUnderTest : IDisposable
 
     public MetricCollector<long> Failures { get; }
 
+    /// <summary>The failures counted. The counter's zero for each reason, added on the first fetch so that
+    /// <c>increase()</c> sees the first failure, is not one.</summary>
+    public IReadOnlyList<CollectedMeasurement<long>> CountedFailures() =>
+        Failures.GetMeasurementSnapshot().Where(m => m.Value != 0).ToList();
+
     public string CloneRoot => Path.Combine(DataDirectory, "desired");
 
     public static SourceUnderTest Create(string repository, string dataDirectory, string? branch = null, string? path = null, string? token = null)
