@@ -57,7 +57,7 @@ public sealed partial class ReconcileLoop(
     /// <summary>Loads what was persisted and starts the clocks: the wake-ups and the periodic resync.</summary>
     internal void Open()
     {
-        foreach (var (stack, state) in persisted.LoadAll()) _records[stack] = RecordOf(stack) with { State = state };
+        foreach (var (stack, state) in persisted.LoadAll()) _records[stack] = RecordOf(stack) with { State = state, StateTold = state };
         _wakeTimer = time.CreateTimer(_ => inbox.Post(new EvaluationRequest(ReconcileTrigger.Retry)), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var resyncEvery = options.Value.ResyncInterval;
         _resyncTimer = time.CreateTimer(_ => inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync)), null, resyncEvery, resyncEvery);
@@ -314,29 +314,32 @@ public sealed partial class ReconcileLoop(
         var before = record.Published;
         // After a restart nothing is published yet: the persisted time is the last this stack was seen synced.
         var lastSynced = evaluation.Status == StackStatus.Synced ? now : before?.LastSyncedAt ?? record.State.LastSyncedAt;
+        var leader = leadership.IsLeader;
 
         if (record.InFlight != StackOperation.None)
         {
             // A write-back runs while the stack stays held; an apply shows as applying. Its completion comes as a message.
             var busy = before ?? new StackControl(evaluation.Status, evaluation.Message, record.State, null, false, null);
+            var published = busy with
+            {
+                Status = record.InFlight == StackOperation.Applying ? StackStatus.Applying : busy.Status,
+                Applying = true, LastSyncedAt = lastSynced, State = record.State,
+            };
             Update(spec.Name, r => r with
             {
-                Published = busy with
-                {
-                    Status = record.InFlight == StackOperation.Applying ? StackStatus.Applying : busy.Status,
-                    Applying = true, LastSyncedAt = lastSynced, State = record.State,
-                },
+                Published = published,
                 // Nothing to wake for while the work runs; its completion makes the next pass.
                 WakeAt = null,
                 RecheckAt = null,
-            }, now, new(desired.Revision, spec, evaluation));
+                Told = leader ? published : r.Told,
+                WatchedAsStandby = r.WatchedAsStandby || !leader,
+            }, now, new(desired.Revision, spec, evaluation, Standby: !leader));
             return;
         }
 
         // Decide.
         var manual = requests.Any(r => r.Manual && r.Stack == spec.Name);
         var window = SyncWindowFor(spec, now);
-        var leader = leadership.IsLeader;
         var decision = ReconcilePolicy.Decide(new ReconcileContext(spec, evaluation, record.State, now,
             leader, manual, window.Open, window.NextOpen, EngineRecreatesMissing: spec.Engine == StackEngine.Pulumi));
 
@@ -360,19 +363,27 @@ public sealed partial class ReconcileLoop(
 
         // Record: the operation is in the record before it starts, so no later pass can start it twice.
         if (decision.RetryAt is { } retryAt && record.WakeAt != retryAt) LogRetryScheduled(logger, spec.Name, retryAt);
+        // What is told is compared with what this instance last told, not with what it last saw: a drift, a hold or a
+        // rollback that came and stayed while it was a standby (or while no instance led) is still news when it leads.
+        var told = record.Told;
+        // The first pass as leader after watching as a standby knows no more of the timeline than a start does: it reads
+        // the timeline's newest status entry, so nothing it already tells is said again.
+        var freshLook = told is null || record.WatchedAsStandby;
         Update(spec.Name, r => r with
         {
-            State = WithLastSynced(decision.State, evaluation, lastSynced),
+            State = WithLastSynced(decision.State, evaluation, lastSynced, options.Value.ResyncInterval),
             InFlight = inFlight,
             WakeAt = decision.RetryAt,
             RecheckAt = Unsettled(evaluation) ? now + desiredOptions.Value.PollInterval : null,
             Published = control,
+            Told = leader ? control : r.Told,
+            WatchedAsStandby = !leader,
         }, now, new(desired.Revision, spec, evaluation, Standby: !leader));
         // The timeline tells what was seen before what was done about it. It is the history of the one that acts: a
         // standby neither applies nor writes back, and the leader's timeline tells of what both of them see.
         if (leader)
-            timeline.Record(spec.Name, now, desired.Revision, () => StackTransitions.OfStatus(previous, before, control, evaluation,
-                desired.Revision, before is null ? timeline.LastStatusEvent(spec.Name) : null));
+            timeline.Record(spec.Name, now, desired.Revision, () => StackTransitions.OfStatus(freshLook ? null : previous, freshLook ? null : told,
+                control, evaluation, desired.Revision, freshLook ? timeline.LastStatusEvent(spec.Name) : null));
 
         // Act.
         switch (decision.Action)
@@ -391,15 +402,19 @@ public sealed partial class ReconcileLoop(
         // new reconcile worth a counter tick.
         if (outcome != ReconcileOutcome.None || trigger != ReconcileTrigger.Event) metrics.Reconciled(spec.Name, trigger, outcome);
         // Notifications too are the actor's: a standby's would duplicate the leader's annotations and statuses.
-        if (leader) notifications.StatusChanged(desired, evaluation, before, control);
+        if (leader) notifications.StatusChanged(desired, evaluation, told, control);
     }
 
     /// <summary>
-    /// The state keeps when the stack was last seen synced, written as the stack stops being synced and unchanged after
-    /// (never on a synced pass, which would make every pass a SQLite write): a restart while it is stuck still knows it.
+    /// The state keeps when the stack was last seen synced: written as the stack stops being synced, and on a synced pass
+    /// only once the stored time is a resync interval old (not every pass a SQLite write), so a stack that stops being
+    /// synced while the agent is down is, after the restart, known synced until about then — not since some older departure.
     /// </summary>
-    private static StackRuntimeState WithLastSynced(StackRuntimeState state, StackEvaluation evaluation, DateTimeOffset? lastSynced) =>
-        evaluation.Status == StackStatus.Synced || state.LastSyncedAt == lastSynced ? state : state with { LastSyncedAt = lastSynced };
+    private static StackRuntimeState WithLastSynced(StackRuntimeState state, StackEvaluation evaluation, DateTimeOffset? lastSynced, TimeSpan resyncInterval) =>
+        state.LastSyncedAt == lastSynced ? state
+        : evaluation.Status != StackStatus.Synced ? state with { LastSyncedAt = lastSynced }
+        : state.LastSyncedAt is { } stored && lastSynced - stored < resyncInterval ? state
+        : state with { LastSyncedAt = lastSynced };
 
     /// <summary>
     /// Polls of an unchanged revision make no pass, and not every change makes a Swarm service event (tasks starting, an
@@ -431,12 +446,20 @@ public sealed partial class ReconcileLoop(
                 stored = false;
                 LogStateNotStored(logger, ex, stack);
             }
-            if (context?.Standby != true)
+        }
+        if (context?.Standby != true)
+        {
+            // A leader tells from the state last told, so a hold or an incident it inherited from its time as a standby
+            // goes on its timeline (once) before what it does about it. Any other instance tells only its own change (a
+            // hold through its API, the end of work it started while it led).
+            var told = leadership.IsLeader ? before.StateTold : before.State;
+            if (after.State != told)
             {
                 var desired = store.Current.Desired;
-                timeline.Record(stack, now, context?.Revision ?? desired?.Revision, () => StackTransitions.OfState(before.State, after.State,
+                timeline.Record(stack, now, context?.Revision ?? desired?.Revision, () => StackTransitions.OfState(told, after.State,
                     context?.Evaluation, (context?.Spec ?? desired?.State.FindStack(stack))?.Policy.Stabilization, context?.Why));
             }
+            after = after with { StateTold = after.State };
         }
         _records[stack] = after;
         if (!_deciding && after.Published != before.Published && after.Published is { } control)
@@ -491,8 +514,24 @@ public sealed partial class ReconcileLoop(
             }
         }
         await HandleAsync(inbox.TakeWaiting().Where(m => m is not EvaluationRequest).ToList(), acting: false, CancellationToken.None);
+        StoreLastSynced();
         _wakeTimer?.Dispose();
         _resyncTimer?.Dispose();
+    }
+
+    /// <summary>
+    /// At shutdown: stacks last seen synced store when that was, so a restart that finds one no longer synced reports
+    /// it synced until the agent left, not since an older departure (synced passes store it only every resync interval).
+    /// </summary>
+    private void StoreLastSynced()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (stack, record) in _records.ToList())
+        {
+            if (record.Published is { Status: StackStatus.Synced, LastSyncedAt: { } at } && record.State.LastSyncedAt != at)
+                // Nothing for the timeline: only a time changes.
+                Update(stack, r => r with { State = r.State with { LastSyncedAt = at } }, now, new(Standby: true));
+        }
     }
 
     private static (bool Open, DateTimeOffset? NextOpen) SyncWindowFor(StackSpec spec, DateTimeOffset now)

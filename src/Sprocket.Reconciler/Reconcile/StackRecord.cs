@@ -25,6 +25,18 @@ public sealed record StackRecord(
 
     /// <summary>When our own apply set <see cref="AppliedTag"/>: an engine read that began earlier is older news.</summary>
     public DateTimeOffset? AppliedTagSetAt { get; init; }
+
+    /// <summary>
+    /// The control last told (notified, its status on the timeline) by this instance while it led. It moves only when
+    /// told, so a leader compares against it and tells what happened while it was a standby or while no instance led.
+    /// </summary>
+    public StackControl? Told { get; init; }
+
+    /// <summary>The policy state the timeline last told of (holds, incidents): what a standby changed is told once it leads.</summary>
+    public StackRuntimeState StateTold { get; init; } = StackRuntimeState.Initial;
+
+    /// <summary>A standby made a pass since the last told: the first pass as leader reads what the timeline says, as after a start.</summary>
+    public bool WatchedAsStandby { get; init; }
 }
 
 /// <summary>What the loop has started for a stack and not yet heard back from; at most one at a time.</summary>

@@ -79,9 +79,9 @@ public static class StackTransitions
     /// </summary>
     /// <param name="previous">The stack's verdict of the pass before; null after a start.</param>
     /// <param name="revision">The desired revision in force: a refusal already told is one of the same revision.</param>
-    /// <param name="lastSaid">After a start (<paramref name="before"/> null): the newest of the stack's stored
-    /// <see cref="StatusKinds"/> events. A drift or a refusal it already tells of, still there, is not news: a restart
-    /// must not repeat it.</param>
+    /// <param name="lastSaid">After a start or a time as a standby (<paramref name="before"/> null): the newest of the
+    /// stack's stored <see cref="StatusKinds"/> events. A drift or a refusal it already tells of, still there, is not news:
+    /// it must not be repeated; one that has ended since is (back in sync).</param>
     public static IEnumerable<TimelineEntry> OfStatus(StackEvaluation? previous, StackControl? before, StackControl after, StackEvaluation evaluation,
         string? revision, StackEvent? lastSaid = null)
     {
@@ -97,8 +97,9 @@ public static class StackTransitions
                 var rejected = new TimelineEntry(StackEventKind.DesiredRejected, after.Message, evaluation.DesiredTag);
                 if (!Tells(lastSaid, rejected, revision)) yield return rejected;
                 break;
-            // A restart finding a synced stack is no event.
-            case StackStatus.Synced when before is not null:
+            // A restart finding a synced stack is no event, unless the timeline's last word on it was a drift or a refusal.
+            case StackStatus.Synced when before is not null || lastSaid?.Kind == StackEventKind.DriftSeen.Spell()
+                || lastSaid?.Kind == StackEventKind.DesiredRejected.Spell():
                 yield return new(StackEventKind.Synced, after.Message, evaluation.DesiredTag);
                 break;
         }

@@ -1,4 +1,5 @@
 using Sprocket.Reconciler.Core.Drift;
+using Sprocket.Reconciler.Notify;
 using Sprocket.Reconciler.Reconcile;
 
 namespace Sprocket.Reconciler.Host.Tests.Loop;
@@ -6,7 +7,8 @@ namespace Sprocket.Reconciler.Host.Tests.Loop;
 /// <summary>
 /// A stack's timeline is the history of the instance that acts on it: a standby observes (and holds on its own record)
 /// but neither applies nor writes back, so it adds nothing of what it only saw — and never a deadline for a write-back
-/// it will not make. What it did itself while it led still goes on its timeline.
+/// it will not make. What it did itself while it led still goes on its timeline. Once it leads, it tells what it has not
+/// told (a drift, a hold, a rollback that came while it watched or while no instance led), once.
 /// </summary>
 public sealed class StandbyTimelineTests : IDisposable
 {
@@ -38,14 +40,62 @@ public sealed class StandbyTimelineTests : IDisposable
         // Nor does it notify: the leader's notifications tell the stack's story to GitHub, Grafana and Gatus.
         Assert.Equal(notified, _world.Notifications.Published.Count);
 
-        // Leadership moves here (the leadership check asks for a resync): the write-back and what follows are its own.
+        // Leadership moves here (the leadership check asks for a resync): it tells the rollback it inherited (once, before
+        // its write-back), then the write-back and what follows are its own.
         _world.Leadership.IsLeader = true;
         daemon.Inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync));
         await daemon.SettleAsync();
         Assert.Single(_world.WriteBack.Written);
         Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
-        Assert.Equal([.. asLeader, "write-back-commit", "resume", "apply-started", "apply-succeeded", "aligned", "synced"], Kinds(daemon));
-        Assert.Contains(_world.Notifications.Published.Skip(notified), n => n.Kind == Sprocket.Reconciler.Notify.NotificationKind.Realign);
+        Assert.Equal([.. asLeader, "emergency-rollback", "stabilization-started", "write-back-commit", "resume", "apply-started", "apply-succeeded",
+            "aligned", "synced"], Kinds(daemon));
+        var told = _world.Notifications.Published.Skip(notified).Select(n => n.Kind).ToList();
+        Assert.Equal(1, told.Count(k => k == NotificationKind.EmergencyRollback));
+        Assert.Contains(NotificationKind.Realign, told);
+        Assert.True(told.IndexOf(NotificationKind.EmergencyRollback) < told.IndexOf(NotificationKind.Realign));
+        var rollback = Assert.Single(daemon.Timeline(Stack), e => e.Kind == "emergency-rollback");
+        Assert.Equal((Aaa, Bbb), (rollback.Tag, rollback.PreviousTag));
+    }
+
+    [Fact]
+    public async Task A_drift_that_came_while_no_instance_led_is_told_by_the_next_leader_once()
+    {
+        await using var daemon = await RunningAsync(Aaa, onDrift: "alert");
+        _world.Leadership.IsLeader = false;
+        _world.Swarm.Update(Service, World.Image(Bbb));
+        await daemon.EventAsync(Service);
+        Assert.Equal(StackStatus.Drifted, daemon.Control(Stack).Status);
+        Assert.Empty(daemon.Timeline(Stack));
+        Assert.Empty(_world.Notifications.Published);
+
+        _world.Leadership.IsLeader = true;
+        daemon.Inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync));
+        await daemon.SettleAsync();
+        await daemon.EventAsync(Service);
+
+        var drift = Assert.Single(daemon.Timeline(Stack));
+        Assert.Equal(("drift-seen", Bbb, Aaa), (drift.Kind, drift.Tag, drift.PreviousTag));
+        Assert.Equal([NotificationKind.Drift], _world.Notifications.Published.Select(n => n.Kind));
+    }
+
+    [Fact]
+    public async Task A_drift_told_then_undone_while_a_standby_is_back_in_sync_on_the_timeline_when_it_leads_again()
+    {
+        await using var daemon = await RunningAsync(Aaa, onDrift: "alert");
+        _world.Swarm.Update(Service, World.Image(Bbb));
+        await daemon.EventAsync(Service);
+        Assert.Equal(["drift-seen"], Kinds(daemon));
+
+        _world.Leadership.IsLeader = false;
+        _world.Swarm.Update(Service, World.Image(Aaa));
+        await daemon.EventAsync(Service);
+        Assert.Equal(["drift-seen"], Kinds(daemon));
+
+        _world.Leadership.IsLeader = true;
+        daemon.Inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync));
+        await daemon.SettleAsync();
+        Assert.Equal(["drift-seen", "synced"], Kinds(daemon));
+        Assert.Equal([NotificationKind.Drift, NotificationKind.Synced], _world.Notifications.Published.Select(n => n.Kind));
     }
 
     [Fact]
@@ -89,10 +139,10 @@ public sealed class StandbyTimelineTests : IDisposable
 
     private static IReadOnlyList<string> Kinds(LoopHarness daemon) => [.. daemon.Timeline(Stack).Select(e => e.Kind)];
 
-    private async Task<LoopHarness> RunningAsync(string tag)
+    private async Task<LoopHarness> RunningAsync(string tag, string onDrift = "revert")
     {
         _world.Swarm.Add(Service, World.Image(tag));
-        _world.Git.Commit(World.Yaml(Stack, tag));
+        _world.Git.Commit(World.Yaml(Stack, tag, onDrift: onDrift));
         var daemon = LoopHarness.Start(_world);
         await daemon.PollAsync();
         Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
