@@ -83,13 +83,14 @@ public sealed class ReconcilerMetrics
     /// Exports the per-stack counters at 0 for every stack and service evaluated: Prometheus's increase() cannot see the
     /// first event of a series that first appears at 1, so without this the first emergency rollback or realignment of
     /// a stack would show as nothing on the dashboard and in the alert rules. Adding 0 to an existing series changes
-    /// nothing, so every pass may call it.
+    /// nothing, so every pass may call it. Only services that run and are managed get a rollback series: a missing
+    /// one is named by its match glob, and an observe-only one is never counted.
     /// </summary>
     public void Known(IEnumerable<StackEvaluation> stacks)
     {
         foreach (var stack in stacks)
         {
-            foreach (var service in stack.Services)
+            foreach (var service in stack.Services.Where(s => s.ServiceId is not null && !s.ObserveOnly))
                 _emergencyRollbacks.Add(0, new("stack", stack.Stack), new("service", service.Name));
             foreach (var outcome in RealignmentOutcomes)
                 _realignments.Add(0, new("stack", stack.Stack), new("outcome", outcome));

@@ -111,6 +111,16 @@ public sealed partial class DriftDashboardTests
     }
 
     [Fact]
+    public void Applies_by_outcome_counts_a_new_series_by_its_value_before_increase_of_it()
+    {
+        // `or` keeps its left side wherever labels match: with increase() on the left, a series that appeared at 1
+        // reads about 0 as soon as it has two samples in the interval, and its value on the right is dropped.
+        const string count = "sprocket_reconciler_apply_duration_seconds_count{stack=~\"$stack\"}";
+        var expected = $"sum by (stack, engine, outcome) ( ({count} unless {count} offset $__rate_interval) or increase({count}[$__rate_interval]) )";
+        Assert.Equal(expected, Normalized(Expr("Applies by outcome", "A")));
+    }
+
+    [Fact]
     public void The_gatus_row_selects_the_agents_endpoint_by_name_and_the_stacks_own_checks_by_group()
     {
         foreach (var title in new[] { "Gatus: endpoint success", "Gatus: results by success", "Gatus: check duration" })

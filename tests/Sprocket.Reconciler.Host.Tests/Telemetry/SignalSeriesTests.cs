@@ -47,6 +47,40 @@ public sealed class SignalSeriesTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_running_managed_services_get_a_rollback_series_not_a_missing_one_nor_an_observed_one()
+    {
+        const string stack = "globbed";
+        await using var metrics = await MetricsEndpoint.StartAsync();
+        _world.Swarm.Add(stack + "-web", World.Image(Aaa));
+        const string legacy = "registry.test/legacy";
+        _world.Swarm.Add(stack + "-legacy", $"{legacy}:{Aaa}@{FakeRegistry.DigestOf(Aaa)}");
+        _world.Git.Commit($"""
+            version: 1
+            stacks:
+              - name: {stack}
+                engine: swarm
+                imageTag: {Aaa}
+                services:
+                  - repository: {LoopHarness.Web}
+                    match: {stack}-web*
+                  - repository: registry.test/api
+                    match: {stack}-api*
+                observeOnly:
+                  - {"{"} repository: {legacy}, match: {stack}-legacy*, tag: {Aaa} {"}"}
+            immutableTagPattern: '^(git|sha)-[0-9a-f]{"{"}7,40{"}"}$'
+            """);
+        await using var daemon = LoopHarness.Start(_world);
+        await daemon.PollAsync();
+
+        // The missing service is named by its glob (a `rollback globbed/globbed-api*` line), and an observed one is
+        // never rolled back by the agent's count: neither gets a series.
+        var evaluated = daemon.Store.Current.Stacks.Single(s => s.Stack == stack).Services;
+        Assert.Equal(["globbed-api*", "globbed-legacy", "globbed-web"], evaluated.Select(s => s.Name).Order(StringComparer.Ordinal));
+        var rollbacks = (await metrics.ScrapeAsync()).Find(MetricNames.EmergencyRollbacks, ("stack", stack));
+        Assert.Equal(["globbed-web"], rollbacks.Select(s => s.Labels["service"]));
+    }
+
+    [Fact]
     public async Task Fetch_failure_reasons_and_notification_counters_are_exported_at_0_from_the_start()
     {
         await using var metrics = await MetricsEndpoint.StartAsync();

@@ -48,6 +48,11 @@ public sealed class DriftDashboardScenarioTests(DriftDashboardScenario scenario,
         AssertShows("Reconciles and realignments", "B", s => s.Label("outcome") == "commit", "the write-back commit");
         AssertShows("Reconciles and realignments", "B", s => s.Label("outcome") == "aligned", "the align after the write-back");
         AssertShows("Applies by outcome", "A", s => s.Label("outcome") == "succeeded", "the deploy of " + GitCcc);
+        // The apply histogram cannot start at 0: its first value must show from the series' first step on, not only
+        // at the one step where the series has a single sample in the interval (then increase() of it reads about 0).
+        var applies = Series("Applies by outcome").Where(s => s.Label("outcome") == "succeeded").ToList();
+        Assert.True(applies.Any(s => s.Samples.Take(5).Count(p => p.Value > 0) == 5),
+            $"'Applies by outcome' does not show the deploy of {GitCcc} at its first 5 steps: {string.Join("; ", applies.Select(s => $"{s} first {string.Join(' ', s.Samples.Take(5).Select(p => p.Value))}"))}\n{Context}");
         AssertShows("Desired-state fetch failures", "A", s => s.Label("reason") == "unreachable", "the repository out of reach");
         AssertShows("Desired-state rejections", "A", _ => true, "the invalid revision");
         AssertShows("Notifications: failed and delivered", "A", s => s.Label("notifier") == "grafana", "the refused annotation");
