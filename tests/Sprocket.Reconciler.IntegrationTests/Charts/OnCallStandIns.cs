@@ -13,7 +13,9 @@ internal sealed record RecordedAnnotation(DateTimeOffset At, IReadOnlyList<strin
 /// <summary>
 /// The on-call tools the agent notifies, on one loopback Kestrel: <see cref="Gatus"/> (its external-endpoint API and its
 /// <c>/metrics</c>) and a Grafana that records <c>POST /api/annotations</c> (Grafana's HTTP API: <c>time</c> in epoch
-/// milliseconds, <c>tags</c>, <c>text</c>). Once <see cref="RefuseNextAnnotation"/> is called, Grafana answers the next
+/// milliseconds, <c>tags</c>, <c>text</c>), refusing as grafana/grafana's pkg/api/annotations.go PostAnnotation does:
+/// 401 without the token, 400 "Failed to save annotation" for an empty <c>text</c>. The permission model is
+/// Host.Tests' GrafanaFake's; here only the scenario's timeline of annotations matters. Once <see cref="RefuseNextAnnotation"/> is called, Grafana answers the next
 /// annotation with a 500, so the agent's notification-failure counter rises while Prometheus watches.
 /// </summary>
 internal sealed class OnCallStandIns : IAsyncDisposable
@@ -70,10 +72,12 @@ internal sealed class OnCallStandIns : IAsyncDisposable
         if (Interlocked.Exchange(ref _refuseNext, 0) == 1) return Results.Problem("annotation refused as the story asked", statusCode: 500);
         using var body = await JsonDocument.ParseAsync(request.Body);
         var root = body.RootElement;
+        if (string.IsNullOrEmpty(root.GetProperty("text").GetString()))
+            return Results.Json(new { message = "Failed to save annotation" }, statusCode: 400);
         _annotations.Enqueue(new RecordedAnnotation(
             DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("time").GetInt64()),
             root.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).ToList(),
-            root.GetProperty("text").GetString() ?? ""));
+            root.GetProperty("text").GetString()!));
         return Results.Json(new { id = _annotations.Count, message = "Annotation added" });
     }
 
