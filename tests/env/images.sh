@@ -192,10 +192,11 @@ import_root() {
 }
 
 main() {
+  local started=$SECONDS
   [[ $(id -u) == 0 ]] || die "must run as root (debootstrap, chroot)"
   [[ -x $DOTNET_DIR/dotnet ]] || die "no .NET at $DOTNET_DIR"
   docker version >/dev/null 2>&1 || die "no engine answers on $DOCKER_HOST; run tests/env/swarm.sh up"
-  local started=$SECONDS need_sdk=no need_runtime=no
+  local need_sdk=no need_runtime=no
   has_image "$SDK_IMAGE" || need_sdk=yes
   has_image "$RUNTIME_IMAGE" || need_runtime=yes
   if [[ $need_sdk == no && $need_runtime == no ]]; then
@@ -211,6 +212,7 @@ main() {
   # The runtime slice first: its certificate bundle is Debian's, without this machine's own CA.
   [[ $need_runtime == yes ]] && make_runtime_image "$work/root" "$work/slice"
   [[ $need_sdk == yes ]] && make_sdk_image "$work/root"
+  rm -rf "$work"
   log "done in $((SECONDS - started)) s"
 }
 
