@@ -2,35 +2,58 @@
 #
 #   docker build -t ghcr.io/sprocketbot/sprocket-reconciler:git-$(git rev-parse --short=7 HEAD) .
 #
-# Not built in this repository's CI: the test machines cannot pull from an outside registry.
+# Built and run on the test Swarm by tests/Sprocket.Reconciler.IntegrationTests/Image/ with the base
+# images as build arguments: the test machines reach no outside registry, so tests/env/images.sh makes
+# local equivalents of the two official images named below, and the test engine has no bridge network
+# (`docker build --network host` lets the restore reach NuGet):
+#
+#   docker build --network host --build-arg SDK_IMAGE=sprocket-local/dotnet-sdk:10.0 \
+#     --build-arg RUNTIME_IMAGE=sprocket-local/dotnet-runtime:10.0 -t sprocket-reconciler:dev .
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The build stage needs a shell and the SDK.
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
+# The final stage: ASP.NET Core and .NET runtimes on Ubuntu's chiseled libraries, with ICU and tzdata
+# (sync windows are time zones). No shell, no package manager, no SDK; its default user is `app` (1654).
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra
+
+FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 # Project files first, so the package restore is a layer of its own that source edits do not invalidate.
-COPY global.json Directory.Build.props ./
+COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Sprocket.Reconciler.Core/Sprocket.Reconciler.Core.csproj src/Sprocket.Reconciler.Core/
 COPY src/Sprocket.Reconciler/Sprocket.Reconciler.csproj src/Sprocket.Reconciler/
-RUN dotnet restore src/Sprocket.Reconciler/Sprocket.Reconciler.csproj
+# For the build machine's architecture: the publish keeps only that runtime's native libraries
+# (libgit2, SQLite), not every platform's.
+RUN case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) echo "unsupported: $(uname -m)" >&2; exit 1 ;; esac \
+ && echo "$rid" >/tmp/rid \
+ && dotnet restore src/Sprocket.Reconciler/Sprocket.Reconciler.csproj -r "$rid"
 COPY src/ src/
-# A developer's bin/ and obj/ in the build context would carry host paths into the build.
-RUN find src -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + \
- && dotnet publish src/Sprocket.Reconciler -c Release -o /app
+RUN dotnet publish src/Sprocket.Reconciler/Sprocket.Reconciler.csproj --no-restore -c Release \
+      -r "$(cat /tmp/rid)" --self-contained false -p:DebugType=none -o /app \
+ && mkdir -p /data
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0
+FROM ${RUNTIME_IMAGE}
 WORKDIR /app
 COPY --from=build /app ./
 # The daemon keeps its git clone and SQLite state here; mount a volume so they survive a new task.
-ENV Reconciler__DataDirectory=/var/lib/sprocket-reconciler
-RUN mkdir -p /var/lib/sprocket-reconciler
+# Owned by app (1654): a fresh named volume copies this owner, so the non-root user can write it too.
+# (COPY --chown, not RUN mkdir: the runtime image has no shell.)
+COPY --from=build --chown=1654:1654 /data /var/lib/sprocket-reconciler
+ENV Reconciler__DataDirectory=/var/lib/sprocket-reconciler \
+    Logging__Console__FormatterName=json
 VOLUME ["/var/lib/sprocket-reconciler"]
 # Runs as root on purpose: the daemon talks to the engine through /var/run/docker.sock, which is
 # root:docker 0660 on the host, and the docker group's id differs from host to host. To run without
-# root, set the service's user to the image's `app` user with the host's docker group as its group
-# (`user: "1654:<docker gid>"` in the stack file) and make the data volume writable by uid 1654.
-# Anyone who can reach that socket controls the node, root or not.
+# root, run it as the image's `app` user with the host's docker group:
+#   stack file:  user: "1654:<docker gid>"            (gid: `getent group docker | cut -d: -f3` on the node)
+#   docker run:  --user 1654 --group-add <docker gid>
+# The data volume is already writable by 1654 when it is created from this image. Anyone who can reach
+# that socket controls the node, root or not.
+USER root
 EXPOSE 8080
-# No HEALTHCHECK: the aspnet image has neither curl nor wget, and the app has no probe command yet.
-# The stack file shows a bash /dev/tcp probe of GET /healthz (liveness; never /readyz, which fails
-# while git is unreachable and would make Swarm restart a healthy daemon).
-ENTRYPOINT ["./sprocket-reconciler"]
+# Liveness only (/healthz): /readyz fails while git is unreachable, and Swarm would restart a healthy
+# daemon. `probe` is the binary itself (exit 0 on a 2xx answer, else 1): the image has no curl or shell.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+  CMD ["/app/sprocket-reconciler", "probe"]
+ENTRYPOINT ["/app/sprocket-reconciler"]
 CMD ["run"]

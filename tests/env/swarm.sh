@@ -3,7 +3,8 @@
 # where every task runs), two more private dockerds joined as drained standby managers (nodes 2
 # and 3: a real "manager but not the Raft leader" for leader-gating tests; three managers so a
 # standby crash keeps quorum, see tests/env/FACTS.md §6), plus two loopback registries (open and
-# Basic-auth) seeded with tiny busybox images.
+# Basic-auth) seeded with tiny busybox images, and the local .NET base images of the Dockerfile
+# (tests/env/images.sh).
 #
 #   tests/env/swarm.sh up            install what is missing, start everything, seed images (idempotent)
 #   tests/env/swarm.sh down          stop only what `up` started (by pid files), standbys first
@@ -441,6 +442,8 @@ up() {
   start_registry open "$OPEN_REGISTRY" no
   start_registry auth "$AUTH_REGISTRY" yes
   seed_images
+  # The local stand-ins for the official .NET images that the Dockerfile builds from (no outside registry here).
+  DOCKER_HOST="unix://$SOCK" SPROCKET_ENV_DIR="$D" "$(dirname "${BASH_SOURCE[0]}")/images.sh"
   log "up: DOCKER_HOST=unix://$SOCK"
 }
 
