@@ -13,7 +13,6 @@ public static class ProbeCommand
 {
     public const string Name = "probe";
     public const string DefaultUrl = "http://127.0.0.1:8080/healthz";
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
     private const string Prefix = "sprocket-reconciler probe: ";
 
     public static Command Create()
