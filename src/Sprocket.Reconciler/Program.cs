@@ -1,3 +1,3 @@
 using Sprocket.Reconciler.Cli;
 
-return await ReconcilerCli.Create().Parse(args).InvokeAsync();
+return await ReconcilerCli.InvokeAsync(args);

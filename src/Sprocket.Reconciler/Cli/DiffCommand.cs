@@ -51,7 +51,8 @@ public static class DiffCommand
 
     private static async Task<int> RunCheckedAsync(bool json, FileInfo? file, string[] configArgs, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(configArgs);
+        var builder = Host.CreateApplicationBuilder(ConfigurationLayers.ForHost(configArgs));
+        ConfigurationLayers.AddConfigurationDirectory(builder.Configuration);
         builder.Logging.QuietForCommandLine();
         if (ConfigurationCheck.FirstProblem(builder.Configuration, needsDataDirectory: true) is { } configurationProblem)
             return await ConfigurationProblem.ReportAsync(errors, configurationProblem);

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Sprocket.Reconciler.Cli;
 
 /// <summary>
-/// <c>sprocket-reconciler [run] | diff | validate FILE | history STACK</c>. Tokens the CLI does not know (<c>--urls</c>,
+/// <c>sprocket-reconciler [run] | diff | validate FILE | history STACK | probe</c>. Tokens the CLI does not know (<c>--urls</c>,
 /// <c>--Reconciler:DesiredState:Repository=…</c>) go to .NET configuration, as the README's Configuration section says.
 /// </summary>
 public static class ReconcilerCli
@@ -21,7 +21,20 @@ public static class ReconcilerCli
         root.Subcommands.Add(DiffCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(HistoryCommand.Create());
+        root.Subcommands.Add(ProbeCommand.Create());
         root.SetAction((result, cancellationToken) => RunCommand.RunAsync(result.UnmatchedTokens.ToArray(), cancellationToken));
         return root;
+    }
+
+    /// <summary>
+    /// Parses and runs. A <c>probe</c> whose arguments do not parse exits 2 (usage), not System.CommandLine's 1,
+    /// which a health check would read as "unhealthy".
+    /// </summary>
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var parsed = Create().Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.CommandResult.Command.Name == ProbeCommand.Name)
+            return await ProbeCommand.UsageAsync(Console.Error, string.Join("; ", parsed.Errors.Select(e => e.Message)));
+        return await parsed.InvokeAsync();
     }
 }

@@ -38,7 +38,8 @@ public static class RunCommand
 
     private static async Task<int> RunCheckedAsync(string[] hostArgs, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(hostArgs);
+        var builder = WebApplication.CreateBuilder(ConfigurationLayers.ForWebApplication(hostArgs));
+        ConfigurationLayers.AddConfigurationDirectory(builder.Configuration);
         if (ConfigurationCheck.FirstProblem(builder.Configuration, needsDataDirectory: true) is { } problem)
             return await ConfigurationProblem.ReportAsync(Console.Error, problem);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))

@@ -1,4 +1,5 @@
 using Sprocket.Reconciler.Core.Desired;
+using Sprocket.Reconciler.Hosting;
 using Sprocket.Reconciler.Registry;
 
 namespace Sprocket.Reconciler.Cli;
@@ -11,7 +12,21 @@ public static class TagResolutionCheck
 {
     public static async Task<bool> RunAsync(DesiredState desired, string[] configArgs, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(configArgs);
+        try
+        {
+            return await RunCheckedAsync(desired, configArgs, output, errors, cancellationToken);
+        }
+        catch (Exception ex) when (ConfigurationProblem.Describe(ex) is { } problem)
+        {
+            await ConfigurationProblem.ReportAsync(errors, problem);
+            return false;
+        }
+    }
+
+    private static async Task<bool> RunCheckedAsync(DesiredState desired, string[] configArgs, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(ConfigurationLayers.ForHost(configArgs));
+        ConfigurationLayers.AddConfigurationDirectory(builder.Configuration);
         builder.Logging.QuietForCommandLine();
         if (ConfigurationCheck.FirstProblem(builder.Configuration, needsDataDirectory: false) is { } problem)
         {

@@ -16,15 +16,19 @@ internal static class ConfigurationRun
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     /// <summary><c>run</c> on a loopback port with a repository and a DataDirectory in <paramref name="scratch"/>, then <paramref name="settings"/>.</summary>
-    public static Task<CommandResult> DaemonAsync(string scratch, params string[] settings) =>
+    public static Task<CommandResult> DaemonAsync(string scratch, params string[] settings) => DaemonAsync(scratch, null, settings);
+
+    /// <summary>As <see cref="DaemonAsync(string, string[])"/>, with <paramref name="environment"/> added to the process's environment.</summary>
+    public static Task<CommandResult> DaemonAsync(string scratch, IReadOnlyDictionary<string, string?>? environment, params string[] settings) =>
         RunAsync(scratch, [
             "run", "--urls", "http://127.0.0.1:0",
             $"--Reconciler:DesiredState:Repository={Path.Combine(scratch, "desired")}",
             $"--Reconciler:DataDirectory={Path.Combine(scratch, "data")}",
             .. settings.Select(s => "--" + s),
-        ]);
+        ], environment);
 
-    public static async Task<CommandResult> RunAsync(string workingDirectory, string[] arguments)
+    /// <summary>Runs the CLI from <paramref name="workingDirectory"/>; <paramref name="environment"/> adds variables (null removes one).</summary>
+    public static async Task<CommandResult> RunAsync(string workingDirectory, string[] arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
         using var deadline = new CancellationTokenSource(Deadline);
         try
@@ -34,7 +38,8 @@ internal static class ConfigurationRun
                 .WithWorkingDirectory(workingDirectory)
                 .WithEnvironmentVariables(variables => variables
                     .Set("DOCKER_HOST", "unix:///nonexistent/sprocket-configuration-test.sock")
-                    .Set("ASPNETCORE_URLS", null))
+                    .Set("ASPNETCORE_URLS", null)
+                    .Set(environment ?? new Dictionary<string, string?>()))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(deadline.Token);
             return new CommandResult(result.ExitCode, result.StandardOutput, result.StandardError);

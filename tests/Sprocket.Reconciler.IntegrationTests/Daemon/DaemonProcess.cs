@@ -31,9 +31,10 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     private HttpClient _http;
 
     private DaemonProcess(
-        Process process, ProcessStartInfo start, WorkRepository repository, string? bareRemote, string root, ProcessOutput output, Uri baseAddress,
-        string initialRevision)
+        Process process, ProcessStartInfo start, WorkRepository repository, string? bareRemote, string root, ProcessOutput output,
+        ProcessOutput standardOutput, Uri baseAddress, string initialRevision)
     {
+        StandardOutput = standardOutput;
         InitialRevision = initialRevision;
         _process = process;
         _start = start;
@@ -67,6 +68,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public ProcessOutput Output { get; }
 
+    /// <summary>The daemon's stdout alone (<see cref="Output"/> interleaves stderr): what a log collector reads.</summary>
+    public ProcessOutput StandardOutput { get; }
+
     /// <summary>The daemon's exit code once disposed; null while it runs.</summary>
     public int? ExitCode { get; private set; }
 
@@ -90,13 +94,14 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// can push to it (libgit2 pushes to bare repositories only); the test commits in a working clone and pushes, pulling
     /// first, as a human would. <paramref name="repositoryUrl"/> turns the path of the repository the daemon reads into
     /// the <c>DesiredState:Repository</c> it is given (e.g. an http URL of a git server serving it).
+    /// <paramref name="environment"/> is applied last to the daemon's environment (a null value removes the variable), e.g.
+    /// to drop the test logging settings below and see the shipped appsettings.json at work.
     /// </summary>
     public static async Task<DaemonProcess> StartAsync(
         string initialDesiredState, IEnumerable<string>? extraArguments = null, TimeSpan? pollInterval = null, string? dockerHost = null,
-        bool bareRemote = false, Func<string, string>? repositoryUrl = null)
+        bool bareRemote = false, Func<string, string>? repositoryUrl = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var environment = TestEnvironment.Current;
-        dockerHost ??= environment.DockerHost;
+        dockerHost ??= TestEnvironment.Current.DockerHost;
         var root = Directory.CreateTempSubdirectory("sprocket-daemon-").FullName;
         var repository = await WorkRepository.InitAsync(Path.Combine(root, bareRemote ? "work" : "desired"));
         var initialRevision = await repository.CommitFileAsync(DesiredStateYaml.FileName, initialDesiredState, "initial desired state");
@@ -142,14 +147,20 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
         start.Environment["Logging__LogLevel__Quartz"] = "Warning";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
 
         var output = new ProcessOutput();
-        var (process, listening) = Launch(start, output);
+        var standardOutput = new ProcessOutput();
+        var (process, listening) = Launch(start, output, standardOutput);
         DaemonProcess? daemon = null;
         try
         {
             var address = await listening.WaitAsync(StartDeadline);
-            daemon = new DaemonProcess(process, start, repository, bare, root, output, address, initialRevision);
+            daemon = new DaemonProcess(process, start, repository, bare, root, output, standardOutput, address, initialRevision);
             await Eventually.Until(daemon.IsHealthyAsync, StartDeadline, "the daemon's /healthz");
             return daemon;
         }
@@ -167,11 +178,15 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the daemon process; the task completes with its address once Kestrel logs it.</summary>
-    private static (Process Process, Task<Uri> Listening) Launch(ProcessStartInfo start, ProcessOutput output)
+    private static (Process Process, Task<Uri> Listening) Launch(ProcessStartInfo start, ProcessOutput output, ProcessOutput standardOutput)
     {
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) standardOutput.Add(e.Data);
+            OnLine(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("the daemon exited during start-up"));
         if (!process.Start()) throw new InvalidOperationException($"could not start {DotnetHost} {DaemonDll}");
@@ -226,7 +241,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     {
         if (!_process.HasExited) throw new InvalidOperationException("stop the daemon before restarting it");
         _process.Dispose();
-        var (process, listening) = Launch(_start, Output);
+        var (process, listening) = Launch(_start, Output, StandardOutput);
         _process = process;
         ExitCode = null;
         try
