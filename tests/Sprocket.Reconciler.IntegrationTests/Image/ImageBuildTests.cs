@@ -90,7 +90,7 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
         }
     }
 
-    [Fact(Skip = ProbePending)]
+    [Fact]
     public async Task Probe_exits_1_when_nothing_answers()
     {
         var image = await ReconcilerImage.EnsureBuiltAsync();
@@ -103,7 +103,7 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
     /// The image's own HEALTHCHECK (only its interval shortened) turns the container healthy, and the probe answers 0
     /// inside it. No network but the container's own: the probe's default URL, port 8080, is then the daemon's alone.
     /// </summary>
-    [Fact(Skip = ProbePending)]
+    [Fact]
     public async Task The_healthcheck_probe_turns_the_running_container_healthy()
     {
         var image = await ReconcilerImage.EnsureBuiltAsync();
@@ -236,8 +236,6 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
         var bare = await work.CloneBareAsync(Path.Combine(Directory.CreateDirectory(_scratch.Combine("projects")).FullName, "desired.git"));
         return (bare, revision);
     }
-
-    private const string ProbePending = "needs the `probe` command (engineer \"app\", issue 11 item 2): remove this Skip once merged";
 
     private static async Task<bool> AnswersAsync(HttpClient http, string path)
     {
