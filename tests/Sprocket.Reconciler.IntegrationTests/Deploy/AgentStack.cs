@@ -93,6 +93,9 @@ internal sealed class AgentStack : IAsyncDisposable
     /// <summary>README's step 3, detached: returns once the service is created, not when its task runs.</summary>
     public async Task DeployAsync()
     {
+        // Otherwise another agent's answers would pass for this one's.
+        if (await Api.ReadinessAsync() is { } answer)
+            throw new InvalidOperationException($"something already answers /readyz on port {Port} ({answer.Code}): another agent runs on this host");
         _deployed = true;
         await DockerCommand.RunAsync(_environment.DockerHost,
             ["stack", "deploy", "--detach=true", "-c", StackFile, "-c", OverrideFile, StackName], _deployEnvironment);
