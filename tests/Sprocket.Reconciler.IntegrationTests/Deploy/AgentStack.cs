@@ -114,9 +114,10 @@ internal sealed class AgentStack : IAsyncDisposable
     /// <summary>Everything the agent's tasks wrote to stdout and stderr: <c>docker service logs --raw</c>.</summary>
     public async Task<string> LogsAsync()
     {
-        // The CLI copies the service's stdout and stderr to its own two streams: both count.
-        var output = await DockerCommand.RunAsync(_environment.DockerHost, ["service", "logs", "--raw", ServiceName]);
-        return output;
+        // The CLI copies the tasks' stdout and stderr to its own two streams: both count.
+        var (standardOutput, standardError) = await DockerCommand.RunForBothStreamsAsync(
+            _environment.DockerHost, ["service", "logs", "--raw", ServiceName]);
+        return standardOutput + standardError;
     }
 
     /// <summary>The agent's tasks, newest first, as the Engine API's task objects.</summary>

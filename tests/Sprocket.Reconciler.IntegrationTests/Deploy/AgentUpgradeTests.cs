@@ -111,6 +111,17 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
             "the standby never evaluated the slow stack");
         foreach (var stack in new[] { slow, held, incident }) Assert.Empty(await standby.Api.HistoryAsync(stack.Name));
         Assert.Equal("standby", (await standby.Api.ReadinessAsync())?.View.Role);
+        var standbyLogs = await standby.LogsAsync();
+        // Standby because its manager does not lead, not because the check failed.
+        Assert.DoesNotContain("This instance is now leader", standbyLogs, StringComparison.Ordinal);
+        Assert.DoesNotContain("Leader check failed", standbyLogs, StringComparison.Ordinal);
+
+        // Three tasks' logs, the secret's tokens in none.
+        foreach (var logs in new[] { standbyLogs, await agent.LogsAsync() })
+        {
+            Assert.DoesNotContain(settings.ApiToken, logs, StringComparison.Ordinal);
+            Assert.DoesNotContain(settings.GitToken, logs, StringComparison.Ordinal);
+        }
 
         var line = string.Create(CultureInfo.InvariantCulture,
             $"[agent-upgrade] apply {apply.StartedAt:HH:mm:ss.f}–{apply.FinishedAt:HH:mm:ss.f}, upgrade issued {upgradeIssuedAt:HH:mm:ss.f}, "

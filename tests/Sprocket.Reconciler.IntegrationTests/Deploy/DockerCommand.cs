@@ -12,6 +12,12 @@ internal static class DockerCommand
 {
     public static async Task<string> RunAsync(
         string dockerHost, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null, PipeSource? input = null) =>
+        (await RunForBothStreamsAsync(dockerHost, arguments, environment, workingDirectory, input)).StandardOutput;
+
+    /// <summary>As <see cref="RunAsync"/>, returning stderr too (where <c>docker logs</c> copies a container's stderr).</summary>
+    public static async Task<(string StandardOutput, string StandardError)> RunForBothStreamsAsync(
+        string dockerHost, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
         string? workingDirectory = null, PipeSource? input = null)
     {
         var command = global::CliWrap.Cli.Wrap("docker")
@@ -27,6 +33,6 @@ internal static class DockerCommand
         var result = await command.ExecuteBufferedAsync();
         if (result.ExitCode != 0)
             throw new DockerCliException($"docker {string.Join(' ', arguments)}", result.ExitCode, result.StandardError);
-        return result.StandardOutput;
+        return (result.StandardOutput, result.StandardError);
     }
 }

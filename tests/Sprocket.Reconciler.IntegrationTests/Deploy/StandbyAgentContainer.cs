@@ -59,7 +59,11 @@ internal sealed class StandbyAgentContainer : IAsyncDisposable
         }
     }
 
-    public async Task<string> LogsAsync() => await DockerCommand.RunAsync(DockerHost, ["logs", Name]);
+    public async Task<string> LogsAsync()
+    {
+        var (standardOutput, standardError) = await DockerCommand.RunForBothStreamsAsync(DockerHost, ["logs", Name]);
+        return standardOutput + standardError;
+    }
 
     // The kernel picks a free port; it is free again once the listener stops, and the container takes it a moment later.
     private static int FreeLoopbackPort()
