@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Sprocket.Reconciler.IntegrationTests.Leadership;
 using Sprocket.Reconciler.IntegrationTests.TestEnv;
 
 namespace Sprocket.Reconciler.IntegrationTests.Deploy;
@@ -99,6 +100,21 @@ internal sealed class AgentStack : IAsyncDisposable
         _deployed = true;
         await DockerCommand.RunAsync(_environment.DockerHost,
             ["stack", "deploy", "--detach=true", "-c", StackFile, "-c", OverrideFile, StackName], _deployEnvironment);
+    }
+
+    /// <summary>Polls /readyz until 200; a timeout shows the tasks' states and the tail of their logs.</summary>
+    public async Task<ReadinessView> WaitForReadyAsync(TimeSpan timeout, string what)
+    {
+        try
+        {
+            return await Api.WaitForReadyAsync(timeout, what);
+        }
+        catch (TimeoutException exception)
+        {
+            var tasks = string.Join('\n', (await TasksAsync()).Select(task => $"{task.Id} {task.Image} {task.DesiredState}/{task.State}"));
+            var logs = string.Join('\n', (await LogsAsync()).Split('\n').TakeLast(30));
+            throw new TimeoutException($"{exception.Message}\n--- tasks ---\n{tasks}\n--- logs (tail) ---\n{logs}", exception);
+        }
     }
 
     /// <summary>The merged stack file as <c>docker stack config</c> prints it (what <see cref="DeployAsync"/> deploys).</summary>

@@ -49,7 +49,7 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
         settings = settings with { RepositoryUrl = remote.Url };
         await using var agent = await AgentStack.CreateAsync(scope.Prefix, image, settings.SettingsJson(), settings.SecretsJson());
         await agent.DeployAsync();
-        await agent.Api.WaitForReadyAsync(TimeSpan.FromSeconds(90), "the agent's /readyz 200");
+        await agent.WaitForReadyAsync(TimeSpan.FromSeconds(90), "the agent's /readyz 200");
         foreach (var stack in new[] { slow, held, incident })
             await agent.Api.WaitForStackAsync(stack.Name, s => s.Status == "synced", $"{stack.Name} synced at {GitAaa}");
 
@@ -150,7 +150,7 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
                     task.Id != before.Id && task.DesiredState == "running" && task.Image.StartsWith(image + "@", StringComparison.Ordinal));
             },
             task => task is not null, TaskSwap, $"{before.Id} stopped and a task of {image} scheduled");
-        await agent.Api.WaitForReadyAsync(TaskSwap, $"the task of {image} ready");
+        await agent.WaitForReadyAsync(TaskSwap, $"the task of {image} ready");
         return next!;
     }
 

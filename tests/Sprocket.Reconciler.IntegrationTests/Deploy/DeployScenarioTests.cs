@@ -42,7 +42,7 @@ public sealed class DeployScenarioTests(ITestOutputHelper output)
 
         var clock = Stopwatch.StartNew();
         await agent.DeployAsync();
-        var readiness = await agent.Api.WaitForReadyAsync(TimeSpan.FromSeconds(90), $"{agent.ServiceName}'s /readyz 200");
+        var readiness = await agent.WaitForReadyAsync(TimeSpan.FromSeconds(90), $"{agent.ServiceName}'s /readyz 200");
         var toReady = clock.Elapsed;
         var line = string.Create(CultureInfo.InvariantCulture,
             $"[deploy] docker stack deploy -> /readyz 200 in {toReady.TotalSeconds:0.0} s ({image}, user {user})");
