@@ -50,14 +50,24 @@ public static class ConfigurationLayers
         var at = EnvironmentVariablesIndex(configuration.Sources);
         foreach (var file in files)
         {
-            configuration.Sources.Insert(at++, new JsonConfigurationSource
+            var source = new JsonConfigurationSource
             {
                 FileProvider = provider,
                 Path = file,
                 Optional = false,
                 // A Swarm secret or config never changes under a running task; a watcher would only cost an inotify handle.
                 ReloadOnChange = false,
-            });
+            };
+            try
+            {
+                configuration.Sources.Insert(at++, source);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                // .NET opens the file outside the guard that names it for a parse error, so a secret mounted for
+                // another uid (or a dangling link) would end the daemon in a stack trace; give it the same one line.
+                throw new InvalidDataException($"Failed to load configuration from file '{Path.Combine(provider.Root, file)}'.", ex);
+            }
         }
     }
 

@@ -93,6 +93,18 @@ public sealed class ConfigurationLayersTests : IDisposable
         Assert.DoesNotContain(secret, exception!.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_file_that_cannot_be_opened_is_one_line_naming_it()
+    {
+        // Root reads any mode, so a dangling link stands in for a secret mounted for another uid: both fail at open.
+        File.CreateSymbolicLink(_scratch.Combine("20-secrets.json"), _scratch.Combine("gone", "secrets.json"));
+
+        var problem = ConfigurationProblem.Describe(Record.Exception(() => Build([]))!);
+
+        Assert.NotNull(problem);
+        Assert.StartsWith($"Failed to load configuration from file '{_scratch.Combine("20-secrets.json")}': ", problem);
+    }
+
     private IConfiguration Build(string[] args)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(ConfigurationLayers.ForHost(args));
