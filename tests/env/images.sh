@@ -9,11 +9,16 @@
 #                                        (Debian's libraries instead of Ubuntu's): no shell, no
 #                                        package manager, no SDK
 #
-#   tests/env/images.sh        make whichever is missing (idempotent; tests/env/swarm.sh up calls it)
+#   tests/env/images.sh        make whichever is missing or stale (idempotent; tests/env/swarm.sh up calls it)
+#
+# Each image carries the label org.sprocket.stand-in-hash: a hash of this script and of this machine's
+# .NET (`dotnet --list-runtimes`, `--list-sdks`). An image whose label differs is made again, so editing
+# this script or updating .NET on the machine needs no manual clean-up.
 #
 # The engine is DOCKER_HOST, or node 1 of tests/env/swarm.sh. The debootstrap root is kept as a
 # tarball in ${SPROCKET_ENV_DIR:-/tmp/sprocket-env}/cache, so an engine that lost its images gets
 # them again without debootstrap (seconds instead of minutes). Delete that file to start afresh.
+# Runs at the same time (two test runs, or `up` and a test) wait for each other on a lock in that folder.
 set -euo pipefail
 
 D="${SPROCKET_ENV_DIR:-/tmp/sprocket-env}"
@@ -37,7 +42,19 @@ if [[ -z ${DOCKER_HOST:-} ]]; then
 fi
 export DOCKER_HOST
 
-has_image() { docker image inspect "$1" >/dev/null 2>&1; }
+HASH_LABEL=org.sprocket.stand-in-hash
+# Debian's name for this machine's architecture (amd64, arm64): debootstrap makes the root for it.
+ARCH="$(dpkg --print-architecture)"
+
+# What the images are made from: this script and the machine's .NET, whose files they copy.
+stand_in_hash() {
+  { cat "${BASH_SOURCE[0]}"; "$DOTNET_DIR/dotnet" --list-runtimes; "$DOTNET_DIR/dotnet" --list-sdks; } | sha256sum | cut -c1-16
+}
+
+# The image exists and was made by this script from this machine's .NET.
+is_current() {
+  [[ $(docker image inspect --format "{{index .Config.Labels \"$HASH_LABEL\"}}" "$1" 2>/dev/null) == "$HASH" ]]
+}
 
 # Same way as swarm.sh's ensure_packages: through apt, only when missing.
 ensure_debootstrap() {
@@ -123,13 +140,13 @@ make_sdk_image() {
 runtime_slices() {
   local root="$1" pkg list
   for pkg in libc6 libgcc-s1 libstdc++6 libssl3 libicu72 tzdata; do
-    list="$root/var/lib/dpkg/info/$pkg:amd64.list"
+    list="$root/var/lib/dpkg/info/$pkg:$ARCH.list"
     [[ -r $list ]] || list="$root/var/lib/dpkg/info/$pkg.list"
     [[ -r $list ]] || die "package $pkg is not in the debootstrap root"
     cat "$list"
   done | grep -E '^/(usr/)?(lib|lib64)/|^/usr/share/zoneinfo/' |
     # gconv (iconv modules), audit and other tools' files are not what libc6_libs ships.
-    grep -vE '/gconv/|/usr/lib/x86_64-linux-gnu/(audit|engines-3|ossl-modules)/|/usr/share/zoneinfo/right/'
+    grep -vE '/gconv/|/usr/lib/[^/]+-linux-gnu[^/]*/(audit|engines-3|ossl-modules)/|/usr/share/zoneinfo/right/'
   # ca-certificates_data: the generated bundle only, not the per-certificate files.
   echo /etc/ssl/certs/ca-certificates.crt
   # base-files_release-info
@@ -186,21 +203,36 @@ make_runtime_image() {
 import_root() {
   local root="$1" tag="$2" changes=() change
   shift 2
-  for change in "$@"; do changes+=(-c "$change"); done
+  for change in "$@" "LABEL $HASH_LABEL=$HASH"; do changes+=(-c "$change"); done
   tar -C "$root" --numeric-owner -c . | docker import "${changes[@]}" - "$tag" >/dev/null
   log "$tag: imported ($(docker image inspect --format '{{.Size}}' "$tag" | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
 }
 
+# Sets need_sdk and need_runtime: yes when the image is missing or was made from another script or .NET.
+check_images() {
+  need_sdk=no need_runtime=no
+  is_current "$SDK_IMAGE" || need_sdk=yes
+  is_current "$RUNTIME_IMAGE" || need_runtime=yes
+  [[ $need_sdk == yes || $need_runtime == yes ]]
+}
+
 main() {
-  local started=$SECONDS
-  [[ $(id -u) == 0 ]] || die "must run as root (debootstrap, chroot)"
+  local started=$SECONDS need_sdk need_runtime
   [[ -x $DOTNET_DIR/dotnet ]] || die "no .NET at $DOTNET_DIR"
   docker version >/dev/null 2>&1 || die "no engine answers on $DOCKER_HOST; run tests/env/swarm.sh up"
-  local need_sdk=no need_runtime=no
-  has_image "$SDK_IMAGE" || need_sdk=yes
-  has_image "$RUNTIME_IMAGE" || need_runtime=yes
-  if [[ $need_sdk == no && $need_runtime == no ]]; then
-    log "$SDK_IMAGE and $RUNTIME_IMAGE already in the engine"
+  HASH="$(stand_in_hash)"
+  if ! check_images; then
+    log "$SDK_IMAGE and $RUNTIME_IMAGE already in the engine ($HASH_LABEL=$HASH)"
+    return 0
+  fi
+  # Only now: a test run that finds both images needs no root.
+  [[ $(id -u) == 0 ]] || die "must run as root (debootstrap, chroot) to make $SDK_IMAGE or $RUNTIME_IMAGE"
+  mkdir -p "$CACHE"
+  # One maker at a time: two runs would share $ROOT_TARBALL.tmp and import the same tags.
+  exec 9>"$CACHE/images.lock"
+  flock 9
+  if ! check_images; then
+    log "$SDK_IMAGE and $RUNTIME_IMAGE made by another run meanwhile"
     return 0
   fi
   ensure_root_tarball
