@@ -12,9 +12,11 @@
 
 # The build stage needs a shell and the SDK.
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
-# The final stage: ASP.NET Core and .NET runtimes on Ubuntu's chiseled libraries, with ICU and tzdata
-# (sync windows are time zones). No shell, no package manager, no SDK; its default user is `app` (1654).
-ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra
+# The final stage: ASP.NET Core and .NET runtimes on Ubuntu's chiseled libraries (dotnet/dotnet-docker:
+# src/aspnet/10.0/noble-chiseled/amd64/Dockerfile). No shell, no package manager, no SDK, and no ICU: the
+# app is built with InvariantGlobalization, so the -extra image's ICU would never load. Its default user
+# is `app` (1654). It has no tzdata either; the zoneinfo comes from the build stage below.
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
 
 FROM ${SDK_IMAGE} AS build
 WORKDIR /src
@@ -37,6 +39,9 @@ WORKDIR /app
 COPY --from=build /app ./
 # The daemon keeps its git clone and SQLite state here; mount a volume so they survive a new task.
 # Owned by app (1654): a fresh named volume copies this owner, so the non-root user can write it too.
+# Sync windows are IANA time zones (TimeZoneInfo reads /usr/share/zoneinfo); the SDK image has tzdata
+# (dotnet/dotnet-docker: src/runtime-deps/10.0/noble/amd64/Dockerfile installs it), the runtime has not.
+COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
 # (COPY --chown, not RUN mkdir: the runtime image has no shell.)
 COPY --from=build --chown=1654:1654 /data /var/lib/sprocket-reconciler
 ENV Reconciler__DataDirectory=/var/lib/sprocket-reconciler \

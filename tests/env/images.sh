@@ -5,9 +5,9 @@
 #   sprocket-local/dotnet-sdk:10.0       build stage (SDK_IMAGE): Debian 12 minbase + this machine's
 #                                        /usr/share/dotnet + its certificate authorities
 #   sprocket-local/dotnet-runtime:10.0   final stage (RUNTIME_IMAGE): the same files as
-#                                        mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra
+#                                        mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
 #                                        (Debian's libraries instead of Ubuntu's): no shell, no
-#                                        package manager, no SDK
+#                                        package manager, no SDK, no ICU, no tzdata
 #
 #   tests/env/images.sh        make whichever is missing or stale (idempotent; tests/env/swarm.sh up calls it)
 #
@@ -29,8 +29,10 @@ SDK_IMAGE=sprocket-local/dotnet-sdk:10.0
 RUNTIME_IMAGE=sprocket-local/dotnet-runtime:10.0
 DOTNET_DIR=/usr/share/dotnet
 APP_UID=1654
-# The runtime's native dependencies, as the chiseled image's slices name them (see runtime_slices);
-# ca-certificates for the bundle, tzdata because sync windows are time zones (TimeZoneInfo).
+# The runtime's native dependencies, as the chiseled image's slices name them (see runtime_slices),
+# and what the SDK image has beyond them, as the official sdk:10.0 (Ubuntu noble) has through
+# src/runtime-deps/10.0/noble/amd64/Dockerfile: libicu for the SDK's own culture data, tzdata, whose
+# /usr/share/zoneinfo the Dockerfile copies into the final stage (sync windows are time zones).
 # zlib1g is in minbase anyway (dpkg needs it); .NET 9 and later carry their own zlib-ng.
 ROOT_PACKAGES=ca-certificates,libicu72,libssl3,libstdc++6,libgcc-s1,tzdata
 
@@ -123,30 +125,31 @@ make_sdk_image() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Runtime image. Modelled on dotnet/dotnet-docker, whose aspnet:10.0-noble-chiseled-extra is three
+# Runtime image. Modelled on dotnet/dotnet-docker, whose aspnet:10.0-noble-chiseled is three
 # Dockerfiles stacked:
-#   src/runtime-deps/10.0/noble-chiseled-extra/amd64/Dockerfile  chisel slices (base-files_base,
-#       base-files_release-info, ca-certificates_data, libc6_libs, libgcc-s1_libs, libicu74_libs,
-#       libssl3t64_libs, libstdc++6_libs, tzdata_zoneinfo), /etc/passwd and /etc/group with only
+#   src/runtime-deps/10.0/noble-chiseled/amd64/Dockerfile  chisel slices (base-files_base,
+#       base-files_chisel, base-files_release-info, ca-certificates_data, libc6_libs, libgcc-s1_libs,
+#       libssl3t64_libs, libstdc++6_libs: no ICU, no tzdata), /etc/passwd and /etc/group with only
 #       root and app (1654, shell /bin/false), /home/app owned by 1654,
-#       ENV APP_UID=1654 ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true, USER 1654
-#   src/runtime/10.0/noble-chiseled-extra/amd64/Dockerfile       /usr/share/dotnet (host, fxr,
+#       ENV APP_UID=1654 ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true
+#       DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true, USER 1654
+#   src/runtime/10.0/noble-chiseled/amd64/Dockerfile       /usr/share/dotnet (host, fxr,
 #       shared/Microsoft.NETCore.App), /usr/bin/dotnet -> /usr/share/dotnet/dotnet,
 #       ENV DOTNET_VERSION, ENTRYPOINT ["/usr/bin/dotnet"], CMD ["--info"]
-#   src/aspnet/10.0/noble-chiseled-extra/amd64/Dockerfile        + shared/Microsoft.AspNetCore.App,
+#   src/aspnet/10.0/noble-chiseled/amd64/Dockerfile        + shared/Microsoft.AspNetCore.App,
 #       ENV ASPNET_VERSION
 # Chisel cuts each package down to the files a slice names; here the same cut is made from the
 # debootstrap root's dpkg file lists: shared libraries and data, never binaries, docs or scripts.
 runtime_slices() {
   local root="$1" pkg list
-  for pkg in libc6 libgcc-s1 libstdc++6 libssl3 libicu72 tzdata; do
+  for pkg in libc6 libgcc-s1 libstdc++6 libssl3; do
     list="$root/var/lib/dpkg/info/$pkg:$ARCH.list"
     [[ -r $list ]] || list="$root/var/lib/dpkg/info/$pkg.list"
     [[ -r $list ]] || die "package $pkg is not in the debootstrap root"
     cat "$list"
-  done | grep -E '^/(usr/)?(lib|lib64)/|^/usr/share/zoneinfo/' |
+  done | grep -E '^/(usr/)?(lib|lib64)/' |
     # gconv (iconv modules), audit and other tools' files are not what libc6_libs ships.
-    grep -vE '/gconv/|/usr/lib/[^/]+-linux-gnu[^/]*/(audit|engines-3|ossl-modules)/|/usr/share/zoneinfo/right/'
+    grep -vE '/gconv/|/usr/lib/[^/]+-linux-gnu[^/]*/(audit|engines-3|ossl-modules)/'
   # ca-certificates_data: the generated bundle only, not the per-certificate files.
   echo /etc/ssl/certs/ca-certificates.crt
   # base-files_release-info
@@ -196,7 +199,7 @@ make_runtime_image() {
   [[ ! -e $slice/bin/sh ]] || die "the runtime slice has a shell"
   import_root "$slice" "$RUNTIME_IMAGE" \
     "ENV APP_UID=$APP_UID" "ENV ASPNETCORE_HTTP_PORTS=8080" "ENV DOTNET_RUNNING_IN_CONTAINER=true" \
-    "ENV DOTNET_VERSION=$netcore" "ENV ASPNET_VERSION=$aspnet" \
+    "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true" "ENV DOTNET_VERSION=$netcore" "ENV ASPNET_VERSION=$aspnet" \
     "USER $APP_UID" 'ENTRYPOINT ["/usr/bin/dotnet"]' 'CMD ["--info"]'
 }
 

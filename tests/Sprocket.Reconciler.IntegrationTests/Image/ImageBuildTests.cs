@@ -90,6 +90,45 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// A sync window in a time zone other than UTC validates inside the image: the runtime image has no tzdata, the
+    /// Dockerfile copies the build stage's /usr/share/zoneinfo. With that folder hidden, the same file is rejected, so
+    /// the first answer is the copied zoneinfo's doing.
+    /// </summary>
+    [Fact]
+    public async Task A_sync_window_in_a_named_time_zone_validates_inside_the_image()
+    {
+        var image = await ReconcilerImage.EnsureBuiltAsync();
+        var folder = Directory.CreateDirectory(_scratch.Combine("desired")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "desired-state.yaml"), """
+            version: 1
+            stacks:
+              - name: tz-check
+                engine: swarm
+                imageTag: git-aaa1111
+                services:
+                  - { repository: 127.0.0.1:5555/sprocketbot/web, match: tz-check-web* }
+                policy:
+                  syncWindows:
+                    - { kind: allow, schedule: "0 0 9 ? * MON-FRI", duration: 8h, timeZone: Europe/Berlin }
+            """);
+        try
+        {
+            string[] validate = [image.Reference, "validate", "/desired/desired-state.yaml"];
+            var valid = await DockerAsync(["run", "--rm", "--network", "none", "--volume", $"{folder}:/desired:ro", .. validate]);
+            Assert.True(valid.ExitCode == 0, $"exit {valid.ExitCode}: {valid.StandardOutput}{valid.StandardError}");
+
+            var withoutZoneinfo = await DockerAsync(
+                ["run", "--rm", "--network", "none", "--volume", $"{folder}:/desired:ro", "--tmpfs", "/usr/share/zoneinfo", .. validate]);
+            Assert.True(withoutZoneinfo.ExitCode == 2, $"exit {withoutZoneinfo.ExitCode}: {withoutZoneinfo.StandardOutput}{withoutZoneinfo.StandardError}");
+            Assert.Contains("Europe/Berlin", withoutZoneinfo.StandardOutput + withoutZoneinfo.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            _scratch.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Probe_exits_1_when_nothing_answers()
     {
