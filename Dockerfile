@@ -19,6 +19,8 @@ ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
 ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
 
 FROM ${SDK_IMAGE} AS build
+# Lets a clean-up find this stage's image (untagged after the build) without touching anything else.
+LABEL org.sprocket.stage=build
 WORKDIR /src
 # Project files first, so the package restore is a layer of its own that source edits do not invalidate.
 COPY global.json Directory.Build.props Directory.Packages.props ./
@@ -37,11 +39,11 @@ RUN dotnet publish src/Sprocket.Reconciler/Sprocket.Reconciler.csproj --no-resto
 FROM ${RUNTIME_IMAGE}
 WORKDIR /app
 COPY --from=build /app ./
-# The daemon keeps its git clone and SQLite state here; mount a volume so they survive a new task.
-# Owned by app (1654): a fresh named volume copies this owner, so the non-root user can write it too.
 # Sync windows are IANA time zones (TimeZoneInfo reads /usr/share/zoneinfo); the SDK image has tzdata
 # (dotnet/dotnet-docker: src/runtime-deps/10.0/noble/amd64/Dockerfile installs it), the runtime has not.
 COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
+# The daemon keeps its git clone and SQLite state here; mount a volume so they survive a new task.
+# Owned by app (1654): a fresh named volume copies this owner, so the non-root user can write it too.
 # (COPY --chown, not RUN mkdir: the runtime image has no shell.)
 COPY --from=build --chown=1654:1654 /data /var/lib/sprocket-reconciler
 ENV Reconciler__DataDirectory=/var/lib/sprocket-reconciler \
