@@ -140,7 +140,8 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
 
     /// <summary>
     /// The image's own HEALTHCHECK (only its interval shortened) turns the container healthy, and the probe answers 0
-    /// inside it. No network but the container's own: the probe's default URL, port 8080, is then the daemon's alone.
+    /// inside it. No network but the container's own: the probe's default URL, port 8080, is then the daemon's alone,
+    /// and the desired-state repository cannot be reached, so /readyz fails all along: healthy means liveness only.
     /// </summary>
     [Fact]
     public async Task The_healthcheck_probe_turns_the_running_container_healthy()
@@ -148,13 +149,12 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
         var image = await ReconcilerImage.EnsureBuiltAsync();
         try
         {
-            var (repository, _) = await DesiredStateRepositoryAsync();
-            _cleanup.Insert(0, ["rm", "-f", _name]);
+            _cleanup.Insert(0, ["rm", "-f", "-v", _name]);
+            // Port 1 of the container's own loopback: nothing listens, every fetch is refused.
             await _docker.RunAsync(
                 "run", "--detach", "--name", _name, "--network", "none", "--health-interval", "1s", "--health-start-period", "60s",
                 "--volume", $"{new Uri(TestEnvironment.Current.DockerHost).AbsolutePath}:/var/run/docker.sock",
-                "--volume", $"{repository}:/desired:ro",
-                "--env", "Reconciler__DesiredState__Repository=/desired",
+                "--env", "Reconciler__DesiredState__Repository=http://127.0.0.1:1/desired.git",
                 image.Reference);
             try
             {
@@ -172,6 +172,10 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
             Assert.Equal(0, probe.ExitCode);
             var refused = await DockerAsync("exec", _name, "/app/sprocket-reconciler", "probe", "--url", "http://127.0.0.1:1/healthz");
             Assert.Equal(1, refused.ExitCode);
+            // Healthy while not ready: the HEALTHCHECK must never probe /readyz, or Swarm restarts a daemon waiting on git.
+            var ready = await DockerAsync("exec", _name, "/app/sprocket-reconciler", "probe", "--url", "http://127.0.0.1:8080/readyz");
+            Assert.True(ready.ExitCode == 1, $"/readyz with an unreachable repository: exit {ready.ExitCode}, {ready.StandardOutput}{ready.StandardError}");
+            Assert.Equal("healthy", (await _docker.RunAsync("inspect", "--format", "{{.State.Health.Status}}", _name)).Trim());
         }
         finally
         {
