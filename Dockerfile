@@ -60,6 +60,8 @@ USER root
 EXPOSE 8080
 # Liveness only (/healthz): /readyz fails while git is unreachable, and Swarm would restart a healthy
 # daemon. `probe` is the binary itself (exit 0 on a 2xx answer, else 1): the image has no curl or shell.
+# It reads no configuration: whoever moves the port (ASPNETCORE_HTTP_PORTS, or `urls`) must give the
+# healthcheck the same address, `probe --url http://127.0.0.1:PORT/healthz`, or Swarm restarts the task forever.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
   CMD ["/app/sprocket-reconciler", "probe"]
 ENTRYPOINT ["/app/sprocket-reconciler"]
