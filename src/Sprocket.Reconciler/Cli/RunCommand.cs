@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Hosting;
 using Sprocket.Reconciler.Http;
@@ -45,11 +46,10 @@ public static class RunCommand
             return await ConfigurationProblem.ReportAsync(Console.Error, problem);
         if (!ChoosesItsOwnAddresses(builder.Configuration))
             builder.WebHost.UseUrls(DefaultUrls);
-        // The status pages' Razor components bring ASP.NET Core's data protection (for antiforgery), but nothing here
-        // protects data that must outlive the process: no cookies, no forms, no tokens handed out. An in-memory key
-        // ring, then: the default one writes an unencrypted key to ~/.aspnet, which a container loses, and warns twice
-        // at every start that it does.
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.AddDataProtection().AddKeyManagementOptions(options => options.XmlRepository = new InMemoryKeyRepository());
+        // Its "No XML encryptor configured, key may be persisted to storage in unencrypted form" is about storage,
+        // and these keys are never stored anywhere but in this process's memory.
+        builder.Logging.AddFilter(typeof(XmlKeyManager).FullName, LogLevel.Error);
         builder.Services.AddReconcilerDaemon(builder.Configuration);
 
         await using var app = builder.Build();
