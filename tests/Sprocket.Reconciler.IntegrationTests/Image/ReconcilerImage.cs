@@ -27,7 +27,7 @@ public sealed record BuiltImage(string Reference, long SizeBytes, TimeSpan? Buil
 /// to reach NuGet. The tag carries a hash of the build context and of the base images' ids, so a later run with the same
 /// sources and bases reuses the image, and a new base image (tests/env/images.sh made it again) builds anew.
 /// After a build it removes what builds leave in the engine: the untagged build stage (~1.3 GB each, labelled
-/// <c>org.sprocket.stage=build</c> by the Dockerfile) and older <c>test-</c> tags of <see cref="Repository"/>. The
+/// <c>org.sprocket.stage=build</c> by the Dockerfile) and <c>test-</c> tags of <see cref="Repository"/> over an hour old. The
 /// registry keeps its tags: it lives as long as the test environment, and deleting there needs its delete API enabled.
 /// </summary>
 public static class ReconcilerImage
@@ -38,6 +38,7 @@ public static class ReconcilerImage
     /// <summary>The Dockerfile's label on its build stage.</summary>
     public const string BuildStageLabel = "org.sprocket.stage=build";
     private const string TagPrefix = "test-";
+    private static readonly TimeSpan TagsKeptFor = TimeSpan.FromHours(1);
 
     private static readonly TimeSpan BaseImagesDeadline = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan BuildDeadline = TimeSpan.FromMinutes(20);
@@ -84,9 +85,10 @@ public static class ReconcilerImage
     }
 
     /// <summary>
-    /// Removes the build stages that builds left untagged and the <c>test-</c> tags of earlier builds, both only when made
-    /// before <paramref name="buildStarted"/>, so a build running beside this one in another checkout keeps its own.
-    /// A tag whose image a container still runs stays (docker refuses, and that is fine).
+    /// Removes the build stages that builds left untagged (made before <paramref name="buildStarted"/>, so a build
+    /// running beside this one in another checkout keeps its own) and the <c>test-</c> tags older than
+    /// <see cref="TagsKeptFor"/>: a test run in another checkout may still use a recent one (its layers are shared, so a
+    /// kept tag costs only its 17 MB application layer). A tag whose image a container still runs stays (docker refuses).
     /// </summary>
     private static async Task RemoveLeftoversAsync(DockerCli docker, string reference, DateTimeOffset buildStarted)
     {
@@ -98,7 +100,7 @@ public static class ReconcilerImage
         {
             if (!IsOurTag(tag) || $"{repository}:{tag}" == reference) continue;
             var created = await docker.RunAsync("image", "inspect", "--format", "{{.Created}}", $"{repository}:{tag}");
-            if (DateTimeOffset.Parse(created.Trim(), CultureInfo.InvariantCulture) >= buildStarted) continue;
+            if (DateTimeOffset.Parse(created.Trim(), CultureInfo.InvariantCulture) >= buildStarted - TagsKeptFor) continue;
             try
             {
                 await docker.RunAsync("image", "rm", $"{repository}:{tag}");
