@@ -12,11 +12,15 @@
 
 # The build stage needs a shell and the SDK.
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
-# The final stage: ASP.NET Core and .NET runtimes on Ubuntu's chiseled libraries, with ICU and tzdata
-# (sync windows are time zones). No shell, no package manager, no SDK; its default user is `app` (1654).
-ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra
+# The final stage: ASP.NET Core and .NET runtimes on Ubuntu's chiseled libraries (dotnet/dotnet-docker:
+# src/aspnet/10.0/noble-chiseled/amd64/Dockerfile). No shell, no package manager, no SDK, and no ICU: the
+# app is built with InvariantGlobalization, so the -extra image's ICU would never load. Its default user
+# is `app` (1654). It has no tzdata either; the zoneinfo comes from the build stage below.
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
 
 FROM ${SDK_IMAGE} AS build
+# Lets a clean-up find this stage's image (untagged after the build) without touching anything else.
+LABEL org.sprocket.stage=build
 WORKDIR /src
 # Project files first, so the package restore is a layer of its own that source edits do not invalidate.
 COPY global.json Directory.Build.props Directory.Packages.props ./
@@ -35,6 +39,9 @@ RUN dotnet publish src/Sprocket.Reconciler/Sprocket.Reconciler.csproj --no-resto
 FROM ${RUNTIME_IMAGE}
 WORKDIR /app
 COPY --from=build /app ./
+# Sync windows are IANA time zones (TimeZoneInfo reads /usr/share/zoneinfo); the SDK image has tzdata
+# (dotnet/dotnet-docker: src/runtime-deps/10.0/noble/amd64/Dockerfile installs it), the runtime has not.
+COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
 # The daemon keeps its git clone and SQLite state here; mount a volume so they survive a new task.
 # Owned by app (1654): a fresh named volume copies this owner, so the non-root user can write it too.
 # (COPY --chown, not RUN mkdir: the runtime image has no shell.)
@@ -53,6 +60,8 @@ USER root
 EXPOSE 8080
 # Liveness only (/healthz): /readyz fails while git is unreachable, and Swarm would restart a healthy
 # daemon. `probe` is the binary itself (exit 0 on a 2xx answer, else 1): the image has no curl or shell.
+# It reads no configuration: whoever moves the port (ASPNETCORE_HTTP_PORTS, or `urls`) must give the
+# healthcheck the same address, `probe --url http://127.0.0.1:PORT/healthz`, or Swarm restarts the task forever.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
   CMD ["/app/sprocket-reconciler", "probe"]
 ENTRYPOINT ["/app/sprocket-reconciler"]

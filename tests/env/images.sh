@@ -5,15 +5,20 @@
 #   sprocket-local/dotnet-sdk:10.0       build stage (SDK_IMAGE): Debian 12 minbase + this machine's
 #                                        /usr/share/dotnet + its certificate authorities
 #   sprocket-local/dotnet-runtime:10.0   final stage (RUNTIME_IMAGE): the same files as
-#                                        mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra
+#                                        mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
 #                                        (Debian's libraries instead of Ubuntu's): no shell, no
-#                                        package manager, no SDK
+#                                        package manager, no SDK, no ICU, no tzdata
 #
-#   tests/env/images.sh        make whichever is missing (idempotent; tests/env/swarm.sh up calls it)
+#   tests/env/images.sh        make whichever is missing or stale (idempotent; tests/env/swarm.sh up calls it)
+#
+# Each image carries the label org.sprocket.stand-in-hash: a hash of this script and of this machine's
+# .NET (`dotnet --list-runtimes`, `--list-sdks`). An image whose label differs is made again, so editing
+# this script or updating .NET on the machine needs no manual clean-up.
 #
 # The engine is DOCKER_HOST, or node 1 of tests/env/swarm.sh. The debootstrap root is kept as a
 # tarball in ${SPROCKET_ENV_DIR:-/tmp/sprocket-env}/cache, so an engine that lost its images gets
 # them again without debootstrap (seconds instead of minutes). Delete that file to start afresh.
+# Runs at the same time (two test runs, or `up` and a test) wait for each other on a lock in that folder.
 set -euo pipefail
 
 D="${SPROCKET_ENV_DIR:-/tmp/sprocket-env}"
@@ -24,8 +29,10 @@ SDK_IMAGE=sprocket-local/dotnet-sdk:10.0
 RUNTIME_IMAGE=sprocket-local/dotnet-runtime:10.0
 DOTNET_DIR=/usr/share/dotnet
 APP_UID=1654
-# The runtime's native dependencies, as the chiseled image's slices name them (see runtime_slices);
-# ca-certificates for the bundle, tzdata because sync windows are time zones (TimeZoneInfo).
+# The runtime's native dependencies, as the chiseled image's slices name them (see runtime_slices),
+# and what the SDK image has beyond them, as the official sdk:10.0 (Ubuntu noble) has through
+# src/runtime-deps/10.0/noble/amd64/Dockerfile: libicu for the SDK's own culture data, tzdata, whose
+# /usr/share/zoneinfo the Dockerfile copies into the final stage (sync windows are time zones).
 # zlib1g is in minbase anyway (dpkg needs it); .NET 9 and later carry their own zlib-ng.
 ROOT_PACKAGES=ca-certificates,libicu72,libssl3,libstdc++6,libgcc-s1,tzdata
 
@@ -37,7 +44,19 @@ if [[ -z ${DOCKER_HOST:-} ]]; then
 fi
 export DOCKER_HOST
 
-has_image() { docker image inspect "$1" >/dev/null 2>&1; }
+HASH_LABEL=org.sprocket.stand-in-hash
+# Debian's name for this machine's architecture (amd64, arm64): debootstrap makes the root for it.
+ARCH="$(dpkg --print-architecture)"
+
+# What the images are made from: this script and the machine's .NET, whose files they copy.
+stand_in_hash() {
+  { cat "${BASH_SOURCE[0]}"; "$DOTNET_DIR/dotnet" --list-runtimes; "$DOTNET_DIR/dotnet" --list-sdks; } | sha256sum | cut -c1-16
+}
+
+# The image exists and was made by this script from this machine's .NET.
+is_current() {
+  [[ $(docker image inspect --format "{{index .Config.Labels \"$HASH_LABEL\"}}" "$1" 2>/dev/null) == "$HASH" ]]
+}
 
 # Same way as swarm.sh's ensure_packages: through apt, only when missing.
 ensure_debootstrap() {
@@ -106,30 +125,31 @@ make_sdk_image() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Runtime image. Modelled on dotnet/dotnet-docker, whose aspnet:10.0-noble-chiseled-extra is three
+# Runtime image. Modelled on dotnet/dotnet-docker, whose aspnet:10.0-noble-chiseled is three
 # Dockerfiles stacked:
-#   src/runtime-deps/10.0/noble-chiseled-extra/amd64/Dockerfile  chisel slices (base-files_base,
-#       base-files_release-info, ca-certificates_data, libc6_libs, libgcc-s1_libs, libicu74_libs,
-#       libssl3t64_libs, libstdc++6_libs, tzdata_zoneinfo), /etc/passwd and /etc/group with only
+#   src/runtime-deps/10.0/noble-chiseled/amd64/Dockerfile  chisel slices (base-files_base,
+#       base-files_chisel, base-files_release-info, ca-certificates_data, libc6_libs, libgcc-s1_libs,
+#       libssl3t64_libs, libstdc++6_libs: no ICU, no tzdata), /etc/passwd and /etc/group with only
 #       root and app (1654, shell /bin/false), /home/app owned by 1654,
-#       ENV APP_UID=1654 ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true, USER 1654
-#   src/runtime/10.0/noble-chiseled-extra/amd64/Dockerfile       /usr/share/dotnet (host, fxr,
+#       ENV APP_UID=1654 ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true
+#       DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true, USER 1654
+#   src/runtime/10.0/noble-chiseled/amd64/Dockerfile       /usr/share/dotnet (host, fxr,
 #       shared/Microsoft.NETCore.App), /usr/bin/dotnet -> /usr/share/dotnet/dotnet,
 #       ENV DOTNET_VERSION, ENTRYPOINT ["/usr/bin/dotnet"], CMD ["--info"]
-#   src/aspnet/10.0/noble-chiseled-extra/amd64/Dockerfile        + shared/Microsoft.AspNetCore.App,
+#   src/aspnet/10.0/noble-chiseled/amd64/Dockerfile        + shared/Microsoft.AspNetCore.App,
 #       ENV ASPNET_VERSION
 # Chisel cuts each package down to the files a slice names; here the same cut is made from the
 # debootstrap root's dpkg file lists: shared libraries and data, never binaries, docs or scripts.
 runtime_slices() {
   local root="$1" pkg list
-  for pkg in libc6 libgcc-s1 libstdc++6 libssl3 libicu72 tzdata; do
-    list="$root/var/lib/dpkg/info/$pkg:amd64.list"
+  for pkg in libc6 libgcc-s1 libstdc++6 libssl3; do
+    list="$root/var/lib/dpkg/info/$pkg:$ARCH.list"
     [[ -r $list ]] || list="$root/var/lib/dpkg/info/$pkg.list"
     [[ -r $list ]] || die "package $pkg is not in the debootstrap root"
     cat "$list"
-  done | grep -E '^/(usr/)?(lib|lib64)/|^/usr/share/zoneinfo/' |
+  done | grep -E '^/(usr/)?(lib|lib64)/' |
     # gconv (iconv modules), audit and other tools' files are not what libc6_libs ships.
-    grep -vE '/gconv/|/usr/lib/x86_64-linux-gnu/(audit|engines-3|ossl-modules)/|/usr/share/zoneinfo/right/'
+    grep -vE '/gconv/|/usr/lib/[^/]+-linux-gnu[^/]*/(audit|engines-3|ossl-modules)/'
   # ca-certificates_data: the generated bundle only, not the per-certificate files.
   echo /etc/ssl/certs/ca-certificates.crt
   # base-files_release-info
@@ -179,28 +199,43 @@ make_runtime_image() {
   [[ ! -e $slice/bin/sh ]] || die "the runtime slice has a shell"
   import_root "$slice" "$RUNTIME_IMAGE" \
     "ENV APP_UID=$APP_UID" "ENV ASPNETCORE_HTTP_PORTS=8080" "ENV DOTNET_RUNNING_IN_CONTAINER=true" \
-    "ENV DOTNET_VERSION=$netcore" "ENV ASPNET_VERSION=$aspnet" \
+    "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true" "ENV DOTNET_VERSION=$netcore" "ENV ASPNET_VERSION=$aspnet" \
     "USER $APP_UID" 'ENTRYPOINT ["/usr/bin/dotnet"]' 'CMD ["--info"]'
 }
 
 import_root() {
   local root="$1" tag="$2" changes=() change
   shift 2
-  for change in "$@"; do changes+=(-c "$change"); done
+  for change in "$@" "LABEL $HASH_LABEL=$HASH"; do changes+=(-c "$change"); done
   tar -C "$root" --numeric-owner -c . | docker import "${changes[@]}" - "$tag" >/dev/null
   log "$tag: imported ($(docker image inspect --format '{{.Size}}' "$tag" | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
 }
 
+# Sets need_sdk and need_runtime: yes when the image is missing or was made from another script or .NET.
+check_images() {
+  need_sdk=no need_runtime=no
+  is_current "$SDK_IMAGE" || need_sdk=yes
+  is_current "$RUNTIME_IMAGE" || need_runtime=yes
+  [[ $need_sdk == yes || $need_runtime == yes ]]
+}
+
 main() {
-  local started=$SECONDS
-  [[ $(id -u) == 0 ]] || die "must run as root (debootstrap, chroot)"
+  local started=$SECONDS need_sdk need_runtime
   [[ -x $DOTNET_DIR/dotnet ]] || die "no .NET at $DOTNET_DIR"
   docker version >/dev/null 2>&1 || die "no engine answers on $DOCKER_HOST; run tests/env/swarm.sh up"
-  local need_sdk=no need_runtime=no
-  has_image "$SDK_IMAGE" || need_sdk=yes
-  has_image "$RUNTIME_IMAGE" || need_runtime=yes
-  if [[ $need_sdk == no && $need_runtime == no ]]; then
-    log "$SDK_IMAGE and $RUNTIME_IMAGE already in the engine"
+  HASH="$(stand_in_hash)"
+  if ! check_images; then
+    log "$SDK_IMAGE and $RUNTIME_IMAGE already in the engine ($HASH_LABEL=$HASH)"
+    return 0
+  fi
+  # Only now: a test run that finds both images needs no root.
+  [[ $(id -u) == 0 ]] || die "must run as root (debootstrap, chroot) to make $SDK_IMAGE or $RUNTIME_IMAGE"
+  mkdir -p "$CACHE"
+  # One maker at a time: two runs would share $ROOT_TARBALL.tmp and import the same tags.
+  exec 9>"$CACHE/images.lock"
+  flock 9
+  if ! check_images; then
+    log "$SDK_IMAGE and $RUNTIME_IMAGE made by another run meanwhile"
     return 0
   fi
   ensure_root_tarball

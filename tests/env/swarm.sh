@@ -443,7 +443,11 @@ up() {
   start_registry auth "$AUTH_REGISTRY" yes
   seed_images
   # The local stand-ins for the official .NET images that the Dockerfile builds from (no outside registry here).
-  DOCKER_HOST="unix://$SOCK" SPROCKET_ENV_DIR="$D" "$(dirname "${BASH_SOURCE[0]}")/images.sh"
+  # Only the image tests need them, and they run images.sh again and fail there with its message: a machine
+  # without a Debian mirror or /usr/share/dotnet still gets a Swarm for everything else.
+  if ! DOCKER_HOST="unix://$SOCK" SPROCKET_ENV_DIR="$D" "$(dirname "${BASH_SOURCE[0]}")/images.sh"; then
+    log "WARNING: tests/env/images.sh failed (see above); the image tests will fail until it succeeds"
+  fi
   log "up: DOCKER_HOST=unix://$SOCK"
 }
 

@@ -5,8 +5,8 @@ namespace Sprocket.Reconciler.Cli;
 public static class ExitCodes
 {
     public const int Ok = 0;
-    /// <summary><c>probe</c>: the agent did not answer 2xx (refused, timeout, status code). Also System.CommandLine's
-    /// exit code for an unhandled exception.</summary>
+    /// <summary><c>probe</c>: the agent did not answer 2xx (refused, timeout, status code), or the probe's own arguments
+    /// are wrong (a HEALTHCHECK defines only 0 and 1). Also System.CommandLine's exit code for an unhandled exception.</summary>
     public const int Unhealthy = 1;
     /// <summary>Invalid input, or a system the command needs could not be reached.</summary>
     public const int InvalidOrUnreachable = 2;

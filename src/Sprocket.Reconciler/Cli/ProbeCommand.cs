@@ -28,7 +28,7 @@ public static class ProbeCommand
             DefaultValueFactory = _ => "5s",
         };
         var command = new Command(Name, "GET the agent's /healthz once, for a container HEALTHCHECK. " +
-            "Exit 0 on a 2xx answer, 1 otherwise (refused, timeout, status code), 2 on a bad --url or --timeout.")
+            "Exit 0 on a 2xx answer, 1 otherwise (refused, timeout, status code, or arguments it cannot run with).")
         {
             url,
             timeout,
@@ -72,10 +72,15 @@ public static class ProbeCommand
         return ExitCodes.Unhealthy;
     }
 
-    /// <summary>A probe that cannot be run as written: exit 2, not 1, so a typo in a HEALTHCHECK is not read as a sick agent.</summary>
+    /// <summary>
+    /// A probe that cannot be run as written: exit 1 with one line on stderr saying what is wrong. Docker reads every
+    /// non-zero exit of a health check as unhealthy and reserves 2 (moby/moby: daemon/health.go; the HEALTHCHECK
+    /// reference), so no exit code could keep a typo from reading as a sick agent: the stderr line, which Docker keeps
+    /// in the container's health log, is what tells the two apart.
+    /// </summary>
     public static async Task<int> UsageAsync(TextWriter errors, string problem)
     {
         await errors.WriteLineAsync(Prefix + problem);
-        return ExitCodes.InvalidOrUnreachable;
+        return ExitCodes.Unhealthy;
     }
 }

@@ -27,8 +27,9 @@ public static class ReconcilerCli
     }
 
     /// <summary>
-    /// Parses and runs. A <c>probe</c> whose arguments do not parse exits 2 (usage), not System.CommandLine's 1,
-    /// which a health check would read as "unhealthy".
+    /// Parses and runs. A <c>probe</c> whose arguments do not parse prints one line on stderr and exits 1, instead of
+    /// System.CommandLine's error and help text: Docker keeps only a health check's output, and exit codes 0 and 1 are
+    /// the only ones its HEALTHCHECK defines.
     /// </summary>
     public static async Task<int> InvokeAsync(string[] args)
     {

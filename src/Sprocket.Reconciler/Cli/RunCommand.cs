@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Sprocket.Reconciler.Hosting;
 using Sprocket.Reconciler.Http;
@@ -42,8 +44,12 @@ public static class RunCommand
         ConfigurationLayers.AddConfigurationDirectory(builder.Configuration);
         if (ConfigurationCheck.FirstProblem(builder.Configuration, needsDataDirectory: true) is { } problem)
             return await ConfigurationProblem.ReportAsync(Console.Error, problem);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        if (!ChoosesItsOwnAddresses(builder.Configuration))
             builder.WebHost.UseUrls(DefaultUrls);
+        builder.Services.AddDataProtection().AddKeyManagementOptions(options => options.XmlRepository = new InMemoryKeyRepository());
+        // Its "No XML encryptor configured, key may be persisted to storage in unencrypted form" is about storage,
+        // and these keys are never stored anywhere but in this process's memory.
+        builder.Logging.AddFilter(typeof(XmlKeyManager).FullName, LogLevel.Error);
         builder.Services.AddReconcilerDaemon(builder.Configuration);
 
         await using var app = builder.Build();
@@ -59,4 +65,12 @@ public static class RunCommand
         await app.RunAsync(cancellationToken);
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// Whether the configuration already says where to listen: <c>urls</c>, or <c>http_ports</c>/<c>https_ports</c>
+    /// (ASPNETCORE_HTTP_PORTS=8080 is set by the official .NET images). Adding the default URL on top of ports would
+    /// override them and make ASP.NET Core warn about it at every start.
+    /// </summary>
+    private static bool ChoosesItsOwnAddresses(IConfiguration configuration) =>
+        new[] { "urls", "http_ports", "https_ports" }.Any(key => !string.IsNullOrEmpty(configuration[key]));
 }

@@ -82,7 +82,7 @@ public sealed class ProbeCommandTests : IAsyncLifetime
     {
         var (exit, output, errors) = await ProbeAsync(url);
 
-        Assert.Equal(ExitCodes.InvalidOrUnreachable, exit);
+        Assert.Equal(ExitCodes.Unhealthy, exit);
         Assert.StartsWith("sprocket-reconciler probe: " + message, errors, StringComparison.Ordinal);
         Assert.Empty(output);
     }
@@ -97,7 +97,7 @@ public sealed class ProbeCommandTests : IAsyncLifetime
     {
         var (exit, _, errors) = await ProbeAsync($"{_root}/healthz", timeout);
 
-        Assert.Equal(ExitCodes.InvalidOrUnreachable, exit);
+        Assert.Equal(ExitCodes.Unhealthy, exit);
         Assert.StartsWith("sprocket-reconciler probe: --timeout must be a positive duration", errors, StringComparison.Ordinal);
     }
 
@@ -112,7 +112,7 @@ public sealed class ProbeCommandTests : IAsyncLifetime
         Assert.Equal((ProbeCommand.DefaultUrl, "5s"), (defaults.GetValue<string>("--url"), defaults.GetValue<string>("--timeout")));
         Assert.Equal(TimeSpan.FromSeconds(5), CommandLineDuration.Parse(defaults.GetValue<string>("--timeout")!));
         Assert.Equal(("http://10.0.0.5:8080/healthz", "2s"), (given.GetValue<string>("--url"), given.GetValue<string>("--timeout")));
-        // The root passes unknown tokens on (to .NET configuration, for run); probe's action refuses them with exit 2.
+        // The root passes unknown tokens on (to .NET configuration, for run); probe's action refuses them with exit 1.
         Assert.Equal(["--bogus"], unknown.UnmatchedTokens);
         Assert.Equal(ProbeCommand.Name, unknown.CommandResult.Command.Name);
     }

@@ -71,7 +71,7 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
             }
 
             var container = (await _docker.RunAsync("create", image.Reference)).Trim();
-            _cleanup.Add(["rm", "-f", container]);
+            _cleanup.Add(["rm", "-f", "-v", container]);
             var shipped = await CopyOutAsync(container, "/app/appsettings.json");
             var settings = Assert.Single(shipped, entry => entry.Name == "appsettings.json");
             var source = await File.ReadAllTextAsync(Path.Combine(ReconcilerImage.RepositoryRoot, "src", "Sprocket.Reconciler", "appsettings.json"));
@@ -90,6 +90,45 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// A sync window in a time zone other than UTC validates inside the image: the runtime image has no tzdata, the
+    /// Dockerfile copies the build stage's /usr/share/zoneinfo. With that folder hidden, the same file is rejected, so
+    /// the first answer is the copied zoneinfo's doing.
+    /// </summary>
+    [Fact]
+    public async Task A_sync_window_in_a_named_time_zone_validates_inside_the_image()
+    {
+        var image = await ReconcilerImage.EnsureBuiltAsync();
+        var folder = Directory.CreateDirectory(_scratch.Combine("desired")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "desired-state.yaml"), """
+            version: 1
+            stacks:
+              - name: tz-check
+                engine: swarm
+                imageTag: git-aaa1111
+                services:
+                  - { repository: 127.0.0.1:5555/sprocketbot/web, match: tz-check-web* }
+                policy:
+                  syncWindows:
+                    - { kind: allow, schedule: "0 0 9 ? * MON-FRI", duration: 8h, timeZone: Europe/Berlin }
+            """);
+        try
+        {
+            string[] validate = [image.Reference, "validate", "/desired/desired-state.yaml"];
+            var valid = await DockerAsync(["run", "--rm", "--network", "none", "--volume", $"{folder}:/desired:ro", .. validate]);
+            Assert.True(valid.ExitCode == 0, $"exit {valid.ExitCode}: {valid.StandardOutput}{valid.StandardError}");
+
+            var withoutZoneinfo = await DockerAsync(
+                ["run", "--rm", "--network", "none", "--volume", $"{folder}:/desired:ro", "--tmpfs", "/usr/share/zoneinfo", .. validate]);
+            Assert.True(withoutZoneinfo.ExitCode == 2, $"exit {withoutZoneinfo.ExitCode}: {withoutZoneinfo.StandardOutput}{withoutZoneinfo.StandardError}");
+            Assert.Contains("Europe/Berlin", withoutZoneinfo.StandardOutput + withoutZoneinfo.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            _scratch.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Probe_exits_1_when_nothing_answers()
     {
@@ -101,7 +140,8 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
 
     /// <summary>
     /// The image's own HEALTHCHECK (only its interval shortened) turns the container healthy, and the probe answers 0
-    /// inside it. No network but the container's own: the probe's default URL, port 8080, is then the daemon's alone.
+    /// inside it. No network but the container's own: the probe's default URL, port 8080, is then the daemon's alone,
+    /// and the desired-state repository cannot be reached, so /readyz fails all along: healthy means liveness only.
     /// </summary>
     [Fact]
     public async Task The_healthcheck_probe_turns_the_running_container_healthy()
@@ -109,13 +149,12 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
         var image = await ReconcilerImage.EnsureBuiltAsync();
         try
         {
-            var (repository, _) = await DesiredStateRepositoryAsync();
-            _cleanup.Insert(0, ["rm", "-f", _name]);
+            _cleanup.Insert(0, ["rm", "-f", "-v", _name]);
+            // Port 1 of the container's own loopback: nothing listens, every fetch is refused.
             await _docker.RunAsync(
                 "run", "--detach", "--name", _name, "--network", "none", "--health-interval", "1s", "--health-start-period", "60s",
                 "--volume", $"{new Uri(TestEnvironment.Current.DockerHost).AbsolutePath}:/var/run/docker.sock",
-                "--volume", $"{repository}:/desired:ro",
-                "--env", "Reconciler__DesiredState__Repository=/desired",
+                "--env", "Reconciler__DesiredState__Repository=http://127.0.0.1:1/desired.git",
                 image.Reference);
             try
             {
@@ -133,6 +172,10 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
             Assert.Equal(0, probe.ExitCode);
             var refused = await DockerAsync("exec", _name, "/app/sprocket-reconciler", "probe", "--url", "http://127.0.0.1:1/healthz");
             Assert.Equal(1, refused.ExitCode);
+            // Healthy while not ready: the HEALTHCHECK must never probe /readyz, or Swarm restarts a daemon waiting on git.
+            var ready = await DockerAsync("exec", _name, "/app/sprocket-reconciler", "probe", "--url", "http://127.0.0.1:8080/readyz");
+            Assert.True(ready.ExitCode == 1, $"/readyz with an unreachable repository: exit {ready.ExitCode}, {ready.StandardOutput}{ready.StandardError}");
+            Assert.Equal("healthy", (await _docker.RunAsync("inspect", "--format", "{{.State.Health.Status}}", _name)).Trim());
         }
         finally
         {
@@ -174,8 +217,10 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
                 _cleanup.Add(["volume", "rm", "-f", _name]);
                 arguments.AddRange(["--user", $"{AppUid}", "--group-add", $"{await GroupIdOfAsync(socket)}", "--volume", $"{_name}:{DataDirectory}"]);
             }
-            arguments.AddRange([image.Reference, "run", "--urls", $"http://127.0.0.1:{port}"]);
-            _cleanup.Insert(0, ["rm", "-f", _name]);
+            // The port moved the way the image's own ASPNETCORE_HTTP_PORTS=8080 sets it, so nothing overrides anything.
+            arguments.InsertRange(arguments.IndexOf("--volume"), ["--env", $"ASPNETCORE_HTTP_PORTS={port}"]);
+            arguments.AddRange([image.Reference, "run"]);
+            _cleanup.Insert(0, ["rm", "-f", "-v", _name]);
             await _docker.RunAsync([.. arguments]);
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -203,6 +248,10 @@ public sealed class ImageBuildTests(ITestOutputHelper output)
                 Assert.True(entry.RootElement.TryGetProperty("Category", out _), $"not a JSON log entry: {line}");
             }
             Assert.Contains(lines, line => line.Contains("Now listening on", StringComparison.Ordinal));
+            // A clean start warns about nothing: not "Overriding HTTP_PORTS" (a default URL on top of the image's ports),
+            // not data protection's keys in a directory the container loses.
+            var warnings = lines.Where(line => JsonDocument.Parse(line).RootElement.GetProperty("LogLevel").GetString() is "Warning" or "Error" or "Critical").ToList();
+            Assert.True(warnings.Count == 0, "warned at a clean start:\n" + string.Join('\n', warnings));
             Assert.DoesNotContain(token, logs.StandardOutput + logs.StandardError, StringComparison.Ordinal);
 
             if (asApp)

@@ -24,13 +24,21 @@ public sealed record BuiltImage(string Reference, long SizeBytes, TimeSpan? Buil
 /// except for the base images: the test machines reach no outside registry, so tests/env/images.sh makes local
 /// equivalents (<see cref="LocalSdkImage"/>, <see cref="LocalRuntimeImage"/>) and they go in as build arguments. The test
 /// engine has no bridge network (dockerd --bridge=none), so the build's RUN steps use the host's (<c>--network host</c>)
-/// to reach NuGet. The tag carries a hash of the build context, so a later run with the same sources reuses the image.
+/// to reach NuGet. The tag carries a hash of the build context and of the base images' ids, so a later run with the same
+/// sources and bases reuses the image, and a new base image (tests/env/images.sh made it again) builds anew.
+/// After a build it removes what builds leave in the engine: the untagged build stage (~1.3 GB each, labelled
+/// <c>org.sprocket.stage=build</c> by the Dockerfile) and <c>test-</c> tags of <see cref="Repository"/> over an hour old. The
+/// registry keeps its tags: it lives as long as the test environment, and deleting there needs its delete API enabled.
 /// </summary>
 public static class ReconcilerImage
 {
     public const string LocalSdkImage = "sprocket-local/dotnet-sdk:10.0";
     public const string LocalRuntimeImage = "sprocket-local/dotnet-runtime:10.0";
     public const string Repository = "sprocketbot/sprocket-reconciler";
+    /// <summary>The Dockerfile's label on its build stage.</summary>
+    public const string BuildStageLabel = "org.sprocket.stage=build";
+    private const string TagPrefix = "test-";
+    private static readonly TimeSpan TagsKeptFor = TimeSpan.FromHours(1);
 
     private static readonly TimeSpan BaseImagesDeadline = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan BuildDeadline = TimeSpan.FromMinutes(20);
@@ -57,14 +65,17 @@ public static class ReconcilerImage
         var docker = new DockerCli(environment.DockerHost);
         await EnsureBaseImagesAsync(environment.DockerHost);
 
-        var reference = $"{environment.Registry}/{Repository}:test-{ContextHash()}";
+        var baseImageIds = await docker.RunAsync("image", "inspect", "--format", "{{.Id}}", LocalSdkImage, LocalRuntimeImage);
+        var reference = $"{environment.Registry}/{Repository}:{TagPrefix}{ContextHash(baseImageIds)}";
         TimeSpan? buildTime = null;
         var buildOutput = "";
         if (!await ExistsAsync(docker, reference))
         {
+            var started = DateTimeOffset.UtcNow;
             var stopwatch = Stopwatch.StartNew();
             buildOutput = await RunDockerAsync(environment.DockerHost, BuildArguments(reference), BuildDeadline);
             buildTime = stopwatch.Elapsed;
+            await RemoveLeftoversAsync(docker, reference, started);
         }
 
         await docker.RunAsync("push", "--quiet", reference);
@@ -72,6 +83,38 @@ public static class ReconcilerImage
             (await docker.RunAsync("image", "inspect", "--format", "{{.Size}}", reference)).Trim(), CultureInfo.InvariantCulture);
         return new BuiltImage(reference, size, buildTime, buildOutput);
     }
+
+    /// <summary>
+    /// Removes the build stages that builds left untagged (made before <paramref name="buildStarted"/>, so a build
+    /// running beside this one in another checkout keeps its own) and the <c>test-</c> tags older than
+    /// <see cref="TagsKeptFor"/>: a test run in another checkout may still use a recent one (its layers are shared, so a
+    /// kept tag costs only its 17 MB application layer). A tag whose image a container still runs stays (docker refuses).
+    /// </summary>
+    private static async Task RemoveLeftoversAsync(DockerCli docker, string reference, DateTimeOffset buildStarted)
+    {
+        var before = buildStarted.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        await docker.RunAsync("image", "prune", "--force", "--filter", $"label={BuildStageLabel}", "--filter", $"until={before}");
+        var repository = reference[..reference.LastIndexOf(':')];
+        var listed = await docker.RunAsync("image", "ls", "--format", "{{.Tag}}", repository);
+        foreach (var tag in listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!IsOurTag(tag) || $"{repository}:{tag}" == reference) continue;
+            var created = await docker.RunAsync("image", "inspect", "--format", "{{.Created}}", $"{repository}:{tag}");
+            if (DateTimeOffset.Parse(created.Trim(), CultureInfo.InvariantCulture) >= buildStarted - TagsKeptFor) continue;
+            try
+            {
+                await docker.RunAsync("image", "rm", $"{repository}:{tag}");
+            }
+            catch (DockerCliException)
+            {
+                // In use by a container: it goes with a later build.
+            }
+        }
+    }
+
+    /// <summary><c>test-</c> and the 12 hex digits of <see cref="ContextHash"/>: the tags this helper makes, not ones derived from them.</summary>
+    private static bool IsOurTag(string tag) =>
+        tag.Length == TagPrefix.Length + 12 && tag.StartsWith(TagPrefix, StringComparison.Ordinal) && tag[TagPrefix.Length..].All(char.IsAsciiHexDigitLower);
 
     /// <summary>tests/env/images.sh is idempotent and returns at once when both images are there.</summary>
     private static async Task EnsureBaseImagesAsync(string dockerHost)
@@ -130,9 +173,9 @@ public static class ReconcilerImage
 
     /// <summary>
     /// A hash of what the build reads (the Dockerfile, .dockerignore, global.json, Directory.*.props and src/ without bin/
-    /// and obj/): same sources, same tag.
+    /// and obj/) and of the base images it builds from (their ids): same sources on the same bases, same tag.
     /// </summary>
-    private static string ContextHash()
+    private static string ContextHash(string baseImageIds)
     {
         var root = RepositoryRoot;
         var files = new List<string>
@@ -143,6 +186,7 @@ public static class ReconcilerImage
         files.AddRange(Directory.EnumerateFiles(Path.Combine(root, "src"), "*", SearchOption.AllDirectories)
             .Where(path => !Path.GetRelativePath(root, path).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj")));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(baseImageIds.Trim() + "\n"));
         foreach (var file in files.Where(File.Exists).Order(StringComparer.Ordinal))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(root, file) + "\n"));
