@@ -146,9 +146,12 @@ internal sealed class AgentStack : IAsyncDisposable
         return document.RootElement.EnumerateArray().Select(AgentTask.From).OrderByDescending(task => task.CreatedAt).ToList();
     }
 
-    /// <summary>The task that runs now (desired and current state running).</summary>
+    /// <summary>
+    /// The task meant to run now, once it has a container: desired state running, whatever its current state. Swarm
+    /// shows it <c>starting</c> until the first health check passes (30 s in), long after its container serves.
+    /// </summary>
     public async Task<AgentTask?> RunningTaskAsync() =>
-        (await TasksAsync()).FirstOrDefault(task => task is { DesiredState: "running", State: "running" });
+        (await TasksAsync()).FirstOrDefault(task => task is { DesiredState: "running", ContainerId.Length: > 0 });
 
     /// <summary>The data volume's directory on the host (root reads the agent's SQLite there).</summary>
     public async Task<string> VolumeDirectoryAsync() =>

@@ -52,7 +52,7 @@ public sealed class DeployScenarioTests(ITestOutputHelper output)
         Assert.True(remote.ServedRequests > 0, "the agent did not fetch the desired state over http with the secret's token");
 
         // Running as the image's app user with the socket's group, as the stack file's comment describes.
-        var task = await Eventually.UntilValue(agent.RunningTaskAsync, t => t is not null, TimeSpan.FromSeconds(30), "the agent's task running");
+        var task = await Eventually.UntilValue(agent.RunningTaskAsync, t => t is not null, TimeSpan.FromSeconds(10), "the agent's task with a container");
         Assert.Equal(user, (await agent.ContainerAsync(task!)).User);
 
         await agent.Api.WaitForStackAsync(stack.Name, s => s.Desired.Revision == initial && s.Status == "synced", $"{stack.Name} synced at {GitAaa}");
