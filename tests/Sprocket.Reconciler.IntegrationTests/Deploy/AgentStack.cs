@@ -9,7 +9,8 @@ namespace Sprocket.Reconciler.IntegrationTests.Deploy;
 /// The agent deployed the way README "Deploying" tells an operator to: a Docker config and a Docker secret made from
 /// two JSON files, then <c>docker stack deploy -c config/sprocket-reconciler.stack.yml</c> with the image tag in
 /// <c>SPROCKET_RECONCILER_TAG</c>, plus <see cref="OverrideFile"/> for what the test Swarm differs in. Everything carries
-/// the test's prefix; disposing removes the stack, waits for its task to stop, then removes the volume, config and secret.
+/// the test's prefix; disposing removes the stack, waits briefly for its task to stop and then kills it, then removes
+/// the volume, config and secret.
 /// </summary>
 internal sealed class AgentStack : IAsyncDisposable
 {
@@ -170,6 +171,11 @@ internal sealed class AgentStack : IAsyncDisposable
             container.GetProperty("Config").GetProperty("Image").GetString() ?? "");
     }
 
+    /// <summary>The containers of the agent's tasks on this engine, running or not.</summary>
+    private async Task<IReadOnlyList<string>> ContainerIdsAsync() =>
+        (await Docker.RunAsync("ps", "--all", "--quiet", "--filter", $"label=com.docker.swarm.service.name={ServiceName}"))
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     private static (string Repository, string Tag) SplitImage(string image)
     {
         var colon = image.LastIndexOf(':');
@@ -185,10 +191,21 @@ internal sealed class AgentStack : IAsyncDisposable
         if (_deployed)
         {
             await Try(() => Docker.RunAsync("stack", "rm", StackName));
-            // Idle, the daemon stops within seconds of SIGTERM; the volume stays in use until its container is gone.
-            await Try(() => Eventually.Until(async () => (await Docker.RunAsync(
-                    "ps", "--all", "--quiet", "--filter", $"label=com.docker.swarm.service.name={ServiceName}")).Trim().Length == 0,
-                TimeSpan.FromSeconds(60), $"the containers of {ServiceName} removed"));
+            // A task stops with its own spec's stop grace period (12 min) even after `service update
+            // --stop-grace-period` or `stack rm`: an idle daemon exits within seconds of SIGTERM, but one left mid-apply
+            // by a failed test would hold the volume for minutes. After a short wait its container is killed.
+            await Try(async () =>
+            {
+                try
+                {
+                    await Eventually.Until(async () => (await ContainerIdsAsync()).Count == 0,
+                        TimeSpan.FromSeconds(30), $"the containers of {ServiceName} stopped after SIGTERM");
+                }
+                catch (TimeoutException)
+                {
+                    if (await ContainerIdsAsync() is { Count: > 0 } left) await Docker.RunAsync(["rm", "--force", .. left]);
+                }
+            });
             await Try(() => Eventually.Until(async () =>
             {
                 try
