@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CliWrap;
 using Sprocket.Reconciler.IntegrationTests.Leadership;
 using Sprocket.Reconciler.IntegrationTests.TestEnv;
 
@@ -64,29 +65,25 @@ internal sealed class AgentStack : IAsyncDisposable
     public DockerCli Docker { get; } = DockerCli.ForTestEnvironment();
 
     /// <summary>
-    /// README's steps 1 and 2: <c>docker config create</c> from the settings, <c>docker secret create</c> from the
-    /// secrets (the file is deleted once the secret holds it). <paramref name="user"/> becomes SPROCKET_RECONCILER_USER.
+    /// README's steps 1 and 2: <c>docker config create</c> from the settings file, <c>docker secret create NAME -</c>
+    /// with the secrets on stdin (never in a file). <paramref name="user"/> becomes SPROCKET_RECONCILER_USER.
     /// </summary>
     public static async Task<AgentStack> CreateAsync(string prefix, string image, string settingsJson, string secretsJson, string? user = null)
     {
         var stack = new AgentStack(prefix, image, user);
         var settings = stack._scratch.Combine("settings.json");
-        var secrets = stack._scratch.Combine("secrets.json");
         await File.WriteAllTextAsync(settings, settingsJson);
-        await File.WriteAllTextAsync(secrets, secretsJson);
         await stack.Docker.RunAsync("config", "create", stack.ConfigName, settings);
         try
         {
-            await stack.Docker.RunAsync("secret", "create", stack.SecretName, secrets);
+            await DockerCommand.RunAsync(stack._environment.DockerHost, ["secret", "create", stack.SecretName, "-"],
+                input: PipeSource.FromString(secretsJson));
         }
         catch
         {
             await stack.Docker.RunAsync("config", "rm", stack.ConfigName);
+            stack._scratch.Dispose();
             throw;
-        }
-        finally
-        {
-            File.Delete(secrets);
         }
 
         return stack;
