@@ -20,11 +20,13 @@ internal sealed class AgentStack : IAsyncDisposable
     private readonly TestEnvironmentSettings _environment = TestEnvironment.Current;
     private readonly ScratchDirectory _scratch = new();
     private readonly Dictionary<string, string> _deployEnvironment;
+    private readonly DesiredStateRemote _repository;
     private bool _deployed;
 
-    private AgentStack(string prefix, string image, string? user)
+    private AgentStack(string prefix, string image, DesiredStateRemote desiredState, string? user)
     {
         Prefix = prefix;
+        _repository = desiredState;
         var (repository, tag) = SplitImage(image);
         Image = image;
         _deployEnvironment = new Dictionary<string, string>
@@ -66,11 +68,14 @@ internal sealed class AgentStack : IAsyncDisposable
 
     /// <summary>
     /// README's steps 1 and 2: <c>docker config create</c> from the settings file, <c>docker secret create NAME -</c>
-    /// with the secrets on stdin (never in a file). <paramref name="user"/> becomes SPROCKET_RECONCILER_USER.
+    /// with the secrets on stdin (never in a file). <paramref name="user"/> becomes SPROCKET_RECONCILER_USER;
+    /// <paramref name="repository"/> is the desired-state repository the settings name, whose commits tell this test's
+    /// agent's /readyz from anything else's.
     /// </summary>
-    public static async Task<AgentStack> CreateAsync(string prefix, string image, string settingsJson, string secretsJson, string? user = null)
+    public static async Task<AgentStack> CreateAsync(
+        string prefix, string image, string settingsJson, string secretsJson, DesiredStateRemote repository, string? user = null)
     {
-        var stack = new AgentStack(prefix, image, user);
+        var stack = new AgentStack(prefix, image, repository, user);
         var settings = stack._scratch.Combine("settings.json");
         await File.WriteAllTextAsync(settings, settingsJson);
         await stack.Docker.RunAsync("config", "create", stack.ConfigName, settings);
@@ -100,12 +105,15 @@ internal sealed class AgentStack : IAsyncDisposable
             ["stack", "deploy", "--detach=true", "-c", StackFile, "-c", OverrideFile, StackName], _deployEnvironment);
     }
 
-    /// <summary>Polls /readyz until 200; a timeout shows the tasks' states and the tail of their logs.</summary>
+    /// <summary>
+    /// Polls /readyz until 200 with a revision of this test's repository (commits are unique to the run: another
+    /// process answering on the port does not pass); a timeout shows the tasks' states and the tail of their logs.
+    /// </summary>
     public async Task<ReadinessView> WaitForReadyAsync(TimeSpan timeout, string what)
     {
         try
         {
-            return await Api.WaitForReadyAsync(timeout, what);
+            return await Api.WaitForReadyAsync(timeout, what, _repository.HasCommitAsync);
         }
         catch (TimeoutException exception)
         {

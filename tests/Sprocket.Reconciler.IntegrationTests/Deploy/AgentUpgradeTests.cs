@@ -47,7 +47,7 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
         var (remote, _) = await DesiredStateRemote.StartAsync(settings.GitToken, ReconcileYaml.Render(slow, held, incident));
         await using var __ = remote;
         settings = settings with { RepositoryUrl = remote.Url };
-        await using var agent = await AgentStack.CreateAsync(scope.Prefix, image, settings.SettingsJson(), settings.SecretsJson());
+        await using var agent = await AgentStack.CreateAsync(scope.Prefix, image, settings.SettingsJson(), settings.SecretsJson(), remote);
         await agent.DeployAsync();
         await agent.WaitForReadyAsync(TimeSpan.FromSeconds(90), "the agent's /readyz 200");
         foreach (var stack in new[] { slow, held, incident })

@@ -38,7 +38,7 @@ public sealed class DeployScenarioTests(ITestOutputHelper output)
         settings = settings with { RepositoryUrl = remote.Url };
         var socket = new Uri(_environment.DockerHost).LocalPath;
         var user = $"1654:{await AgentImage.SocketGroupAsync(socket)}";
-        await using var agent = await AgentStack.CreateAsync(scope.Prefix, image, settings.SettingsJson(), settings.SecretsJson(), user);
+        await using var agent = await AgentStack.CreateAsync(scope.Prefix, image, settings.SettingsJson(), settings.SecretsJson(), remote, user);
 
         var clock = Stopwatch.StartNew();
         await agent.DeployAsync();
