@@ -130,6 +130,13 @@ internal sealed class AgentStack : IAsyncDisposable
     /// <summary><c>docker service update --detach --image IMAGE</c> of the agent: the upgrade.</summary>
     public Task UpgradeAsync(string image) => Docker.UpdateImageAsync(ServiceName, image);
 
+    /// <summary>
+    /// The service's <c>UpdateStatus.State</c> (<c>updating</c>, <c>completed</c>, <c>rollback_started</c>, …), or ""
+    /// before any update.
+    /// </summary>
+    public async Task<string> UpdateStateAsync() =>
+        (await Docker.RunAsync("service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}", ServiceName)).Trim();
+
     /// <summary><c>docker service update --detach --rollback</c> of the agent itself.</summary>
     public Task RollBackAsync() => Docker.RollbackAsync(ServiceName);
 

@@ -14,8 +14,9 @@ namespace Sprocket.Reconciler.IntegrationTests.Deploy;
 /// slow service (its task ignores SIGTERM and has a 20 s stop grace period, so Swarm takes that long to replace it): the
 /// old task finishes the apply before it exits (stop_grace_period outlasts ShutdownGrace), the new task resumes from the
 /// data volume and applies nothing again, and a manual hold and an emergency-rollback incident made before the upgrade
-/// are still there. Then <c>docker service update --rollback</c> of the agent, which comes back the same way. All along,
-/// a second agent from the same image beside a manager that is not the Raft leader reports standby and never applies.
+/// are still there. Then, once Swarm calls the upgrade completed, <c>docker service update --rollback</c> of the agent,
+/// which comes back the same way. All along, a second agent from the same image beside a manager that is not the Raft
+/// leader reports standby and never applies.
 /// </summary>
 [Collection(AgentPortCollection.Name)]
 public sealed class AgentUpgradeTests(ITestOutputHelper output)
@@ -95,9 +96,13 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
         Assert.True((await agent.Api.StackAsync(held.Name))!.Hold is { Manual: true }, $"{held.Name} lost its hold in the upgrade");
         Assert.Equal(incidentBefore.DetectedAt, (await agent.Api.StackAsync(incident.Name))!.Incident?.DetectedAt);
 
-        // The agent's own rollback: back to the first image, the same way.
+        // The agent's own rollback of the completed upgrade (Swarm completes it once the new task has passed its first
+        // health check, 30 s in, and the monitor period): back to the first image, the same way.
+        await Eventually.UntilValue(agent.UpdateStateAsync, state => state == "completed", TimeSpan.FromSeconds(90),
+            $"the upgrade of {agent.ServiceName} completed");
         await agent.RollBackAsync();
         await WaitForTaskSwapAsync(agent, newTask, image);
+        Assert.StartsWith("rollback_", await agent.UpdateStateAsync(), StringComparison.Ordinal);
         await AssertNothingAppliedAgainAsync(agent, slow.Name, slowService, slowAfter);
         Assert.Single(await agent.Api.HistoryAsync(slow.Name));
         Assert.True((await agent.Api.StackAsync(held.Name))!.Hold is { Manual: true }, $"{held.Name} lost its hold in the rollback");
