@@ -17,11 +17,15 @@ internal sealed class AgentStack : IAsyncDisposable
 {
     public const int Port = 8080;
 
+    /// <summary>The node label the stack file's placement constraint requires (<c>node.labels.sprocket-reconciler == true</c>).</summary>
+    public const string NodeLabel = "sprocket-reconciler";
+
     private readonly TestEnvironmentSettings _environment = TestEnvironment.Current;
     private readonly ScratchDirectory _scratch = new();
     private readonly Dictionary<string, string> _deployEnvironment;
     private readonly DesiredStateRemote _repository;
     private bool _deployed;
+    private bool _labelAdded;
 
     private AgentStack(string prefix, string image, DesiredStateRemote desiredState, string? user)
     {
@@ -94,16 +98,31 @@ internal sealed class AgentStack : IAsyncDisposable
         return stack;
     }
 
-    /// <summary>README's step 3, detached: returns once the service is created, not when its task runs.</summary>
+    /// <summary>
+    /// README's placement step, then its deploy step (detached: returns once the service is created, not when its task
+    /// runs). The label goes on node 1, this engine's node, unless it is there already; disposing removes it only if
+    /// this stack added it.
+    /// </summary>
     public async Task DeployAsync()
     {
         // Otherwise another agent's answers would pass for this one's.
         if (await Api.ReadinessAsync() is { } answer)
             throw new InvalidOperationException($"something already answers /readyz on port {Port} ({answer.Code}): another agent runs on this host");
+        LabelledNodeId = (await Docker.RunAsync("info", "--format", "{{.Swarm.NodeID}}")).Trim();
+        var label = (await Docker.RunAsync("node", "inspect", "--format", $"{{{{index .Spec.Labels \"{NodeLabel}\"}}}}", LabelledNodeId)).Trim();
+        if (label != "true")
+        {
+            _labelAdded = true;
+            await Docker.RunAsync("node", "update", "--label-add", $"{NodeLabel}=true", LabelledNodeId);
+        }
+
         _deployed = true;
         await DockerCommand.RunAsync(_environment.DockerHost,
             ["stack", "deploy", "--detach=true", "-c", StackFile, "-c", OverrideFile, StackName], _deployEnvironment);
     }
+
+    /// <summary>The node carrying <see cref="NodeLabel"/>=true once <see cref="DeployAsync"/> ran: where the task must be.</summary>
+    public string? LabelledNodeId { get; private set; }
 
     /// <summary>
     /// Polls /readyz until 200 with a revision of this test's repository (commits are unique to the run: another
@@ -232,6 +251,8 @@ internal sealed class AgentStack : IAsyncDisposable
             }, TimeSpan.FromSeconds(30), $"volume {VolumeName} removed"));
         }
 
+        // After the task is gone: without the label Swarm would stop it at once (constraint enforcement).
+        if (_labelAdded) await Try(() => Docker.RunAsync("node", "update", "--label-rm", NodeLabel, LabelledNodeId!));
         await Try(() => Docker.RunAsync("secret", "rm", SecretName));
         await Try(() => Docker.RunAsync("config", "rm", ConfigName));
         _scratch.Dispose();
@@ -257,7 +278,8 @@ internal sealed class AgentStack : IAsyncDisposable
 }
 
 /// <summary>One Swarm task of the agent's service.</summary>
-internal sealed record AgentTask(string Id, DateTimeOffset CreatedAt, string DesiredState, string State, string Image, string ContainerId, long Version)
+internal sealed record AgentTask(
+    string Id, DateTimeOffset CreatedAt, string DesiredState, string State, string Image, string ContainerId, long Version, string NodeId)
 {
     public static AgentTask From(JsonElement task)
     {
@@ -272,7 +294,9 @@ internal sealed record AgentTask(string Id, DateTimeOffset CreatedAt, string Des
             status.GetProperty("State").GetString()!,
             task.GetProperty("Spec").GetProperty("ContainerSpec").GetProperty("Image").GetString()!,
             containerId,
-            task.GetProperty("Version").GetProperty("Index").GetInt64());
+            task.GetProperty("Version").GetProperty("Index").GetInt64(),
+            // A task not yet scheduled has no node.
+            task.TryGetProperty("NodeID", out var node) ? node.GetString() ?? "" : "");
     }
 }
 
