@@ -13,8 +13,11 @@ namespace Sprocket.Reconciler.IntegrationTests.Deploy;
 /// The agent's image, deployed with README's commands from the shipped stack file (plus the sandbox override), as the
 /// non-root <c>app</c> user with the engine socket's group, tells the whole story on a real service: a commit is
 /// applied, the on-call's <c>docker service update --rollback</c> is held, written back to git after stabilization and
-/// realigned. Its API, /metrics and status page answer on the published port; the tokens of its Docker secret work
-/// and never reach its logs. Prints the time from <c>docker stack deploy</c> to /readyz 200.
+/// realigned. Its API, /metrics and status page answer on the node's port 8080 with the sandbox's host networking
+/// (the shipped host-mode <c>ports:</c> entry does nothing in the host's network namespace, the test engine runs with
+/// <c>--iptables=false</c> and the stack's overlay network is never created: publishing through them is not proven
+/// here); the tokens of its Docker secret work and never reach its logs. Prints the time from
+/// <c>docker stack deploy</c> to /readyz 200.
 /// </summary>
 [Collection(AgentPortCollection.Name)]
 public sealed class DeployScenarioTests(ITestOutputHelper output)
@@ -88,7 +91,7 @@ public sealed class DeployScenarioTests(ITestOutputHelper output)
         Assert.StartsWith($"realign {stack.Name}: {GitBbb} → {GitAaa}", await remote.GitAsync("log", "-1", "--format=%s", commit), StringComparison.Ordinal);
         Assert.Single(await agent.Api.HistoryAsync(stack.Name), apply => apply.Tag == GitBbb);
 
-        // 4. /metrics and the status page on the published port.
+        // 4. /metrics and the status page on the node's port 8080 (host networking: see the summary).
         var metrics = await agent.Api.MetricsAsync();
         Assert.Equal(1, metrics.Value("sprocket_reconciler_realignments_total", ("stack", stack.Name), ("outcome", "commit")));
         Assert.Equal(1, metrics.Value("sprocket_reconciler_leader"));
