@@ -168,6 +168,15 @@ internal sealed class AgentStack : IAsyncDisposable
         return standardOutput + standardError;
     }
 
+    /// <summary>
+    /// <see cref="LogsAsync"/> once it shows <paramref name="marker"/>: <c>docker service logs</c> without
+    /// <c>--follow</c> can answer nothing at all for a task that has logged plenty (seen for a task still
+    /// <c>starting</c>, before its first health check), so an assertion on what the logs lack needs logs first.
+    /// </summary>
+    public Task<string> LogsShowingAsync(string marker) =>
+        Eventually.UntilValue(LogsAsync, logs => logs.Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(60),
+            $"{ServiceName}'s logs showing {marker}");
+
     /// <summary>The agent's tasks, newest first, as the Engine API's task objects.</summary>
     public async Task<IReadOnlyList<AgentTask>> TasksAsync()
     {

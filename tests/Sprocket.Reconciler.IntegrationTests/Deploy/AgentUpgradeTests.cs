@@ -122,7 +122,7 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
         Assert.DoesNotContain("Leader check failed", standbyLogs, StringComparison.Ordinal);
 
         // Three tasks' logs, the secret's tokens in none.
-        foreach (var logs in new[] { standbyLogs, await agent.LogsAsync() })
+        foreach (var logs in new[] { standbyLogs, await agent.LogsShowingAsync(slow.Name) })
         {
             Assert.DoesNotContain(settings.ApiToken, logs, StringComparison.Ordinal);
             Assert.DoesNotContain(settings.GitToken, logs, StringComparison.Ordinal);
