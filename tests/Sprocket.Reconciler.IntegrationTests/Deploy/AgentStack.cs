@@ -101,24 +101,43 @@ internal sealed class AgentStack : IAsyncDisposable
     /// <summary>
     /// README's placement step, then its deploy step (detached: returns once the service is created, not when its task
     /// runs). The label goes on node 1, this engine's node, unless it is there already; disposing removes it only if
-    /// this stack added it.
+    /// this stack added it. With <paramref name="labelOnceRefused"/>, the stack is deployed first and the label added
+    /// only once Swarm has refused to place the task without it; returns that refusal (null when the label was there).
     /// </summary>
-    public async Task DeployAsync()
+    public async Task<string?> DeployAsync(bool labelOnceRefused = false)
     {
         // Otherwise another agent's answers would pass for this one's.
         if (await Api.ReadinessAsync() is { } answer)
             throw new InvalidOperationException($"something already answers /readyz on port {Port} ({answer.Code}): another agent runs on this host");
         LabelledNodeId = (await Docker.RunAsync("info", "--format", "{{.Swarm.NodeID}}")).Trim();
-        var label = (await Docker.RunAsync("node", "inspect", "--format", $"{{{{index .Spec.Labels \"{NodeLabel}\"}}}}", LabelledNodeId)).Trim();
-        if (label != "true")
+        var labelled = (await Docker.RunAsync("node", "inspect", "--format", $"{{{{index .Spec.Labels \"{NodeLabel}\"}}}}", LabelledNodeId)).Trim() == "true";
+        if (labelled || !labelOnceRefused)
         {
+            await LabelAsync(labelled);
+            await StackDeployAsync();
+            return null;
+        }
+
+        await StackDeployAsync();
+        var refused = await Eventually.UntilValue(TasksAsync,
+            tasks => tasks.Any(task => task.Error.Contains("no suitable node", StringComparison.Ordinal)), TimeSpan.FromSeconds(30),
+            $"Swarm refusing to place {ServiceName} on an unlabelled node");
+        await LabelAsync(labelled);
+        return refused.First(task => task.Error.Length > 0).Error;
+
+        async Task LabelAsync(bool already)
+        {
+            if (already) return;
             _labelAdded = true;
             await Docker.RunAsync("node", "update", "--label-add", $"{NodeLabel}=true", LabelledNodeId);
         }
 
-        _deployed = true;
-        await DockerCommand.RunAsync(_environment.DockerHost,
-            ["stack", "deploy", "--detach=true", "-c", StackFile, "-c", OverrideFile, StackName], _deployEnvironment);
+        async Task StackDeployAsync()
+        {
+            _deployed = true;
+            await DockerCommand.RunAsync(_environment.DockerHost,
+                ["stack", "deploy", "--detach=true", "-c", StackFile, "-c", OverrideFile, StackName], _deployEnvironment);
+        }
     }
 
     /// <summary>The node carrying <see cref="NodeLabel"/>=true once <see cref="DeployAsync"/> ran: where the task must be.</summary>
@@ -288,7 +307,8 @@ internal sealed class AgentStack : IAsyncDisposable
 
 /// <summary>One Swarm task of the agent's service.</summary>
 internal sealed record AgentTask(
-    string Id, DateTimeOffset CreatedAt, string DesiredState, string State, string Image, string ContainerId, long Version, string NodeId)
+    string Id, DateTimeOffset CreatedAt, string DesiredState, string State, string Image, string ContainerId, long Version, string NodeId,
+    string Error)
 {
     public static AgentTask From(JsonElement task)
     {
@@ -305,7 +325,9 @@ internal sealed record AgentTask(
             containerId,
             task.GetProperty("Version").GetProperty("Index").GetInt64(),
             // A task not yet scheduled has no node.
-            task.TryGetProperty("NodeID", out var node) ? node.GetString() ?? "" : "");
+            task.TryGetProperty("NodeID", out var node) ? node.GetString() ?? "" : "",
+            // Why it is not running: "no suitable node (…)" while no node meets its constraints.
+            status.TryGetProperty("Err", out var error) ? error.GetString() ?? "" : "");
     }
 }
 

@@ -49,8 +49,10 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
         await using var __ = remote;
         settings = settings with { RepositoryUrl = remote.Url };
         await using var agent = await AgentStack.CreateAsync(scope.Prefix, image, settings.SettingsJson(), settings.SecretsJson(), remote);
-        await agent.DeployAsync();
+        // The placement constraint holds: without the label no node takes the task; labelled, node 1 runs it.
+        var refusal = await agent.DeployAsync(labelOnceRefused: true);
         await agent.WaitForReadyAsync(TimeSpan.FromSeconds(90), "the agent's /readyz 200");
+        Assert.Equal(agent.LabelledNodeId, (await agent.RunningTaskAsync())?.NodeId);
         foreach (var stack in new[] { slow, held, incident })
             await agent.Api.WaitForStackAsync(stack.Name, s => s.Status == "synced", $"{stack.Name} synced at {GitAaa}");
 
@@ -130,7 +132,8 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
 
         var line = string.Create(CultureInfo.InvariantCulture,
             $"[agent-upgrade] apply {apply.StartedAt:HH:mm:ss.f}–{apply.FinishedAt:HH:mm:ss.f}, upgrade issued {upgradeIssuedAt:HH:mm:ss.f}, "
-            + $"old task exited {oldContainer.FinishedAt:HH:mm:ss.f} (code {oldContainer.ExitCode}); test {clock.Elapsed.TotalSeconds:0} s");
+            + $"old task exited {oldContainer.FinishedAt:HH:mm:ss.f} (code {oldContainer.ExitCode}); test {clock.Elapsed.TotalSeconds:0} s; "
+            + $"before node 1 was labelled: {refusal ?? "(it was labelled already)"}");
         output.WriteLine(line);
         Console.WriteLine(line);
     }
