@@ -57,8 +57,8 @@ public sealed class DeployScenarioTests(ITestOutputHelper output)
         // Running as the image's app user with the socket's group, as the stack file's comment describes.
         var task = await Eventually.UntilValue(agent.RunningTaskAsync, t => t is not null, TimeSpan.FromSeconds(10), "the agent's task with a container");
         Assert.Equal(user, (await agent.ContainerAsync(task!)).User);
-        // On the node labelled as README says, by the shipped constraint. (Nodes 2 and 3 of the test Swarm are drained,
-        // so they would take no task anyway: the constraint's effect there is asserted as the spec that carries it.)
+        // On the node labelled as README says, by the shipped constraint (nodes 2 and 3 of the test Swarm are drained;
+        // that no node takes the task without the label is AgentUpgradeTests' to show).
         Assert.Equal(agent.LabelledNodeId, task!.NodeId);
         var constraints = (await agent.Docker.InspectServiceAsync(agent.ServiceName))
             .GetProperty("Spec").GetProperty("TaskTemplate").GetProperty("Placement").GetProperty("Constraints")
