@@ -34,6 +34,17 @@ internal sealed class AgentApi(Uri baseAddress) : IDisposable
     public async Task<ReadinessView> WaitForReadyAsync(TimeSpan timeout, string what) =>
         (await Eventually.UntilValue(ReadinessAsync, answer => answer?.Code == HttpStatusCode.OK, timeout, what))!.Value.View;
 
+    /// <summary>
+    /// Polls <c>/readyz</c> until it answers 200 with a revision <paramref name="isOwnRevision"/> accepts: a commit of
+    /// this test's own repository, so that no other process on the port passes for the agent (say, while its tasks swap).
+    /// </summary>
+    public async Task<ReadinessView> WaitForReadyAsync(TimeSpan timeout, string what, Func<string, Task<bool>> isOwnRevision) =>
+        (await Eventually.UntilValue(async () =>
+                await ReadinessAsync() is { Code: HttpStatusCode.OK, View.Revision: { } revision } answer && await isOwnRevision(revision)
+                    ? answer.View
+                    : null,
+            view => view is not null, timeout, what))!;
+
     /// <summary><c>GET /api/v1/stacks/{name}</c>, read strictly against the contract; null on 404 or while nothing listens.</summary>
     public async Task<StackView?> StackAsync(string name)
     {

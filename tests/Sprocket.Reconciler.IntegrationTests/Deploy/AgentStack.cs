@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CliWrap;
 using Sprocket.Reconciler.IntegrationTests.Leadership;
 using Sprocket.Reconciler.IntegrationTests.TestEnv;
 
@@ -9,20 +10,27 @@ namespace Sprocket.Reconciler.IntegrationTests.Deploy;
 /// The agent deployed the way README "Deploying" tells an operator to: a Docker config and a Docker secret made from
 /// two JSON files, then <c>docker stack deploy -c config/sprocket-reconciler.stack.yml</c> with the image tag in
 /// <c>SPROCKET_RECONCILER_TAG</c>, plus <see cref="OverrideFile"/> for what the test Swarm differs in. Everything carries
-/// the test's prefix; disposing removes the stack, waits for its task to stop, then removes the volume, config and secret.
+/// the test's prefix; disposing removes the stack, waits briefly for its task to stop and then kills it, then removes
+/// the volume, config and secret.
 /// </summary>
 internal sealed class AgentStack : IAsyncDisposable
 {
     public const int Port = 8080;
 
+    /// <summary>The node label the stack file's placement constraint requires (<c>node.labels.sprocket-reconciler == true</c>).</summary>
+    public const string NodeLabel = "sprocket-reconciler";
+
     private readonly TestEnvironmentSettings _environment = TestEnvironment.Current;
     private readonly ScratchDirectory _scratch = new();
     private readonly Dictionary<string, string> _deployEnvironment;
+    private readonly DesiredStateRemote _repository;
     private bool _deployed;
+    private bool _labelAdded;
 
-    private AgentStack(string prefix, string image, string? user)
+    private AgentStack(string prefix, string image, DesiredStateRemote desiredState, string? user)
     {
         Prefix = prefix;
+        _repository = desiredState;
         var (repository, tag) = SplitImage(image);
         Image = image;
         _deployEnvironment = new Dictionary<string, string>
@@ -63,51 +71,87 @@ internal sealed class AgentStack : IAsyncDisposable
     public DockerCli Docker { get; } = DockerCli.ForTestEnvironment();
 
     /// <summary>
-    /// README's steps 1 and 2: <c>docker config create</c> from the settings, <c>docker secret create</c> from the
-    /// secrets (the file is deleted once the secret holds it). <paramref name="user"/> becomes SPROCKET_RECONCILER_USER.
+    /// README's steps 1 and 2: <c>docker config create</c> from the settings file, <c>docker secret create NAME -</c>
+    /// with the secrets on stdin (never in a file). <paramref name="user"/> becomes SPROCKET_RECONCILER_USER;
+    /// <paramref name="repository"/> is the desired-state repository the settings name, whose commits tell this test's
+    /// agent's /readyz from anything else's.
     /// </summary>
-    public static async Task<AgentStack> CreateAsync(string prefix, string image, string settingsJson, string secretsJson, string? user = null)
+    public static async Task<AgentStack> CreateAsync(
+        string prefix, string image, string settingsJson, string secretsJson, DesiredStateRemote repository, string? user = null)
     {
-        var stack = new AgentStack(prefix, image, user);
+        var stack = new AgentStack(prefix, image, repository, user);
         var settings = stack._scratch.Combine("settings.json");
-        var secrets = stack._scratch.Combine("secrets.json");
         await File.WriteAllTextAsync(settings, settingsJson);
-        await File.WriteAllTextAsync(secrets, secretsJson);
         await stack.Docker.RunAsync("config", "create", stack.ConfigName, settings);
         try
         {
-            await stack.Docker.RunAsync("secret", "create", stack.SecretName, secrets);
+            await DockerCommand.RunAsync(stack._environment.DockerHost, ["secret", "create", stack.SecretName, "-"],
+                input: PipeSource.FromString(secretsJson));
         }
         catch
         {
             await stack.Docker.RunAsync("config", "rm", stack.ConfigName);
+            stack._scratch.Dispose();
             throw;
-        }
-        finally
-        {
-            File.Delete(secrets);
         }
 
         return stack;
     }
 
-    /// <summary>README's step 3, detached: returns once the service is created, not when its task runs.</summary>
-    public async Task DeployAsync()
+    /// <summary>
+    /// README's placement step, then its deploy step (detached: returns once the service is created, not when its task
+    /// runs). The label goes on node 1, this engine's node, unless it is there already; disposing removes it only if
+    /// this stack added it. With <paramref name="labelOnceRefused"/>, the stack is deployed first and the label added
+    /// only once Swarm has refused to place the task without it; returns that refusal (null when the label was there).
+    /// </summary>
+    public async Task<string?> DeployAsync(bool labelOnceRefused = false)
     {
         // Otherwise another agent's answers would pass for this one's.
         if (await Api.ReadinessAsync() is { } answer)
             throw new InvalidOperationException($"something already answers /readyz on port {Port} ({answer.Code}): another agent runs on this host");
-        _deployed = true;
-        await DockerCommand.RunAsync(_environment.DockerHost,
-            ["stack", "deploy", "--detach=true", "-c", StackFile, "-c", OverrideFile, StackName], _deployEnvironment);
+        LabelledNodeId = (await Docker.RunAsync("info", "--format", "{{.Swarm.NodeID}}")).Trim();
+        var labelled = (await Docker.RunAsync("node", "inspect", "--format", $"{{{{index .Spec.Labels \"{NodeLabel}\"}}}}", LabelledNodeId)).Trim() == "true";
+        if (labelled || !labelOnceRefused)
+        {
+            await LabelAsync(labelled);
+            await StackDeployAsync();
+            return null;
+        }
+
+        await StackDeployAsync();
+        var refused = await Eventually.UntilValue(TasksAsync,
+            tasks => tasks.Any(task => task.Error.Contains("no suitable node", StringComparison.Ordinal)), TimeSpan.FromSeconds(30),
+            $"Swarm refusing to place {ServiceName} on an unlabelled node");
+        await LabelAsync(labelled);
+        return refused.First(task => task.Error.Length > 0).Error;
+
+        async Task LabelAsync(bool already)
+        {
+            if (already) return;
+            _labelAdded = true;
+            await Docker.RunAsync("node", "update", "--label-add", $"{NodeLabel}=true", LabelledNodeId);
+        }
+
+        async Task StackDeployAsync()
+        {
+            _deployed = true;
+            await DockerCommand.RunAsync(_environment.DockerHost,
+                ["stack", "deploy", "--detach=true", "-c", StackFile, "-c", OverrideFile, StackName], _deployEnvironment);
+        }
     }
 
-    /// <summary>Polls /readyz until 200; a timeout shows the tasks' states and the tail of their logs.</summary>
+    /// <summary>The node carrying <see cref="NodeLabel"/>=true once <see cref="DeployAsync"/> ran: where the task must be.</summary>
+    public string? LabelledNodeId { get; private set; }
+
+    /// <summary>
+    /// Polls /readyz until 200 with a revision of this test's repository (commits are unique to the run: another
+    /// process answering on the port does not pass); a timeout shows the tasks' states and the tail of their logs.
+    /// </summary>
     public async Task<ReadinessView> WaitForReadyAsync(TimeSpan timeout, string what)
     {
         try
         {
-            return await Api.WaitForReadyAsync(timeout, what);
+            return await Api.WaitForReadyAsync(timeout, what, _repository.HasCommitAsync);
         }
         catch (TimeoutException exception)
         {
@@ -124,6 +168,13 @@ internal sealed class AgentStack : IAsyncDisposable
     /// <summary><c>docker service update --detach --image IMAGE</c> of the agent: the upgrade.</summary>
     public Task UpgradeAsync(string image) => Docker.UpdateImageAsync(ServiceName, image);
 
+    /// <summary>
+    /// The service's <c>UpdateStatus.State</c> (<c>updating</c>, <c>completed</c>, <c>rollback_started</c>, …), or ""
+    /// before any update.
+    /// </summary>
+    public async Task<string> UpdateStateAsync() =>
+        (await Docker.RunAsync("service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}", ServiceName)).Trim();
+
     /// <summary><c>docker service update --detach --rollback</c> of the agent itself.</summary>
     public Task RollBackAsync() => Docker.RollbackAsync(ServiceName);
 
@@ -136,6 +187,15 @@ internal sealed class AgentStack : IAsyncDisposable
         return standardOutput + standardError;
     }
 
+    /// <summary>
+    /// <see cref="LogsAsync"/> once it shows <paramref name="marker"/>: <c>docker service logs</c> without
+    /// <c>--follow</c> can answer nothing at all for a task that has logged plenty (seen for a task still
+    /// <c>starting</c>, before its first health check), so an assertion on what the logs lack needs logs first.
+    /// </summary>
+    public Task<string> LogsShowingAsync(string marker) =>
+        Eventually.UntilValue(LogsAsync, logs => logs.Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(60),
+            $"{ServiceName}'s logs showing {marker}");
+
     /// <summary>The agent's tasks, newest first, as the Engine API's task objects.</summary>
     public async Task<IReadOnlyList<AgentTask>> TasksAsync()
     {
@@ -146,9 +206,12 @@ internal sealed class AgentStack : IAsyncDisposable
         return document.RootElement.EnumerateArray().Select(AgentTask.From).OrderByDescending(task => task.CreatedAt).ToList();
     }
 
-    /// <summary>The task that runs now (desired and current state running).</summary>
+    /// <summary>
+    /// The task meant to run now, once it has a container: desired state running, whatever its current state. Swarm
+    /// shows it <c>starting</c> until the first health check passes (30 s in), long after its container serves.
+    /// </summary>
     public async Task<AgentTask?> RunningTaskAsync() =>
-        (await TasksAsync()).FirstOrDefault(task => task is { DesiredState: "running", State: "running" });
+        (await TasksAsync()).FirstOrDefault(task => task is { DesiredState: "running", ContainerId.Length: > 0 });
 
     /// <summary>The data volume's directory on the host (root reads the agent's SQLite there).</summary>
     public async Task<string> VolumeDirectoryAsync() =>
@@ -167,6 +230,11 @@ internal sealed class AgentStack : IAsyncDisposable
             container.GetProperty("Config").GetProperty("Image").GetString() ?? "");
     }
 
+    /// <summary>The containers of the agent's tasks on this engine, running or not.</summary>
+    private async Task<IReadOnlyList<string>> ContainerIdsAsync() =>
+        (await Docker.RunAsync("ps", "--all", "--quiet", "--filter", $"label=com.docker.swarm.service.name={ServiceName}"))
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     private static (string Repository, string Tag) SplitImage(string image)
     {
         var colon = image.LastIndexOf(':');
@@ -182,10 +250,21 @@ internal sealed class AgentStack : IAsyncDisposable
         if (_deployed)
         {
             await Try(() => Docker.RunAsync("stack", "rm", StackName));
-            // Idle, the daemon stops within seconds of SIGTERM; the volume stays in use until its container is gone.
-            await Try(() => Eventually.Until(async () => (await Docker.RunAsync(
-                    "ps", "--all", "--quiet", "--filter", $"label=com.docker.swarm.service.name={ServiceName}")).Trim().Length == 0,
-                TimeSpan.FromSeconds(60), $"the containers of {ServiceName} removed"));
+            // A task stops with its own spec's stop grace period (12 min) even after `service update
+            // --stop-grace-period` or `stack rm`: an idle daemon exits within seconds of SIGTERM, but one left mid-apply
+            // by a failed test would hold the volume for minutes. After a short wait its container is killed.
+            await Try(async () =>
+            {
+                try
+                {
+                    await Eventually.Until(async () => (await ContainerIdsAsync()).Count == 0,
+                        TimeSpan.FromSeconds(30), $"the containers of {ServiceName} stopped after SIGTERM");
+                }
+                catch (TimeoutException)
+                {
+                    if (await ContainerIdsAsync() is { Count: > 0 } left) await Docker.RunAsync(["rm", "--force", .. left]);
+                }
+            });
             await Try(() => Eventually.Until(async () =>
             {
                 try
@@ -200,6 +279,8 @@ internal sealed class AgentStack : IAsyncDisposable
             }, TimeSpan.FromSeconds(30), $"volume {VolumeName} removed"));
         }
 
+        // After the task is gone: without the label Swarm would stop it at once (constraint enforcement).
+        if (_labelAdded) await Try(() => Docker.RunAsync("node", "update", "--label-rm", NodeLabel, LabelledNodeId!));
         await Try(() => Docker.RunAsync("secret", "rm", SecretName));
         await Try(() => Docker.RunAsync("config", "rm", ConfigName));
         _scratch.Dispose();
@@ -225,7 +306,9 @@ internal sealed class AgentStack : IAsyncDisposable
 }
 
 /// <summary>One Swarm task of the agent's service.</summary>
-internal sealed record AgentTask(string Id, DateTimeOffset CreatedAt, string DesiredState, string State, string Image, string ContainerId, long Version)
+internal sealed record AgentTask(
+    string Id, DateTimeOffset CreatedAt, string DesiredState, string State, string Image, string ContainerId, long Version, string NodeId,
+    string Error)
 {
     public static AgentTask From(JsonElement task)
     {
@@ -240,7 +323,11 @@ internal sealed record AgentTask(string Id, DateTimeOffset CreatedAt, string Des
             status.GetProperty("State").GetString()!,
             task.GetProperty("Spec").GetProperty("ContainerSpec").GetProperty("Image").GetString()!,
             containerId,
-            task.GetProperty("Version").GetProperty("Index").GetInt64());
+            task.GetProperty("Version").GetProperty("Index").GetInt64(),
+            // A task not yet scheduled has no node.
+            task.TryGetProperty("NodeID", out var node) ? node.GetString() ?? "" : "",
+            // Why it is not running: "no suitable node (…)" while no node meets its constraints.
+            status.TryGetProperty("Err", out var error) ? error.GetString() ?? "" : "");
     }
 }
 

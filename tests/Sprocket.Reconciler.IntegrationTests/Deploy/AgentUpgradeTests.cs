@@ -14,8 +14,9 @@ namespace Sprocket.Reconciler.IntegrationTests.Deploy;
 /// slow service (its task ignores SIGTERM and has a 20 s stop grace period, so Swarm takes that long to replace it): the
 /// old task finishes the apply before it exits (stop_grace_period outlasts ShutdownGrace), the new task resumes from the
 /// data volume and applies nothing again, and a manual hold and an emergency-rollback incident made before the upgrade
-/// are still there. Then <c>docker service update --rollback</c> of the agent, which comes back the same way. All along,
-/// a second agent from the same image beside a manager that is not the Raft leader reports standby and never applies.
+/// are still there. Then, once Swarm calls the upgrade completed, <c>docker service update --rollback</c> of the agent,
+/// which comes back the same way. All along, a second agent from the same image beside a manager that is not the Raft
+/// leader reports standby and never applies.
 /// </summary>
 [Collection(AgentPortCollection.Name)]
 public sealed class AgentUpgradeTests(ITestOutputHelper output)
@@ -47,9 +48,11 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
         var (remote, _) = await DesiredStateRemote.StartAsync(settings.GitToken, ReconcileYaml.Render(slow, held, incident));
         await using var __ = remote;
         settings = settings with { RepositoryUrl = remote.Url };
-        await using var agent = await AgentStack.CreateAsync(scope.Prefix, image, settings.SettingsJson(), settings.SecretsJson());
-        await agent.DeployAsync();
+        await using var agent = await AgentStack.CreateAsync(scope.Prefix, image, settings.SettingsJson(), settings.SecretsJson(), remote);
+        // The placement constraint holds: without the label no node takes the task; labelled, node 1 runs it.
+        var refusal = await agent.DeployAsync(labelOnceRefused: true);
         await agent.WaitForReadyAsync(TimeSpan.FromSeconds(90), "the agent's /readyz 200");
+        Assert.Equal(agent.LabelledNodeId, (await agent.RunningTaskAsync())?.NodeId);
         foreach (var stack in new[] { slow, held, incident })
             await agent.Api.WaitForStackAsync(stack.Name, s => s.Status == "synced", $"{stack.Name} synced at {GitAaa}");
 
@@ -95,9 +98,13 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
         Assert.True((await agent.Api.StackAsync(held.Name))!.Hold is { Manual: true }, $"{held.Name} lost its hold in the upgrade");
         Assert.Equal(incidentBefore.DetectedAt, (await agent.Api.StackAsync(incident.Name))!.Incident?.DetectedAt);
 
-        // The agent's own rollback: back to the first image, the same way.
+        // The agent's own rollback of the completed upgrade (Swarm completes it once the new task has passed its first
+        // health check, 30 s in, and the monitor period): back to the first image, the same way.
+        await Eventually.UntilValue(agent.UpdateStateAsync, state => state == "completed", TimeSpan.FromSeconds(90),
+            $"the upgrade of {agent.ServiceName} completed");
         await agent.RollBackAsync();
         await WaitForTaskSwapAsync(agent, newTask, image);
+        Assert.StartsWith("rollback_", await agent.UpdateStateAsync(), StringComparison.Ordinal);
         await AssertNothingAppliedAgainAsync(agent, slow.Name, slowService, slowAfter);
         Assert.Single(await agent.Api.HistoryAsync(slow.Name));
         Assert.True((await agent.Api.StackAsync(held.Name))!.Hold is { Manual: true }, $"{held.Name} lost its hold in the rollback");
@@ -117,7 +124,7 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
         Assert.DoesNotContain("Leader check failed", standbyLogs, StringComparison.Ordinal);
 
         // Three tasks' logs, the secret's tokens in none.
-        foreach (var logs in new[] { standbyLogs, await agent.LogsAsync() })
+        foreach (var logs in new[] { standbyLogs, await agent.LogsShowingAsync(slow.Name) })
         {
             Assert.DoesNotContain(settings.ApiToken, logs, StringComparison.Ordinal);
             Assert.DoesNotContain(settings.GitToken, logs, StringComparison.Ordinal);
@@ -125,7 +132,8 @@ public sealed class AgentUpgradeTests(ITestOutputHelper output)
 
         var line = string.Create(CultureInfo.InvariantCulture,
             $"[agent-upgrade] apply {apply.StartedAt:HH:mm:ss.f}–{apply.FinishedAt:HH:mm:ss.f}, upgrade issued {upgradeIssuedAt:HH:mm:ss.f}, "
-            + $"old task exited {oldContainer.FinishedAt:HH:mm:ss.f} (code {oldContainer.ExitCode}); test {clock.Elapsed.TotalSeconds:0} s");
+            + $"old task exited {oldContainer.FinishedAt:HH:mm:ss.f} (code {oldContainer.ExitCode}); test {clock.Elapsed.TotalSeconds:0} s; "
+            + $"before node 1 was labelled: {refusal ?? "(it was labelled already)"}");
         output.WriteLine(line);
         Console.WriteLine(line);
     }

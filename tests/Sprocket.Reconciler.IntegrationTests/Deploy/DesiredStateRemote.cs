@@ -66,6 +66,11 @@ internal sealed class DesiredStateRemote : IAsyncDisposable
     /// <summary>git in the served bare repository (what the agent pushed shows here).</summary>
     public Task<string> GitAsync(params string[] arguments) => GitCli.RunAsync(BarePath, arguments);
 
+    /// <summary>Whether <paramref name="revision"/> is a commit of this repository (the test's, or the agent's write-back).</summary>
+    public async Task<bool> HasCommitAsync(string revision) =>
+        (await GitAsync("rev-list", "--all")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Contains(revision, StringComparer.Ordinal);
+
     /// <summary>Commits on <c>main</c> after <paramref name="revision"/>, oldest first.</summary>
     public async Task<IReadOnlyList<string>> CommitsAfterAsync(string revision) =>
         (await GitAsync("rev-list", "--reverse", "--first-parent", $"{revision}..main")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
