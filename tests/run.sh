@@ -5,6 +5,8 @@
 #                         if it brought it up.
 #   tests/run.sh --fast   the fast lane only: Core.Tests and Host.Tests, which need no environment (no Docker,
 #                         registry, git server or Pulumi stand-in); swarm.sh is never called.
+#   tests/run.sh --faults the fault suite only (tests/faults), with the environment handled as for a full run.
+# The fault suite breaks shared components (the engine, the registry), so it always runs after everything else, alone.
 # Exit code: dotnet test's.
 set -euo pipefail
 
@@ -14,10 +16,12 @@ swarm="$root/tests/env/swarm.sh"
 fast_lane="$root/tests/fast-lane.slnf"
 
 fast_only=false
+faults_only=false
 case "${1:-}" in
   --fast) fast_only=true ;;
+  --faults) faults_only=true ;;
   "") ;;
-  *) echo "usage: tests/run.sh [--fast]" >&2; exit 2 ;;
+  *) echo "usage: tests/run.sh [--fast|--faults]" >&2; exit 2 ;;
 esac
 
 if "$fast_only"; then
@@ -37,8 +41,16 @@ fi
 
 eval "$("$swarm" env)"
 
+fault_suite="$root/tests/faults/Sprocket.Reconciler.FaultTests/Sprocket.Reconciler.FaultTests.csproj"
+status=0
 set +e
-dotnet test "$root/Sprocket.Reconciler.sln" -c Debug --logger "console;verbosity=normal"
-status=$?
+if ! "$faults_only"; then
+  dotnet test "$root/Sprocket.Reconciler.sln" -c Debug --logger "console;verbosity=normal" \
+    --filter "FullyQualifiedName!~Sprocket.Reconciler.FaultTests"
+  status=$?
+fi
+dotnet test "$fault_suite" -c Debug --logger "console;verbosity=normal"
+faults=$?
 set -e
-exit "$status"
+((status != 0)) && exit "$status"
+exit "$faults"
