@@ -31,7 +31,7 @@ public sealed partial class ReconcileLoop
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             _unstored.Add(stack);
-            StoreFailed(stack, ex, now);
+            StoreFailed(stack, ex);
             return false;
         }
     }
@@ -60,11 +60,13 @@ public sealed partial class ReconcileLoop
         return true;
     }
 
-    private void StoreFailed(string stack, Exception ex, DateTimeOffset now)
+    private void StoreFailed(string stack, Exception ex)
     {
         metrics.StateWriteFailed();
+        // From the end of the failed attempt (a locked database answers only after its busy timeout), so the retries
+        // leave the loop time for the API's messages in between.
+        _storeRetryFrom = time.GetUtcNow();
         var problem = $"state database {persisted.Path} (data directory {Path.GetDirectoryName(persisted.Path)}) cannot be written: {Describe(ex)}";
-        _storeRetryFrom = now;
         if (problem == _stateProblem) return;
         _stateProblem = problem;
         LogStateNotStored(logger, ex, stack, persisted.Path);

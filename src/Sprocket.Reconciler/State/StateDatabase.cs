@@ -25,9 +25,9 @@ public sealed class StateDatabase
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            // A lock held by another process fails a write after 5 s rather than Microsoft.Data.Sqlite's 30 s: the loop
-            // waits on every write, and a refused one is tried again anyway.
-            DefaultTimeout = 5,
+            // A lock held by another process fails a write after 3 s rather than Microsoft.Data.Sqlite's 30 s: the loop
+            // waits on every write, and a refused one is tried again anyway. The daemon's own writes take milliseconds.
+            DefaultTimeout = 3,
         }.ToString();
     }
 
