@@ -123,6 +123,28 @@ public sealed class DataDirectoryFaultTests(ITestOutputHelper output)
         Assert.Equal(garbage, await File.ReadAllBytesAsync(database));
     }
 
+    /// <summary>
+    /// Read-only is checked at start: a running daemon keeps reconciler.db open for writing, and the kernel refuses to
+    /// remount a bind mount read-only under an open writer (EBUSY), so the fault can only meet a daemon as it starts.
+    /// </summary>
+    [Fact]
+    public async Task A_read_only_data_directory_is_refused_at_start_naming_the_folder()
+    {
+        using var scratch = new ScratchDirectory();
+        var repository = await WorkRepository.InitAsync(scratch.Combine("desired"));
+        await repository.CommitFileAsync(DesiredStateYaml.FileName, "version: 1\nstacks: []\n", "empty desired state");
+        await using var readOnly = await ReadOnlyBind.MountAsync(Directory.CreateDirectory(scratch.Combine("data")).FullName);
+
+        var result = await ReconcilerCommand.RunAsync("run", "--urls", "http://127.0.0.1:0",
+            $"--Reconciler:DesiredState:Repository={repository.Directory}", $"--Reconciler:DataDirectory={readOnly.Path}",
+            $"--Reconciler:Docker:Host={TestEnvironment.Current.DockerHost}");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var firstLine = result.StandardError.Split('\n')[0];
+        Assert.Contains(readOnly.Path, firstLine, StringComparison.Ordinal);
+        Assert.Contains("Read-only file system", firstLine, StringComparison.Ordinal);
+    }
+
     private static async Task<Readiness> WaitNotReadyAsync(DaemonProcess daemon, string sqliteError) =>
         await Eventually.UntilValue(() => Readiness.ReadAsync(daemon),
             r => r.Code == HttpStatusCode.ServiceUnavailable && r.Problem?.Contains(sqliteError, StringComparison.Ordinal) == true,

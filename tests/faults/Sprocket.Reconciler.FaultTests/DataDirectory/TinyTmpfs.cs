@@ -1,6 +1,3 @@
-using CliWrap;
-using CliWrap.Buffered;
-
 namespace Sprocket.Reconciler.FaultTests.DataDirectory;
 
 /// <summary>
@@ -21,7 +18,7 @@ internal sealed class TinyTmpfs : IAsyncDisposable
     public static async Task<TinyTmpfs> MountAsync(string size)
     {
         var path = Directory.CreateTempSubdirectory("sprocket-fault-data-").FullName;
-        await RunAsync("mount", "-t", "tmpfs", "-o", $"size={size},mode=0755", "sprocket-fault-data", path);
+        await MountCommand.RunAsync("mount", "-t", "tmpfs", "-o", $"size={size},mode=0755", "sprocket-fault-data", path);
         return new TinyTmpfs(path);
     }
 
@@ -66,18 +63,11 @@ internal sealed class TinyTmpfs : IAsyncDisposable
     {
         try
         {
-            await RunAsync("umount", "--lazy", Path);
+            await MountCommand.RunAsync("umount", "--lazy", Path);
         }
         finally
         {
             try { Directory.Delete(Path); } catch (IOException) { /* still busy: the lazy unmount ends with its last user */ }
         }
-    }
-
-    private static async Task RunAsync(params string[] command)
-    {
-        var result = await global::CliWrap.Cli.Wrap(command[0]).WithArguments(command[1..]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-        if (result.ExitCode != 0)
-            throw new InvalidOperationException($"{string.Join(' ', command)}: exit {result.ExitCode}: {result.StandardError}");
     }
 }
