@@ -60,12 +60,16 @@ public sealed class StateDatabase
             Log.DatabaseOpened(logger, database.Path, version);
             return database;
         }
-        catch (SqliteException ex)
+        catch (SqliteException ex) when (IsFileProblem(ex))
         {
             // Never replaced by an empty database: that would forget every hold and incident it records.
             throw new StateDatabaseUnusableException(database.Path, ex);
         }
     }
+
+    /// <summary>The file or its folder is at fault (a failing migration, SQLITE_ERROR, is this build's bug and stays as it is).</summary>
+    private static bool IsFileProblem(SqliteException ex) => (ex.SqliteErrorCode & 0xff) is
+        5 /* BUSY */ or 6 /* LOCKED */ or 8 /* READONLY */ or 10 /* IOERR */ or 11 /* CORRUPT */ or 13 /* FULL */ or 14 /* CANTOPEN */ or 26 /* NOTADB */;
 
     /// <summary>
     /// A file damaged past its header opens fine and fails some later read: <c>PRAGMA quick_check</c> (a pass over every
