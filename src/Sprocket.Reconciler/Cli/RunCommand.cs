@@ -55,6 +55,16 @@ public static class RunCommand
         await using var app = builder.Build();
         // Validated here rather than inside StartAsync, which would log each failure with its stack trace first.
         app.Services.GetService<IStartupValidator>()?.Validate();
+        try
+        {
+            // Opened here, not by the first service that needs it: an unusable file is one line and exit 2, not a trace.
+            app.Services.GetRequiredService<State.StateDatabase>();
+        }
+        catch (State.StateDatabaseUnusableException unusable)
+        {
+            await Console.Error.WriteLineAsync("sprocket-reconciler: " + unusable.Message.ReplaceLineEndings(" "));
+            return ExitCodes.InvalidOrUnreachable;
+        }
         // Before the endpoints: it answers the webhook deliveries past GitHubWebhookConcurrency.InFlight.
         app.UseRateLimiter();
         app.MapReconcilerApi();

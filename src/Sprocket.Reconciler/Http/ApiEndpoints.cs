@@ -12,8 +12,9 @@ public static class ApiEndpoints
         app.MapGet("/readyz", (StatusStore store, ILeadership leadership) =>
         {
             var current = store.Current;
-            var problem = current.Desired is null ? current.DesiredProblem?.Message ?? "desired state not loaded yet"
-                : current.DockerProblem ?? (current.Last is null ? "first evaluation pending" : null);
+            // Before anything else: an agent that cannot remember what it does does nothing, whatever else is well.
+            var problem = current.StateProblem ?? (current.Desired is null ? current.DesiredProblem?.Message ?? "desired state not loaded yet"
+                : current.DockerProblem ?? (current.Last is null ? "first evaluation pending" : null));
             // A standby is ready too: it serves the read API; the role says whether it acts.
             var document = new ReadinessDocument(problem is null ? "ready" : "not-ready", leadership.Role, current.Desired?.Revision, problem);
             return Results.Json(document, JsonContext.Default.ReadinessDocument, statusCode: problem is null ? 200 : 503);

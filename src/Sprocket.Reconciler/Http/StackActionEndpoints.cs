@@ -35,7 +35,15 @@ public static partial class StackActionEndpoints
     {
         if (store.Current.Desired?.State.FindStack(name) is null)
             return Results.Json(new ErrorDocument($"no stack named {name}"), JsonContext.Default.ErrorDocument, statusCode: StatusCodes.Status404NotFound);
-        if (act() is Task stored) await stored;
+        try
+        {
+            if (act() is Task stored) await stored;
+        }
+        catch (StateNotStoredException notStored)
+        {
+            // Never 202 for what a restart would forget: the operator learns it is in force only in memory.
+            return Results.Json(new ErrorDocument(notStored.Message), JsonContext.Default.ErrorDocument, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         return Results.Json(new MessageDocument(done), JsonContext.Default.MessageDocument, statusCode: StatusCodes.Status202Accepted);
     }
 

@@ -88,6 +88,7 @@ public sealed partial class ReconcileLoop(
         var passes = new List<EvaluationRequest>();
         try
         {
+            if (RetryUnstored(time.GetUtcNow()) && acting) passes.Add(new EvaluationRequest(ReconcileTrigger.Retry));
             foreach (var message in batch)
             {
                 try
@@ -147,13 +148,13 @@ public sealed partial class ReconcileLoop(
                 {
                     State = r.State with { Hold = new StackHold(HoldReason.Manual, $"held through the API by {hold.By}", now, Manual: true) },
                 }, now))
-                    throw new InvalidOperationException($"the hold of {hold.Stack} is in force but could not be stored: it would not survive a restart");
+                    throw new StateNotStoredException($"the hold of {hold.Stack} is in force in memory but could not be stored ({_stateProblem}); it is written as soon as the state database accepts writes again, and a restart before then loses it");
                 break;
 
             case ResumeRequested resume:
                 passes.Add(new EvaluationRequest(ReconcileTrigger.Api, Stack: resume.Stack, Manual: true));
                 if (!Update(resume.Stack, r => r with { State = ReconcilePolicy.Resume(r.State) }, now, new(Why: "resumed through the API")))
-                    throw new InvalidOperationException($"the resume of {resume.Stack} is in force but could not be stored: it would not survive a restart");
+                    throw new StateNotStoredException($"the resume of {resume.Stack} is in force in memory but could not be stored ({_stateProblem}); the agent does not act until the state database accepts writes again, and a restart before then brings the hold back");
                 break;
 
             case ApplyFinished finished:
@@ -342,6 +343,14 @@ public sealed partial class ReconcileLoop(
         var window = SyncWindowFor(spec, now);
         var decision = ReconcilePolicy.Decide(new ReconcileContext(spec, evaluation, record.State, now,
             leader, manual, window.Open, window.NextOpen, EngineRecreatesMissing: spec.Engine == StackEngine.Pulumi));
+        // Never apply what it cannot remember: work starts only once what it was decided on is written.
+        if (decision.Action is not (ReconcileAction.None or ReconcileAction.Wait) && !CanRemember(spec.Name, decision.State, now))
+            decision = decision with
+            {
+                Action = ReconcileAction.Wait,
+                Message = $"not acting: the state database cannot be written ({_stateProblem}); {decision.Message}",
+                RetryAt = null,
+            };
 
         var inFlight = decision.Action switch
         {
@@ -426,27 +435,15 @@ public sealed partial class ReconcileLoop(
 
     /// <summary>
     /// Replaces a stack's record; a changed policy state is written to SQLite before anything is published, and what the
-    /// change means goes on the stack's timeline. When it cannot be written the record still changes (this daemon acts on
-    /// what it knows) and the failure is logged; false then.
+    /// change means goes on the stack's timeline. When it cannot be written the record still changes (a hold is in force
+    /// in memory), the stack waits in <see cref="_unstored"/> for the retry, and the agent stops acting; false then.
     /// </summary>
     /// <param name="context">What the change was decided on; by default the desired state in force.</param>
     private bool Update(string stack, Func<StackRecord, StackRecord> change, DateTimeOffset now, ChangeContext? context = null)
     {
         var before = RecordOf(stack);
         var after = change(before);
-        var stored = true;
-        if (after.State != before.State)
-        {
-            try
-            {
-                persisted.Save(stack, after.State, now);
-            }
-            catch (Exception ex)
-            {
-                stored = false;
-                LogStateNotStored(logger, ex, stack);
-            }
-        }
+        var stored = after.State == before.State && !_unstored.Contains(stack) || Store(stack, after.State, now);
         if (context?.Standby != true)
         {
             // A leader tells from the state last told, so a hold or an incident it inherited from its time as a standby
@@ -485,7 +482,7 @@ public sealed partial class ReconcileLoop(
     private void ArmWakeTimer()
     {
         var next = _records.Values.Where(r => r.InFlight == StackOperation.None)
-            .SelectMany(r => new[] { r.WakeAt, r.RecheckAt }).Append(_passRetryAt).Min();
+            .SelectMany(r => new[] { r.WakeAt, r.RecheckAt }).Append(_passRetryAt).Append(StoreRetryAt).Min();
         if (next is not { } at)
         {
             _wakeTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -584,9 +581,6 @@ public sealed partial class ReconcileLoop(
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Reconciling stack {Stack} failed; the other stacks of the pass go on")]
     private static partial void LogStackFailed(ILogger logger, Exception exception, string stack);
-
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "The state of stack {Stack} could not be stored; it is in force until a restart")]
-    private static partial void LogStateNotStored(ILogger logger, Exception exception, string stack);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "No desired state loaded yet; skipping evaluation on {Trigger}")]
     private static partial void LogNoDesiredState(ILogger logger, string trigger);

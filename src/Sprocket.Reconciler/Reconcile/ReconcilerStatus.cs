@@ -18,14 +18,15 @@ public sealed record ReconcilerStatus(
     LastEvaluation? Last,
     string? DockerProblem,
     DesiredSnapshot? Evaluated = null,
-    ImmutableDictionary<string, StackControl>? Control = null)
+    ImmutableDictionary<string, StackControl>? Control = null,
+    string? StateProblem = null)
 {
     public static ReconcilerStatus Empty { get; } = new(null, null, [], null, null);
 
     /// <summary>The acting side's conclusion for a stack, once it has one.</summary>
     public StackControl? ControlOf(string stack) => Control?.GetValueOrDefault(stack);
 
-    public bool Ready => Desired is not null && DockerProblem is null && Last is not null;
+    public bool Ready => Desired is not null && DockerProblem is null && StateProblem is null && Last is not null;
 }
 
 /// <summary>Why the newest desired state is not in force: a fetch failure or a rejected file, with when.</summary>

@@ -48,7 +48,16 @@ public sealed class RegistryImageFactsSource(ITagResolver resolver, DigestLedger
             if (image is { Tag: { } tag, Digest: { } digest })
             {
                 var repository = ImageReferenceParser.Normalize(image.Repository);
-                if (ledger.TagFor(repository, digest) is null) ledger.Record(repository, tag, digest, now);
+                if (ledger.TagFor(repository, digest) is not null) continue;
+                try
+                {
+                    ledger.Record(repository, tag, digest, now);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException)
+                {
+                    // A state database that refuses writes must not fail the look (it would read as Docker unreachable):
+                    // the ledger only misses this observation, and the loop reports the database through its own writes.
+                }
             }
         }
     }

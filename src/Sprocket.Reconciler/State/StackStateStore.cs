@@ -10,6 +10,9 @@ namespace Sprocket.Reconciler.State;
 /// </summary>
 public sealed class StackStateStore(StateDatabase database)
 {
+    /// <summary>The file the states are written to, for messages that must name it.</summary>
+    public string Path => database.Path;
+
     public IReadOnlyDictionary<string, StackRuntimeState> LoadAll()
     {
         using var connection = database.OpenConnection();

@@ -25,6 +25,9 @@ public sealed class StateDatabase
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
+            // A lock held by another process fails a write after 3 s rather than Microsoft.Data.Sqlite's 30 s: the loop
+            // waits on every write, and a refused one is tried again anyway. The daemon's own writes take milliseconds.
+            DefaultTimeout = 3,
         }.ToString();
     }
 
@@ -47,12 +50,38 @@ public sealed class StateDatabase
         Directory.CreateDirectory(directory);
         var database = new StateDatabase(System.IO.Path.Combine(directory, FileName), migrations.Count == 0 ? 0 : migrations[^1].Version);
 
-        using var connection = database.OpenConnection();
-        // WAL lets readers (API, status page) go on while the loop writes.
-        Execute(connection, null, "PRAGMA journal_mode = WAL;");
-        var version = Migrate(connection, database.Path, migrations, time, logger);
-        Log.DatabaseOpened(logger, database.Path, version);
-        return database;
+        try
+        {
+            using var connection = database.OpenConnection();
+            // WAL lets readers (API, status page) go on while the loop writes.
+            Execute(connection, null, "PRAGMA journal_mode = WAL;");
+            EnsureIntact(connection, database.Path);
+            var version = Migrate(connection, database.Path, migrations, time, logger);
+            Log.DatabaseOpened(logger, database.Path, version);
+            return database;
+        }
+        catch (SqliteException ex) when (IsFileProblem(ex))
+        {
+            // Never replaced by an empty database: that would forget every hold and incident it records.
+            throw new StateDatabaseUnusableException(database.Path, ex);
+        }
+    }
+
+    /// <summary>The file or its folder is at fault (a failing migration, SQLITE_ERROR, is this build's bug and stays as it is).</summary>
+    private static bool IsFileProblem(SqliteException ex) => (ex.SqliteErrorCode & 0xff) is
+        5 /* BUSY */ or 6 /* LOCKED */ or 8 /* READONLY */ or 10 /* IOERR */ or 11 /* CORRUPT */ or 13 /* FULL */ or 14 /* CANTOPEN */ or 26 /* NOTADB */;
+
+    /// <summary>
+    /// A file damaged past its header opens fine and fails some later read: <c>PRAGMA quick_check</c> (a pass over every
+    /// page, milliseconds for the few thousand rows kept here) finds it at start, where it is one clear error.
+    /// </summary>
+    private static void EnsureIntact(SqliteConnection connection, string path)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA quick_check;";
+        var verdict = Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (verdict != "ok")
+            throw new StateDatabaseUnusableException(path, $"PRAGMA quick_check found damage: {verdict}");
     }
 
     public SqliteConnection OpenConnection()

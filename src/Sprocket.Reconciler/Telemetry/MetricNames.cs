@@ -72,4 +72,10 @@ public static class MetricNames
 
     /// <summary>1 on the instance that acts (the Swarm Raft leader's node).</summary>
     public const string Leader = "sprocket_reconciler_leader";
+
+    /// <summary>1 while the state database accepts writes, 0 while a write is refused (the agent is not ready and does not act).</summary>
+    public const string StateWritable = "sprocket_reconciler_state_writable";
+
+    /// <summary>Writes to the state database that failed (disk full, read-only, locked, corrupted), retries included.</summary>
+    public const string StateWriteFailures = "sprocket_reconciler_state_write_failures_total";
 }

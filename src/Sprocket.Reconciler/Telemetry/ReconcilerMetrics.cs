@@ -16,6 +16,7 @@ public sealed class ReconcilerMetrics
     private readonly Counter<long> _desiredStateInvalid;
 
     private readonly Counter<long> _reconciles;
+    private readonly Counter<long> _stateWriteFailures;
     private readonly Counter<long> _realignments;
     private readonly Histogram<double> _applyDuration;
 
@@ -64,6 +65,11 @@ public sealed class ReconcilerMetrics
             description: "Applies of the stack that failed in a row since its last successful one (0 once one succeeds or git names another tag).");
         meter.CreateObservableGauge(MetricNames.DesiredStateNewestRejected, () => _newestRevisionRejected,
             description: "1 while the newest fetched desired-state revision failed validation (an older one stays in force), else 0.");
+        _stateWriteFailures = meter.CreateCounter<long>(MetricNames.StateWriteFailures,
+            description: "Writes to the state database (reconciler.db) that failed, retries included.");
+        _stateWriteFailures.Add(0);
+        meter.CreateObservableGauge(MetricNames.StateWritable, () => status.Current.StateProblem is null ? 1 : 0,
+            description: "1 while the state database accepts writes; 0 while one is refused and the agent does not act.");
         meter.CreateObservableGauge(MetricNames.StackApplyCircuitOpen, () => StackControlMeasurements.CircuitOpen(status.Current),
             description: "1 while failed applies have opened the stack's circuit, else 0.");
     }
@@ -156,4 +162,6 @@ public sealed class ReconcilerMetrics
         if (current.Desired is { } desired)
             yield return new(1, new("repository", location.DisplayRepository), new("branch", location.Branch), new("revision", desired.Revision));
     }
+
+    public void StateWriteFailed() => _stateWriteFailures.Add(1);
 }

@@ -57,6 +57,39 @@ public sealed class StateDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void A_file_that_is_not_a_database_is_refused_naming_it_and_left_as_it_was()
+    {
+        var path = Path.Combine(_data.Path, StateDatabase.FileName);
+        var garbage = Enumerable.Range(0, 8192).Select(i => (byte)(i * 7 % 253)).ToArray();
+        File.WriteAllBytes(path, garbage);
+
+        var refused = Assert.Throws<StateDatabaseUnusableException>(() => StateDatabase.Open(_data.Path, StateMigrations.All, _time));
+
+        Assert.Equal(path, refused.Path);
+        Assert.Contains(path, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("SQLite error 26", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(garbage, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void A_database_damaged_past_its_header_is_refused_at_open()
+    {
+        var database = StateDatabase.Open(_data.Path, [CreateHolds], _time);
+        for (var i = 0; i < 2000; i++) Insert(database, $"INSERT INTO holds (stack) VALUES ('stack-{i:D5}-{new string('x', 40)}');");
+        SqliteConnection.ClearAllPools();
+        using (var file = new FileStream(database.Path, FileMode.Open, FileAccess.Write))
+        {
+            // Page 3 onwards (4 KiB pages): the header, which names the file a database, stays intact.
+            file.Position = 2 * 4096;
+            file.Write(Enumerable.Repeat((byte)0xA5, 4 * 4096).ToArray());
+        }
+
+        var refused = Assert.Throws<StateDatabaseUnusableException>(() => StateDatabase.Open(_data.Path, [CreateHolds], _time));
+
+        Assert.Contains(database.Path, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_database_from_a_newer_build_is_refused()
     {
         StateDatabase.Open(_data.Path, [CreateHolds, AddReason], _time);
