@@ -39,7 +39,7 @@ else
 fi
 eval "$("$swarm" env)"
 
-args=(test "$suite" -c Debug --logger "console;verbosity=normal")
+args=("$suite" -c Debug --logger "console;verbosity=normal")
 [[ -n $filter ]] && args+=(--filter "$filter")
 set +e
 SPROCKET_FAULT_RECORDS="$records" dotnet test "${args[@]}" >&2

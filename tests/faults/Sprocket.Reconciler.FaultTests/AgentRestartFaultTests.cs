@@ -83,6 +83,7 @@ public sealed class AgentRestartFaultTests(ITestOutputHelper output)
     public async Task Sigkill_during_stabilization_keeps_the_hold_the_incident_and_the_clock_and_writes_back_once()
     {
         const int StabilizationSeconds = 30;
+        const int DownSeconds = 8;
         await using var story = await RealignStory.StartAsync(Engines.Swarm, "commit", $"{StabilizationSeconds}s");
         var scenario = story.Scenario;
         await story.RollBackAndWaitForHoldAsync();
@@ -94,6 +95,10 @@ public sealed class AgentRestartFaultTests(ITestOutputHelper output)
         Signals.Send(story.Daemon.ProcessId, Signals.SigKill);
         await story.Daemon.WaitForExitAsync(TimeSpan.FromSeconds(15));
         Assert.Empty(await story.CommitsAfterAsync(story.BbbRevision));
+        // The agent stays down for a while (the fault's length, not a synchronisation), so a clock restarted with the
+        // process would end clearly later than the original one.
+        var downUntil = before.StableSince!.Value + TimeSpan.FromSeconds(DownSeconds);
+        if (downUntil > DateTimeOffset.UtcNow) await Task.Delay(downUntil - DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
         var restartedAt = DateTimeOffset.UtcNow;
         await story.Daemon.RestartAsync();
