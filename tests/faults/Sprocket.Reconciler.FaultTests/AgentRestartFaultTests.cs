@@ -35,16 +35,24 @@ public sealed class AgentRestartFaultTests(ITestOutputHelper output)
 
         var clock = Stopwatch.StartNew();
         await scenario.Daemon.RestartAsync();
-        var synced = await scenario.WaitForRevisionAsync(revision, s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb,
-            $"{scenario.Name} synced at {GitBbb} after the restart", TimeSpan.FromSeconds(60));
+        var healthy = clock.Elapsed;
+        // Most of the wait is Swarm's own update ending (its monitor period); the agent's part is what follows it.
+        TimeSpan? swarmCompleted = null;
+        var synced = await Eventually.UntilValue(async () =>
+        {
+            if ((await scenario.Docker.SnapshotServiceAsync(service)).UpdateState == "completed") swarmCompleted ??= clock.Elapsed;
+            return await scenario.Daemon.GetStackAsync(scenario.Name);
+        }, s => s is not null && s.Desired.Revision == revision && s.Status == "synced" && s.OnlyService.LiveTag == GitBbb, TimeSpan.FromSeconds(60),
+            $"{scenario.Name} synced at {GitBbb} after the restart");
         var recovery = clock.Elapsed;
+        output.WriteLine($"after the restart: healthy {healthy.TotalSeconds:0.0} s, Swarm's update completed {swarmCompleted?.TotalSeconds:0.0} s, synced {recovery.TotalSeconds:0.0} s");
 
         var after = await scenario.Docker.SnapshotServiceAsync(service);
         // One update from us: Swarm ends the update it ran when the agent died (same start, the previous spec still
         // aaa's). The version index is no witness: Swarm bumps it for every UpdateStatus change too.
         Assert.Equal((atKill.SpecImage, atKill.PreviousSpecImage, startedAtKill), (after.SpecImage, after.PreviousSpecImage, await UpdateStartedAsync(scenario, service)));
         Assert.Equal("completed", after.UpdateState);
-        Assert.Equal(GitBbb, synced.OnlyService.LiveTag);
+        Assert.Equal(GitBbb, synced!.OnlyService.LiveTag);
         await scenario.AssertNothingAppliedAsync([after], s => s.Status == "synced", "the restarted daemon after the kill");
         var closed = Assert.Single(scenario.History(), row => row.Tag == GitBbb);
         Assert.Equal((cut.Id, ApplyHistory.InterruptedOutcome), (closed.Id, closed.Outcome));
@@ -128,7 +136,7 @@ public sealed class AgentRestartFaultTests(ITestOutputHelper output)
             $"commit authored {authored:O}: the clock restarted with the daemon (it would end at {restartedClockWouldEnd:O}; the original deadline was {deadline:O})");
         Assert.Equal("aligned=1,commit=1", await story.RealignmentOutcomesAsync());
         Assert.Single(scenario.History(), row => row.Tag == GitBbb);
-        output.WriteLine($"hold visible again {holdBack.TotalSeconds:0.0} s after the restart; written back {authored - deadline:g} after the original deadline "
+        output.WriteLine($"hold visible again {holdBack.TotalSeconds:0.0} s after the restart; written back {(authored - deadline).TotalSeconds:0.0} s after the original deadline (git's whole seconds) "
                          + $"({(restartedClockWouldEnd - deadline).TotalSeconds:0.0} s before a restarted clock would have ended); synced {writtenBack.TotalSeconds:0.0} s after the restart");
         RecoveryRecord.Write(output, "agent SIGKILL, restart", "stabilization (idle)", 0, holdBack);
     }
