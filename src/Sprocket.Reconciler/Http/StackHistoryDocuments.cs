@@ -7,8 +7,8 @@ namespace Sprocket.Reconciler.Http;
 /// <summary><c>GET /api/v1/stacks/{name}/history</c>: a page of applies, newest first; <see cref="Next"/> is the next page's <c>before</c>.</summary>
 public sealed record ApplyHistoryPage(IReadOnlyList<ApplyDocument> Items, long? Next);
 
-/// <summary>One apply's bill of materials. <see cref="FinishedAt"/> and <see cref="Outcome"/> are null while it runs (or
-/// when the daemon died during it); <see cref="Outcome"/> and <see cref="Mode"/> use the API's lower-case words.</summary>
+/// <summary>One apply's bill of materials. <see cref="FinishedAt"/> and <see cref="Outcome"/> are null while it runs (a
+/// daemon that died during it leaves "interrupted", written by its next start); <see cref="Outcome"/> and <see cref="Mode"/> use the API's lower-case words.</summary>
 public sealed record ApplyDocument(
     long Id,
     string Trigger,

@@ -57,6 +57,9 @@ public sealed partial class ReconcileLoop(
     /// <summary>Loads what was persisted and starts the clocks: the wake-ups and the periodic resync.</summary>
     internal void Open()
     {
+        // Before anything can start an apply: a row the killed previous run left open is closed, not re-run.
+        foreach (var interrupted in history.CloseInterrupted(time.GetUtcNow()))
+            LogApplyInterrupted(logger, interrupted.Stack, interrupted.Tag, interrupted.StartedAt);
         foreach (var (stack, state) in persisted.LoadAll()) _records[stack] = RecordOf(stack) with { State = state, StateTold = state };
         _wakeTimer = time.CreateTimer(_ => inbox.Post(new EvaluationRequest(ReconcileTrigger.Retry)), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var resyncEvery = options.Value.ResyncInterval;
@@ -581,6 +584,9 @@ public sealed partial class ReconcileLoop(
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Reconciling stack {Stack} failed; the other stacks of the pass go on")]
     private static partial void LogStackFailed(ILogger logger, Exception exception, string stack);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "The apply of {Tag} to stack {Stack} started at {StartedAt} was interrupted by the previous run's end; closed as Interrupted, the live specs decide what follows")]
+    private static partial void LogApplyInterrupted(ILogger logger, string stack, string tag, DateTimeOffset startedAt);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "No desired state loaded yet; skipping evaluation on {Trigger}")]
     private static partial void LogNoDesiredState(ILogger logger, string trigger);

@@ -47,6 +47,37 @@ public sealed class ApplyHistory(StateDatabase database)
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Closes every apply a previous run of the daemon started and never finished (it was killed mid-apply): outcome
+    /// <see cref="InterruptedOutcome"/>, finished at <paramref name="at"/>. Called once at start, before any apply, so
+    /// no row stays "unfinished" forever; what the interrupted apply left running is judged by the next evaluation
+    /// from the live specs, never by re-running the row. Returns the rows closed.
+    /// </summary>
+    public IReadOnlyList<ApplyRecord> CloseInterrupted(DateTimeOffset at)
+    {
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE apply_history SET finished_at = $at, outcome = $outcome, message = $message
+            WHERE finished_at IS NULL
+            RETURNING id, stack, tag;
+            """;
+        command.Parameters.AddWithValue("$at", StateTime.Format(at));
+        command.Parameters.AddWithValue("$outcome", InterruptedOutcome);
+        command.Parameters.AddWithValue("$message", InterruptedMessage);
+        using var reader = command.ExecuteReader();
+        var closed = new List<(long Id, string Stack)>();
+        while (reader.Read()) closed.Add((reader.GetInt64(0), reader.GetString(1)));
+        reader.Close();
+        return [.. closed.SelectMany(row => Page(row.Stack, 1, row.Id + 1).Where(record => record.Id == row.Id))];
+    }
+
+    /// <summary>The outcome of an apply the daemon did not see end (not an <see cref="Sprocket.Reconciler.Core.Policy.ApplyOutcome"/>: no engine reports it).</summary>
+    public const string InterruptedOutcome = "Interrupted";
+
+    private const string InterruptedMessage =
+        "the daemon stopped before this apply ended (killed or crashed); the next evaluation judged what runs from the live specs";
+
     /// <summary>The newest records of a stack, newest first.</summary>
     public IReadOnlyList<ApplyRecord> Recent(string stack, int count) => Page(stack, count, null);
 

@@ -11,6 +11,7 @@ namespace Sprocket.Reconciler.IntegrationTests.TestEnv;
 public static class Signals
 {
     public const int SigInt = 2;
+    public const int SigKill = 9;
     public const int SigTerm = 15;
 
     /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/> only (not its group); false when the

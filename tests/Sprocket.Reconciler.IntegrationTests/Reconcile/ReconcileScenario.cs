@@ -17,6 +17,10 @@ public sealed record ScenarioOptions(string Engine, string InitialTag)
     /// <summary>Swarm rolls a failing update back by itself (<c>--update-failure-action rollback --update-monitor 2s</c>).</summary>
     public bool RollbackOnFailure { get; init; }
 
+    /// <summary>Swarm engine: the services' update options instead of the defaults (e.g. a long <c>--update-monitor</c>
+    /// that keeps every update "updating" for a while).</summary>
+    public IReadOnlyList<string>? SwarmUpdateArguments { get; init; }
+
     public IReadOnlyList<string> Policy { get; init; } = ReconcileStack.ActingPolicy;
 
     public IReadOnlyList<(string Name, string Value)> StandinSwitches { get; init; } = [];
@@ -133,9 +137,9 @@ internal sealed class ReconcileScenario : IAsyncDisposable
             return;
         }
 
-        string[] update = Options.RollbackOnFailure
+        var update = Options.SwarmUpdateArguments ?? (Options.RollbackOnFailure
             ? ["--update-failure-action", "rollback", "--update-monitor", "2s"]
-            : ["--update-monitor", "1s"];
+            : ["--update-monitor", "1s"]);
         for (var index = 0; index < ServiceNames.Count; index++)
         {
             var service = Options.Services[index];
