@@ -18,7 +18,7 @@ public static class Backoff
     }
 
     /// <summary>
-    /// Retry delay while the registry cannot be reached: 1 s, doubling, capped at 8 s — short, because nothing was
+    /// Retry delay while the registry cannot be reached: 1 s, doubling, capped at 4 s — short, because nothing was
     /// applied and the registry answering again should deploy within seconds; a registry's own Retry-After wins when longer.
     /// </summary>
     public static TimeSpan WhileRegistryUnavailable(int attempts, TimeSpan? retryAfter)
@@ -29,5 +29,5 @@ public static class Backoff
     }
 
     public static readonly TimeSpan RegistryFirst = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan RegistryCap = TimeSpan.FromSeconds(8);
+    public static readonly TimeSpan RegistryCap = TimeSpan.FromSeconds(4);
 }
