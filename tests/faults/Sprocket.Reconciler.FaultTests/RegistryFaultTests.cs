@@ -59,6 +59,33 @@ public sealed class RegistryFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_registry_that_accepts_and_never_answers_delays_the_apply_without_failing_it()
+    {
+        await using var proxy = FaultyRegistryProxy.Start(TestEnvironment.Current.Registry);
+        await using var scenario = await ReconcileScenario.StartAsync(Options(proxy));
+
+        proxy.Switch(RegistryFaultMode.Stall);
+        var stalled = Stopwatch.StartNew();
+        var commit = await scenario.CommitTagAsync(GitBbb);
+
+        // Each question waits out Registry:RequestTimeout (3 s here), then counts as unreachable.
+        var waiting = await scenario.WaitForRevisionAsync(commit, s => s.Message.Contains("did not answer in time", StringComparison.Ordinal),
+            "the stack waiting on the stalled registry");
+        Assert.Equal("out-of-sync", waiting.Status);
+        await HoldTheFaultAsync(scenario, stalled, s => s.Status is not ("invalid" or "failed" or "held"), "the registry stalls mid-apply");
+        await AssertCircuitClosedAsync(scenario);
+
+        proxy.Switch(RegistryFaultMode.Forward);
+        var cleared = Stopwatch.StartNew();
+        await scenario.WaitForServicesAtAsync(GitBbb, "the tag applied once the registry answers again");
+        await scenario.WaitAsync(s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb, $"{scenario.Name} synced at {GitBbb}");
+        var recovery = cleared.Elapsed;
+
+        var wrongApplies = AssertOneApplyOf(scenario, GitBbb);
+        RecoveryRecord.Write(output, "registry stalls 10 s (accepts, never answers)", "mid-apply", wrongApplies, recovery);
+    }
+
+    [Fact]
     public async Task A_registry_down_while_idle_leaves_the_stack_synced_and_applies_nothing()
     {
         await using var proxy = FaultyRegistryProxy.Start(TestEnvironment.Current.Registry);
