@@ -15,4 +15,7 @@ public enum ApplyOutcome
     Misconfigured,
     /// <summary>Stopped because the daemon is shutting down.</summary>
     Cancelled,
+    /// <summary>The pre-flight could not reach the registry (refused, timeout, 5xx, 429): nothing was applied, so it is
+    /// retried with its own short backoff and never counts toward the circuit — a passing registry blip is not a page.</summary>
+    RegistryUnavailable,
 }

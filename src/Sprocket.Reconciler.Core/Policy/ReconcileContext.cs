@@ -8,6 +8,7 @@ namespace Sprocket.Reconciler.Core.Policy;
 /// <param name="InSyncWindow">Automatic applies are allowed now.</param>
 /// <param name="NextWindowOpens">When the next allow window opens, if outside one.</param>
 /// <param name="EngineRecreatesMissing">Pulumi recreates a removed service; a direct Swarm update cannot.</param>
+/// <param name="CircuitCoolDown">How long an open circuit stays open before one trial apply (half-open); null: the default.</param>
 public sealed record ReconcileContext(
     StackSpec Stack,
     StackEvaluation Evaluation,
@@ -17,4 +18,5 @@ public sealed record ReconcileContext(
     bool Manual = false,
     bool InSyncWindow = true,
     DateTimeOffset? NextWindowOpens = null,
-    bool EngineRecreatesMissing = false);
+    bool EngineRecreatesMissing = false,
+    TimeSpan? CircuitCoolDown = null);

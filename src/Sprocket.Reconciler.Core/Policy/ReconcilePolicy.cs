@@ -15,6 +15,9 @@ public static class ReconcilePolicy
     /// <summary>How long to wait before trying again after another process held the stack's lock.</summary>
     public static readonly TimeSpan LockRetry = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long an open circuit waits before letting one trial apply through, unless configured otherwise.</summary>
+    public static readonly TimeSpan DefaultCircuitCoolDown = TimeSpan.FromMinutes(5);
+
     public static ReconcileDecision Decide(ReconcileContext context)
     {
         var stack = context.Stack;
@@ -82,7 +85,7 @@ public static class ReconcilePolicy
         {
             // Synced without an align due: whatever incident was open is over (the on-call undid the rollback).
             if (evaluation.Status == StackStatus.Synced)
-                state = state with { Hold = null, ConsecutiveFailures = 0, NotBefore = null, LastFailure = null, Incident = null };
+                state = state with { Hold = null, ConsecutiveFailures = 0, NotBefore = null, LastFailure = null, Incident = null, RegistryRetries = 0, LastFailedAt = null };
             return state.Hold is { } hold ? Held(state, hold) : new(ReconcileAction.None, evaluation.Status, evaluation.Message, state);
         }
 
@@ -97,18 +100,29 @@ public static class ReconcilePolicy
     {
         Hold = null,
         ConsecutiveFailures = 0,
+        RegistryRetries = 0,
         NotBefore = null,
         RefusedTag = null,
         RollbackSeen = state.RollbackSeen is null ? null : RollbackSeen.AnsweredThroughResume,
     };
 
-    /// <summary>The state to remember after an apply, from its outcome.</summary>
-    public static StackRuntimeState AfterApply(StackRuntimeState state, StackSpec stack, ApplyOutcome outcome, string message, DateTimeOffset now) =>
+    /// <summary>The state to remember after an apply, from its outcome. <paramref name="retryAfter"/>: how long the
+    /// registry asked us to wait (HTTP 429 Retry-After), when it said.</summary>
+    public static StackRuntimeState AfterApply(StackRuntimeState state, StackSpec stack, ApplyOutcome outcome, string message, DateTimeOffset now,
+        TimeSpan? retryAfter = null) =>
         outcome switch
         {
             ApplyOutcome.Succeeded => state with
             {
                 Hold = state.Hold is { Manual: true } ? state.Hold : null, ConsecutiveFailures = 0, NotBefore = null, LastFailure = null, Incident = null,
+                RegistryRetries = 0, LastFailedAt = null,
+            },
+            // Nothing was applied: back off on the registry's own count, and leave the circuit's count alone.
+            ApplyOutcome.RegistryUnavailable => state with
+            {
+                RegistryRetries = state.RegistryRetries + 1,
+                NotBefore = now + Backoff.WhileRegistryUnavailable(state.RegistryRetries + 1, retryAfter),
+                LastFailure = message,
             },
             ApplyOutcome.Failed => Failed(state, message, now),
             ApplyOutcome.RolledBack => state with
@@ -121,7 +135,11 @@ public static class ReconcilePolicy
             },
             ApplyOutcome.Locked => state with { NotBefore = now + LockRetry, LastFailure = message },
             // Terminal until a human changes something: open the circuit at once instead of retrying.
-            ApplyOutcome.Misconfigured => state with { ConsecutiveFailures = Math.Max(state.ConsecutiveFailures + 1, stack.Policy.MaxConsecutiveFailures), LastFailure = message, NotBefore = null },
+            ApplyOutcome.Misconfigured => state with
+            {
+                ConsecutiveFailures = Math.Max(state.ConsecutiveFailures + 1, stack.Policy.MaxConsecutiveFailures), LastFailure = message, NotBefore = null,
+                RegistryRetries = 0, LastFailedAt = now,
+            },
             _ => state,
         };
 
@@ -168,7 +186,7 @@ public static class ReconcilePolicy
     private static StackRuntimeState Failed(StackRuntimeState state, string message, DateTimeOffset now)
     {
         var failures = state.ConsecutiveFailures + 1;
-        return state with { ConsecutiveFailures = failures, NotBefore = now + Backoff.After(failures), LastFailure = message };
+        return state with { ConsecutiveFailures = failures, NotBefore = now + Backoff.After(failures), LastFailure = message, RegistryRetries = 0, LastFailedAt = now };
     }
 
     private static ReconcileDecision ApplyUnlessBlocked(ReconcileContext context, StackRuntimeState state)
@@ -179,16 +197,25 @@ public static class ReconcilePolicy
             return new(ReconcileAction.None, status, context.Evaluation.Message + " (standby: observing only)", state);
         if (!stack.Policy.AutoSync && !context.Manual)
             return new(ReconcileAction.None, status, context.Evaluation.Message + " (autoSync off: apply through the API)", state);
-        if (state.CircuitOpen(stack.Policy.MaxConsecutiveFailures) && !context.Manual)
+        var coolDown = context.CircuitCoolDown ?? DefaultCircuitCoolDown;
+        var halfOpen = state.CircuitHalfOpen(stack.Policy.MaxConsecutiveFailures, coolDown, context.Now);
+        if (state.CircuitOpen(stack.Policy.MaxConsecutiveFailures) && !halfOpen && !context.Manual)
+        {
+            var trialAt = state.LastFailedAt is { } failedAt ? failedAt + coolDown : (DateTimeOffset?)null;
             return new(ReconcileAction.None, StackStatus.Failed,
-                $"circuit open after {state.ConsecutiveFailures} failed applies (last: {state.LastFailure}); a new tag in git or an API reconcile retries", state);
-        if (state.NotBefore is { } notBefore && notBefore > context.Now && !context.Manual)
+                $"circuit open after {state.ConsecutiveFailures} failed applies (last: {state.LastFailure}); " +
+                (trialAt is { } at ? $"one trial apply at {at:u}, or " : "") + "a new tag in git or an API reconcile retries", state, trialAt);
+        }
+        if (state.NotBefore is { } notBefore && notBefore > context.Now && !context.Manual && !halfOpen)
             return new(ReconcileAction.Wait, state.ConsecutiveFailures > 0 ? StackStatus.Failed : status,
-                $"retrying at {notBefore:u} (last: {state.LastFailure})", state, notBefore);
+                state.RegistryRetries > 0 && state.ConsecutiveFailures == 0
+                    ? $"registry unavailable, nothing applied; retrying at {notBefore:u} (last: {state.LastFailure})"
+                    : $"retrying at {notBefore:u} (last: {state.LastFailure})", state, notBefore);
         if (!context.InSyncWindow && !context.Manual)
             return new(ReconcileAction.Wait, status, $"outside the sync window; applies when it opens{(context.NextWindowOpens is { } at ? $" at {at:u}" : "")}",
                 state, context.NextWindowOpens);
-        return new(ReconcileAction.Apply, StackStatus.Applying, $"applying {stack.ImageTag}", state);
+        return new(ReconcileAction.Apply, StackStatus.Applying,
+            halfOpen ? $"applying {stack.ImageTag} (circuit half-open: one trial apply after {coolDown})" : $"applying {stack.ImageTag}", state);
     }
 
     /// <summary>A new commit naming a different tag always ends holds, refusals and the circuit: humans decide through git.</summary>

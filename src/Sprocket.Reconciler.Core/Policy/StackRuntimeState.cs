@@ -12,6 +12,9 @@ namespace Sprocket.Reconciler.Core.Policy;
 /// git and the engine's state match what runs, or a forward fix replaces it.</param>
 /// <param name="LastSyncedAt">When the stack was last seen synced, as it stopped being synced (the shell keeps it, so a
 /// restart while the stack is stuck still reports how long ago it was synced).</param>
+/// <param name="RegistryRetries">Pre-flights in a row that could not reach the registry: their own backoff, apart from
+/// <see cref="ConsecutiveFailures"/>, because nothing was applied and the circuit counts only applies that failed.</param>
+/// <param name="LastFailedAt">When the last failed apply ended: an open circuit half-opens one cool-down after it.</param>
 public sealed record StackRuntimeState(
     string? DesiredTagSeen,
     StackHold? Hold,
@@ -21,11 +24,18 @@ public sealed record StackRuntimeState(
     string? RefusedTag,
     RollbackSeen? RollbackSeen = null,
     RollbackIncident? Incident = null,
-    DateTimeOffset? LastSyncedAt = null)
+    DateTimeOffset? LastSyncedAt = null,
+    int RegistryRetries = 0,
+    DateTimeOffset? LastFailedAt = null)
 {
     public static StackRuntimeState Initial { get; } = new(null, null, 0, null, null, null);
 
     public bool CircuitOpen(int maxConsecutiveFailures) => ConsecutiveFailures >= maxConsecutiveFailures;
+
+    /// <summary>An open circuit lets one trial apply through once <paramref name="coolDown"/> has passed since the last
+    /// failure: it closes on success, and a failure re-opens it for another cool-down.</summary>
+    public bool CircuitHalfOpen(int maxConsecutiveFailures, TimeSpan coolDown, DateTimeOffset now) =>
+        CircuitOpen(maxConsecutiveFailures) && LastFailedAt is { } failedAt && now >= failedAt + coolDown;
 }
 
 /// <summary>Why a stack is held and since when. <paramref name="Manual"/>: put by a human through the API.</summary>

@@ -25,10 +25,13 @@ public sealed class ApplyPreflight(ITagResolver resolver)
             var resolution = await resolver.ResolveAsync(RepositoryName.Normalize(service.Repository), stack.ImageTag, pattern, cancellationToken);
             if (!resolution.IsResolved)
             {
-                var unreachable = resolution.Failure is RegistryFailureKind.Unreachable or RegistryFailureKind.Other;
+                if (resolution.Transient)
+                    return PreflightResult.RegistryUnavailable(
+                        $"registry unavailable: {service.Repository}:{stack.ImageTag} could not be resolved ({resolution.Failure}: {resolution.Message}); nothing applied to any service",
+                        resolution.RetryAfter);
                 return PreflightResult.Refused(
                     $"{service.Repository}:{stack.ImageTag} does not resolve ({resolution.Failure}: {resolution.Message}); nothing applied to any service",
-                    invalid: !unreachable);
+                    invalid: resolution.Failure is not RegistryFailureKind.Other);
             }
 
             foreach (var live in evaluation.Services.Where(s => !s.ObserveOnly && s.Repository == service.Repository && s.ServiceId is not null))
@@ -39,9 +42,11 @@ public sealed class ApplyPreflight(ITagResolver resolver)
 }
 
 /// <summary>Either the images to apply, or why nothing may be applied. <paramref name="Invalid"/>: a human must change
-/// git (missing tag, mutable tag); otherwise the failure is transient (registry unreachable) and retried.</summary>
-public sealed record PreflightResult(IReadOnlyList<PinnedImage> Images, string? Refusal, bool Invalid)
+/// git (missing tag, mutable tag). <paramref name="RegistryDown"/>: the registry could not be asked (outage, timeout, 5xx,
+/// 429 with <paramref name="RetryAfter"/>): retried on its own backoff, never counted toward the circuit.</summary>
+public sealed record PreflightResult(IReadOnlyList<PinnedImage> Images, string? Refusal, bool Invalid, bool RegistryDown = false, TimeSpan? RetryAfter = null)
 {
     public static PreflightResult Pinned(IReadOnlyList<PinnedImage> images) => new(images, null, false);
     public static PreflightResult Refused(string why, bool invalid) => new([], why, invalid);
+    public static PreflightResult RegistryUnavailable(string why, TimeSpan? retryAfter) => new([], why, false, true, retryAfter);
 }

@@ -34,6 +34,8 @@ public sealed partial class ApplyRunner(
         if (pinned.Refusal is { } refusal)
         {
             LogRefused(logger, stack.Name, refusal);
+            if (pinned.RegistryDown)
+                return new(stack.Name, ReconcileOutcome.Waiting, ApplyOutcome.RegistryUnavailable, refusal, TimeSpan.Zero, pinned.RetryAfter);
             return pinned.Invalid
                 ? new(stack.Name, ReconcileOutcome.Invalid, null, refusal, TimeSpan.Zero)
                 : new(stack.Name, ReconcileOutcome.Failed, ApplyOutcome.Failed, refusal, TimeSpan.Zero);
@@ -92,5 +94,6 @@ public sealed partial class ApplyRunner(
 /// <summary>What to apply: the snapshot in force, the stack, the evaluation that called for it.</summary>
 public sealed record ApplyStart(DesiredSnapshot Desired, StackSpec Stack, StackEvaluation Evaluation, ReconcileTrigger Trigger, ApplyMode Mode = ApplyMode.Deploy);
 
-/// <summary>How an apply ended. <paramref name="Kind"/> is null when nothing was attempted (a refused pre-flight).</summary>
-public sealed record ApplyCompletion(string Stack, ReconcileOutcome Outcome, ApplyOutcome? Kind, string Message, TimeSpan Duration);
+/// <summary>How an apply ended. <paramref name="Kind"/> is null when nothing was attempted (a refused pre-flight).
+/// <paramref name="RetryAfter"/>: how long the registry asked us to wait, when a pre-flight was rate limited.</summary>
+public sealed record ApplyCompletion(string Stack, ReconcileOutcome Outcome, ApplyOutcome? Kind, string Message, TimeSpan Duration, TimeSpan? RetryAfter = null);

@@ -27,6 +27,10 @@ public sealed class ReconcilerOptions
     /// knows (pulumi) are read again: the safety net under events, polls and rechecks.</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long an open circuit (a stack's <c>maxConsecutiveFailures</c> failed applies in a row) waits before
+    /// it half-opens: one trial apply, which closes the circuit on success or re-opens it for another cool-down.</summary>
+    public TimeSpan CircuitCoolDown { get; set; } = Core.Policy.ReconcilePolicy.DefaultCircuitCoolDown;
+
     /// <summary>Where the status page is reachable from outside; notifications link to it when set.</summary>
     public string? PublicUrl { get; set; }
 

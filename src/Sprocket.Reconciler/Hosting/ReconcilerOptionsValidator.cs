@@ -17,6 +17,8 @@ public sealed class ReconcilerOptionsValidator : IValidateOptions<ReconcilerOpti
             errors.Add($"{ReconcilerOptions.Key(nameof(ReconcilerOptions.ShutdownGrace))} must not be negative (a TimeSpan such as 00:10:00).");
         if (options.ResyncInterval <= TimeSpan.Zero)
             errors.Add($"{ReconcilerOptions.Key(nameof(ReconcilerOptions.ResyncInterval))} must be greater than zero (a TimeSpan such as 00:05:00).");
+        if (options.CircuitCoolDown <= TimeSpan.Zero)
+            errors.Add($"{ReconcilerOptions.Key(nameof(ReconcilerOptions.CircuitCoolDown))} must be greater than zero (a TimeSpan such as 00:05:00).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -193,7 +193,7 @@ public sealed partial class ReconcileLoop(
         var (spec, completion) = (finished.Stack, finished.Completion);
         metrics.Reconciled(spec.Name, ReconcileTrigger.Apply, completion.Outcome);
         var before = RecordOf(spec.Name);
-        var state = completion.Kind is { } kind ? ReconcilePolicy.AfterApply(before.State, spec, kind, completion.Message, now) : before.State;
+        var state = completion.Kind is { } kind ? ReconcilePolicy.AfterApply(before.State, spec, kind, completion.Message, now, completion.RetryAfter) : before.State;
         var succeeded = completion.Kind == ApplyOutcome.Succeeded;
         timeline.Record(spec.Name, now, finished.Revision, () => StackTransitions.OfApplyEnd(spec, finished.Mode, completion, before.State, state));
         Update(spec.Name, record => record with
@@ -345,7 +345,8 @@ public sealed partial class ReconcileLoop(
         var manual = requests.Any(r => r.Manual && r.Stack == spec.Name);
         var window = SyncWindowFor(spec, now);
         var decision = ReconcilePolicy.Decide(new ReconcileContext(spec, evaluation, record.State, now,
-            leader, manual, window.Open, window.NextOpen, EngineRecreatesMissing: spec.Engine == StackEngine.Pulumi));
+            leader, manual, window.Open, window.NextOpen, EngineRecreatesMissing: spec.Engine == StackEngine.Pulumi,
+            CircuitCoolDown: options.Value.CircuitCoolDown));
         // Never apply what it cannot remember: work starts only once what it was decided on is written.
         if (decision.Action is not (ReconcileAction.None or ReconcileAction.Wait) && !CanRemember(spec.Name, decision.State, now))
             decision = decision with

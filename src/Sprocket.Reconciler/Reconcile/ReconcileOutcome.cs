@@ -44,6 +44,8 @@ public static class ReconcileOutcomes
             ApplyOutcome.RolledBack => ReconcileOutcome.RolledBack,
             ApplyOutcome.Locked => ReconcileOutcome.Locked,
             ApplyOutcome.Misconfigured => ReconcileOutcome.Misconfigured,
+            // Nothing was applied; it is retried once the registry answers.
+            ApplyOutcome.RegistryUnavailable => ReconcileOutcome.Waiting,
             _ => ReconcileOutcome.Cancelled,
         };
     }

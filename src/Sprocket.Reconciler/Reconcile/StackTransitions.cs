@@ -135,6 +135,8 @@ public static class StackTransitions
         var what = mode == ApplyMode.Align ? "align" : "apply";
         var seconds = completion.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
         var succeeded = completion.Kind == ApplyOutcome.Succeeded;
+        // A registry outage retries every few seconds: its first refusal is the news, not each retry.
+        if (completion.Kind == ApplyOutcome.RegistryUnavailable && before.RegistryRetries > 0) yield break;
         yield return new(succeeded ? StackEventKind.ApplySucceeded : StackEventKind.ApplyFailed,
             $"{what} of {tag} {completion.Outcome.Spell()} after {seconds} s: {completion.Message}", tag);
         if (succeeded && before.Incident is not null && after.Incident is null)

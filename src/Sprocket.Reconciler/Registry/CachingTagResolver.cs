@@ -41,7 +41,7 @@ public sealed class CachingTagResolver(
         {
             // An outage must not make a known immutable tag unresolvable (that would block every apply);
             // the next call asks again because CheckedAt stays old.
-            if (immutable && fresh.Failure == RegistryFailureKind.Unreachable && _cache.TryGetValue(key, out var known))
+            if (immutable && fresh.Transient && _cache.TryGetValue(key, out var known))
             {
                 Log.ServingKnownDigest(logger, repository, tag, fresh.Message, known.Resolution.Digest!);
                 return known.Resolution;

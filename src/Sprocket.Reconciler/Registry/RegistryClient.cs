@@ -46,7 +46,7 @@ public sealed partial class RegistryClient(
         catch (Exception exception) when (AsRegistryFailure(exception, parsed.Host, cancellationToken) is { } failure)
         {
             Log.TagResolutionFailed(logger, repository, tag, failure.Kind, failure.Message);
-            return TagResolution.Failed(failure.Kind, failure.Message);
+            return TagResolution.Failed(failure.Kind, failure.Message, failure.RetryAfter);
         }
     }
 
@@ -313,11 +313,21 @@ public sealed partial class RegistryClient(
             HttpStatusCode.NotFound => new RegistryRequestException(RegistryFailureKind.NotFound, $"{what} not found on {host} ({detail})"),
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                 new RegistryRequestException(RegistryFailureKind.Unauthorized, $"{host} refused access to {what} ({detail})"),
-            HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout =>
-                new RegistryRequestException(RegistryFailureKind.Unreachable, $"{host} is unavailable ({detail})"),
+            HttpStatusCode.TooManyRequests => new RegistryRequestException(RegistryFailureKind.RateLimited,
+                $"{host} is rate limiting us ({detail}{(RetryAfterOf(response) is { } wait ? $", retry after {wait.TotalSeconds:0} s" : "")})", retryAfter: RetryAfterOf(response)),
+            // Any 5xx is the registry's own trouble, not a verdict on the tag: retried like an outage.
+            _ when status >= 500 => new RegistryRequestException(RegistryFailureKind.Unreachable, $"{host} is unavailable ({detail})"),
             _ => new RegistryRequestException(RegistryFailureKind.Other, $"{host} answered {detail} for {what}"),
         };
     }
+
+    /// <summary>Retry-After as seconds or as an HTTP date; null when absent or already past.</summary>
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } when delta > TimeSpan.Zero => delta,
+        { Date: { } date } when date > DateTimeOffset.UtcNow => date - DateTimeOffset.UtcNow,
+        _ => null,
+    };
 
     // Only the registry's error code (MANIFEST_UNKNOWN, DENIED…) is shown; free-text bodies are not echoed.
     private static async Task<string?> RegistryErrorCodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)

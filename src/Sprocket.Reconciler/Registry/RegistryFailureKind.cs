@@ -12,6 +12,9 @@ public enum RegistryFailureKind
     /// <summary>No answer: connection refused, DNS, TLS, timeout, or a gateway error (502/503/504).</summary>
     Unreachable,
 
-    /// <summary>Any other unexpected answer (rate limit, malformed response, unsupported auth).</summary>
+    /// <summary>Any other unexpected answer (malformed response, unsupported auth, a 4xx we do not expect).</summary>
     Other,
+
+    /// <summary>The registry asked us to slow down (HTTP 429), possibly saying for how long (Retry-After).</summary>
+    RateLimited,
 }

@@ -10,8 +10,9 @@ namespace Sprocket.Reconciler.Registry;
 /// </summary>
 public sealed record TagResolution
 {
-    private TagResolution(string? digest, string? firstSeenDigest, RegistryFailureKind? failure, string? message)
+    private TagResolution(string? digest, string? firstSeenDigest, RegistryFailureKind? failure, string? message, TimeSpan? retryAfter = null)
     {
+        RetryAfter = retryAfter;
         Digest = digest;
         FirstSeenDigest = firstSeenDigest;
         Failure = failure;
@@ -24,6 +25,12 @@ public sealed record TagResolution
     public string? FirstSeenDigest { get; }
 
     public RegistryFailureKind? Failure { get; }
+
+    /// <summary>How long the registry asked us to wait (HTTP 429 Retry-After), when it said.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>No answer worth acting on yet (outage, timeout, 5xx, rate limit): ask again later; never a verdict on the tag.</summary>
+    public bool Transient => Failure is RegistryFailureKind.Unreachable or RegistryFailureKind.RateLimited;
 
     public string? Message { get; }
 
@@ -40,10 +47,10 @@ public sealed record TagResolution
         return new(digest, firstSeenDigest ?? digest, null, null);
     }
 
-    public static TagResolution Failed(RegistryFailureKind failure, string message)
+    public static TagResolution Failed(RegistryFailureKind failure, string message, TimeSpan? retryAfter = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(message);
-        return new(null, null, failure, message);
+        return new(null, null, failure, message, retryAfter);
     }
 
     public override string ToString() =>

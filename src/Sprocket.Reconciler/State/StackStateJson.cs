@@ -15,7 +15,7 @@ internal static class StackStateJson
     private static readonly Dictionary<string, string> StoredNames = new(StringComparer.Ordinal) { ["rollbackSeen"] = "rollbackSeenForTag" };
 
     /// <summary>Properties rows did not always carry: written only with a value.</summary>
-    private static readonly HashSet<string> AddedLater = new(StringComparer.Ordinal) { "lastSyncedAt" };
+    private static readonly HashSet<string> AddedLater = new(StringComparer.Ordinal) { "lastSyncedAt", "registryRetries", "lastFailedAt" };
 
     public static JsonTypeInfo<StackRuntimeState> TypeInfo { get; } = Build();
 
@@ -33,7 +33,7 @@ internal static class StackStateJson
         if (type.Type != typeof(StackRuntimeState)) return;
         foreach (var property in type.Properties)
         {
-            if (AddedLater.Contains(property.Name)) property.ShouldSerialize = static (_, value) => value is not null;
+            if (AddedLater.Contains(property.Name)) property.ShouldSerialize = static (_, value) => value is not (null or 0);
             if (StoredNames.TryGetValue(property.Name, out var stored))
                 property.Name = stored;
         }

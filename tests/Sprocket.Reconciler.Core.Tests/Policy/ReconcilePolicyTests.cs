@@ -207,7 +207,7 @@ public class ReconcilePolicyTests
 
         state = ReconcilePolicy.AfterApply(state, stack, ApplyOutcome.Failed, "boom", Now);
         state = ReconcilePolicy.AfterApply(state, stack, ApplyOutcome.Failed, "boom", Now);
-        var open = ReconcilePolicy.Decide(new ReconcileContext(stack, Evaluation(StackStatus.OutOfSync), state, Now.AddHours(1)));
+        var open = ReconcilePolicy.Decide(new ReconcileContext(stack, Evaluation(StackStatus.OutOfSync), state, Now.AddMinutes(1)));
         Assert.Equal(ReconcileAction.None, open.Action);
         Assert.Equal(StackStatus.Failed, open.Status);
         Assert.Contains("circuit open after 3", open.Message);

@@ -29,6 +29,10 @@ public sealed record ScenarioOptions(string Engine, string InitialTag)
 
     public TimeSpan? PollInterval { get; init; }
 
+    /// <summary>The registry the images name, <c>host:port</c>; the environment's open registry unless a test puts a
+    /// fault-injecting proxy in front of it.</summary>
+    public string? RegistryHost { get; init; }
+
     /// <summary>The daemon reads a bare remote the test pushes to, so a <c>writeBack: commit</c> can push there too
     /// (see <see cref="DaemonProcess.StartAsync"/>).</summary>
     public bool BareDesiredState { get; init; }
@@ -82,7 +86,7 @@ internal sealed class ReconcileScenario : IAsyncDisposable
     public static async Task<ReconcileScenario> StartAsync(ScenarioOptions options)
     {
         var scope = SwarmServiceScope.Create();
-        var registry = new OpenRegistry(TestEnvironment.Current.Registry);
+        var registry = new OpenRegistry(options.RegistryHost ?? TestEnvironment.Current.Registry);
         PulumiWorld? pulumi = null;
         ReconcileScenario? scenario = null;
         try
