@@ -19,6 +19,7 @@ public sealed partial class RegistryClient(
     IHttpClientFactory httpClientFactory,
     IOptionsMonitor<RegistryOptions> options,
     RegistryTokenCache tokens,
+    TimeProvider time,
     ILogger<RegistryClient> logger) : IRegistryClient
 {
     public const string HttpClientName = "Sprocket.Reconciler.Registry";
@@ -299,7 +300,7 @@ public sealed partial class RegistryClient(
             ? value.GetString()
             : null;
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string host, string what, CancellationToken cancellationToken)
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, string host, string what, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -313,19 +314,23 @@ public sealed partial class RegistryClient(
             HttpStatusCode.NotFound => new RegistryRequestException(RegistryFailureKind.NotFound, $"{what} not found on {host} ({detail})"),
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                 new RegistryRequestException(RegistryFailureKind.Unauthorized, $"{host} refused access to {what} ({detail})"),
-            HttpStatusCode.TooManyRequests => new RegistryRequestException(RegistryFailureKind.RateLimited,
-                $"{host} is rate limiting us ({detail}{(RetryAfterOf(response) is { } wait ? $", retry after {wait.TotalSeconds:0} s" : "")})", retryAfter: RetryAfterOf(response)),
+            HttpStatusCode.TooManyRequests => RateLimited(host, detail, RetryAfterOf(response)),
             // Any 5xx is the registry's own trouble, not a verdict on the tag: retried like an outage.
             _ when status >= 500 => new RegistryRequestException(RegistryFailureKind.Unreachable, $"{host} is unavailable ({detail})"),
             _ => new RegistryRequestException(RegistryFailureKind.Other, $"{host} answered {detail} for {what}"),
         };
     }
 
+    private static RegistryRequestException RateLimited(string host, string detail, TimeSpan? retryAfter) =>
+        new(RegistryFailureKind.RateLimited,
+            $"{host} is rate limiting us ({detail}{(retryAfter is { } wait ? $", retry after {wait.TotalSeconds:0} s" : "")})",
+            retryAfter: retryAfter);
+
     /// <summary>Retry-After as seconds or as an HTTP date; null when absent or already past.</summary>
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {
         { Delta: { } delta } when delta > TimeSpan.Zero => delta,
-        { Date: { } date } when date > DateTimeOffset.UtcNow => date - DateTimeOffset.UtcNow,
+        { Date: { } date } when date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero => wait,
         _ => null,
     };
 
