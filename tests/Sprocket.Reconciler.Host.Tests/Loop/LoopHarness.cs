@@ -76,6 +76,20 @@ public sealed class LoopHarness : IAsyncDisposable
     /// <summary>A daemon started on <paramref name="world"/>: it loads what SQLite holds and starts its clocks.</summary>
     public static LoopHarness Start(World world) => new(world);
 
+    /// <summary>
+    /// A daemon started on a world where <paramref name="service"/> runs <paramref name="tag"/> and git pins it
+    /// (<paramref name="yaml"/>, or the plain file for <paramref name="stack"/>), checked synced after its first poll.
+    /// </summary>
+    public static async Task<LoopHarness> StartSyncedAsync(World world, string stack, string service, string tag, string? yaml = null)
+    {
+        world.Swarm.Add(service, World.Image(tag));
+        world.Git.Commit(yaml ?? World.Yaml(stack, tag));
+        var daemon = Start(world);
+        await daemon.PollAsync();
+        Assert.Equal(Sprocket.Reconciler.Core.Drift.StackStatus.Synced, daemon.Control(stack).Status);
+        return daemon;
+    }
+
     /// <summary>The same world (SQLite, Swarm, git, registry), a new daemon: what a restart finds.</summary>
     public async Task<LoopHarness> RestartAsync()
     {

@@ -61,15 +61,7 @@ public sealed class RegistryOutageLoopTests : IDisposable
         Assert.Equal(0, daemon.Persisted(Stack).ConsecutiveFailures);
     }
 
-    private async Task<LoopHarness> RunningAsync(string tag)
-    {
-        _world.Swarm.Add(Service, World.Image(tag));
-        _world.Git.Commit(World.Yaml(Stack, tag));
-        var daemon = LoopHarness.Start(_world);
-        await daemon.PollAsync();
-        Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
-        return daemon;
-    }
+    private Task<LoopHarness> RunningAsync(string tag) => LoopHarness.StartSyncedAsync(_world, Stack, Service, tag);
 
     public void Dispose() => _world.Dispose();
 }

@@ -139,15 +139,8 @@ public sealed class StandbyTimelineTests : IDisposable
 
     private static IReadOnlyList<string> Kinds(LoopHarness daemon) => [.. daemon.Timeline(Stack).Select(e => e.Kind)];
 
-    private async Task<LoopHarness> RunningAsync(string tag, string onDrift = "revert")
-    {
-        _world.Swarm.Add(Service, World.Image(tag));
-        _world.Git.Commit(World.Yaml(Stack, tag, onDrift: onDrift));
-        var daemon = LoopHarness.Start(_world);
-        await daemon.PollAsync();
-        Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
-        return daemon;
-    }
+    private Task<LoopHarness> RunningAsync(string tag, string onDrift = "revert") =>
+        LoopHarness.StartSyncedAsync(_world, Stack, Service, tag, World.Yaml(Stack, tag, onDrift: onDrift));
 
     public void Dispose() => _world.Dispose();
 }

@@ -94,11 +94,7 @@ public sealed class TimelineRestartTests : IDisposable
 
     private async Task<LoopHarness> RunningAsync(string yaml, string tag)
     {
-        _world.Swarm.Add(Service, World.Image(tag));
-        _world.Git.Commit(yaml);
-        var daemon = LoopHarness.Start(_world);
-        await daemon.PollAsync();
-        Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
+        var daemon = await LoopHarness.StartSyncedAsync(_world, Stack, Service, tag, yaml);
         Assert.Empty(daemon.Timeline(Stack));
         return daemon;
     }

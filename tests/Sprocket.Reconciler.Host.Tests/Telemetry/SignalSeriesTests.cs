@@ -154,15 +154,8 @@ public sealed class SignalSeriesTests : IDisposable
     }
 
     /// <summary>Git names <paramref name="tag"/>, which runs: the daemon started and settled on a synced stack.</summary>
-    private async Task<LoopHarness> RunningAsync(string stack, string tag, string onEmergencyRollback = "realign")
-    {
-        _world.Swarm.Add(stack + "-web", World.Image(tag));
-        _world.Git.Commit(World.Yaml(stack, tag, onEmergencyRollback));
-        var daemon = LoopHarness.Start(_world);
-        await daemon.PollAsync();
-        Assert.Equal(StackStatus.Synced, daemon.Control(stack).Status);
-        return daemon;
-    }
+    private Task<LoopHarness> RunningAsync(string stack, string tag, string onEmergencyRollback = "realign") =>
+        LoopHarness.StartSyncedAsync(_world, stack, stack + "-web", tag, World.Yaml(stack, tag, onEmergencyRollback));
 
     public void Dispose() => _world.Dispose();
 

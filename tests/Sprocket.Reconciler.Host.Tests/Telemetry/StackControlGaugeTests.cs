@@ -98,15 +98,7 @@ public sealed class StackControlGaugeTests : IDisposable
     }
 
     /// <summary>Git names <paramref name="tag"/>, which runs: the daemon started and settled on a synced stack.</summary>
-    private async Task<LoopHarness> RunningAsync(string tag)
-    {
-        _world.Swarm.Add(Service, World.Image(tag));
-        _world.Git.Commit(World.Yaml(Stack, tag));
-        var daemon = LoopHarness.Start(_world);
-        await daemon.PollAsync();
-        Assert.Equal(StackStatus.Synced, daemon.Control(Stack).Status);
-        return daemon;
-    }
+    private Task<LoopHarness> RunningAsync(string tag) => LoopHarness.StartSyncedAsync(_world, Stack, Service, tag);
 
     public void Dispose() => _world.Dispose();
 }
