@@ -36,21 +36,9 @@ public sealed class RegistryFaultTests(ITestOutputHelper output)
         await using var proxy = FaultyRegistryProxy.Start(TestEnvironment.Current.Registry);
         await using var scenario = await ReconcileScenario.StartAsync(Options(proxy));
 
-        proxy.Switch(RegistryFaultMode.Refuse);
-        var down = Stopwatch.StartNew();
-        var commit = await scenario.CommitTagAsync(GitBbb);
+        await FaultWhileGitNamesANewTagAsync(proxy, scenario, RegistryFaultMode.Refuse, "registry unavailable", "the registry is down mid-apply");
 
-        var waiting = await scenario.WaitForRevisionAsync(commit, s => s.Message.Contains("registry unavailable", StringComparison.Ordinal),
-            "the stack waiting on the unreachable registry");
-        Assert.Equal("out-of-sync", waiting.Status);
-        await HoldTheFaultAsync(scenario, down, s => s.Status is not ("invalid" or "failed" or "held"), "the registry is down mid-apply");
-        await AssertCircuitClosedAsync(scenario);
-
-        proxy.Switch(RegistryFaultMode.Forward);
-        var cleared = Stopwatch.StartNew();
-        await scenario.WaitForServicesAtAsync(GitBbb, "the tag applied once the registry is back");
-        await scenario.WaitAsync(s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb, $"{scenario.Name} synced at {GitBbb}");
-        var recovery = cleared.Elapsed;
+        var recovery = await ClearAndWaitForTheTagAsync(proxy, scenario, "the tag applied once the registry is back");
 
         // No storm: later evaluations apply nothing more.
         await scenario.AssertNothingAppliedAsync(await scenario.SnapshotsAsync(), s => s.Status == "synced", "the registry is back");
@@ -64,22 +52,10 @@ public sealed class RegistryFaultTests(ITestOutputHelper output)
         await using var proxy = FaultyRegistryProxy.Start(TestEnvironment.Current.Registry);
         await using var scenario = await ReconcileScenario.StartAsync(Options(proxy));
 
-        proxy.Switch(RegistryFaultMode.Stall);
-        var stalled = Stopwatch.StartNew();
-        var commit = await scenario.CommitTagAsync(GitBbb);
-
         // Each question waits out Registry:RequestTimeout (3 s here), then counts as unreachable.
-        var waiting = await scenario.WaitForRevisionAsync(commit, s => s.Message.Contains("did not answer in time", StringComparison.Ordinal),
-            "the stack waiting on the stalled registry");
-        Assert.Equal("out-of-sync", waiting.Status);
-        await HoldTheFaultAsync(scenario, stalled, s => s.Status is not ("invalid" or "failed" or "held"), "the registry stalls mid-apply");
-        await AssertCircuitClosedAsync(scenario);
+        await FaultWhileGitNamesANewTagAsync(proxy, scenario, RegistryFaultMode.Stall, "did not answer in time", "the registry stalls mid-apply");
 
-        proxy.Switch(RegistryFaultMode.Forward);
-        var cleared = Stopwatch.StartNew();
-        await scenario.WaitForServicesAtAsync(GitBbb, "the tag applied once the registry answers again");
-        await scenario.WaitAsync(s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb, $"{scenario.Name} synced at {GitBbb}");
-        var recovery = cleared.Elapsed;
+        var recovery = await ClearAndWaitForTheTagAsync(proxy, scenario, "the tag applied once the registry answers again");
 
         var wrongApplies = AssertOneApplyOf(scenario, GitBbb);
         RecoveryRecord.Write(output, "registry stalls 10 s (accepts, never answers)", "mid-apply", wrongApplies, recovery);
@@ -112,27 +88,45 @@ public sealed class RegistryFaultTests(ITestOutputHelper output)
         await using var proxy = FaultyRegistryProxy.Start(TestEnvironment.Current.Registry);
         await using var scenario = await ReconcileScenario.StartAsync(Options(proxy));
 
-        proxy.Switch(RegistryFaultMode.RateLimit, retryAfterSeconds: 3);
-        var limited = Stopwatch.StartNew();
-        var commit = await scenario.CommitTagAsync(GitBbb);
-
-        var waiting = await scenario.WaitForRevisionAsync(commit, s => s.Message.Contains("HTTP 429", StringComparison.Ordinal),
-            "the stack waiting on the rate-limiting registry");
-        Assert.Equal("out-of-sync", waiting.Status);
+        var waiting = await FaultWhileGitNamesANewTagAsync(proxy, scenario, RegistryFaultMode.RateLimit, "HTTP 429", "the registry answers 429",
+            retryAfterSeconds: 3);
         Assert.Contains("retrying at", waiting.Message, StringComparison.Ordinal);
-        await HoldTheFaultAsync(scenario, limited, s => s.Status is not ("invalid" or "failed" or "held"), "the registry answers 429");
-        await AssertCircuitClosedAsync(scenario);
         // Backed off: a few questions per Retry-After, not a hot loop (which would be hundreds in these seconds).
         Assert.InRange(proxy.RateLimitedRequests, 1, 40);
 
-        proxy.Switch(RegistryFaultMode.Forward);
-        var cleared = Stopwatch.StartNew();
-        await scenario.WaitForServicesAtAsync(GitBbb, "the tag applied once the registry relents");
-        await scenario.WaitAsync(s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb, $"{scenario.Name} synced at {GitBbb}");
-        var recovery = cleared.Elapsed;
+        var recovery = await ClearAndWaitForTheTagAsync(proxy, scenario, "the tag applied once the registry relents");
 
         var wrongApplies = AssertOneApplyOf(scenario, GitBbb);
         RecoveryRecord.Write(output, "registry 429 Retry-After 3 s for 10 s", "mid-apply", wrongApplies, recovery);
+    }
+
+    /// <summary>
+    /// Starts the fault, commits a new tag, and keeps the fault for <see cref="Outage"/>: the stack waits out-of-sync with
+    /// a message naming the fault, is never invalid, failed or held, applies nothing, and its circuit stays closed.
+    /// </summary>
+    private static async Task<StackView> FaultWhileGitNamesANewTagAsync(FaultyRegistryProxy proxy, ReconcileScenario scenario,
+        RegistryFaultMode mode, string messageFragment, string what, int retryAfterSeconds = 5)
+    {
+        proxy.Switch(mode, retryAfterSeconds);
+        var since = Stopwatch.StartNew();
+        var commit = await scenario.CommitTagAsync(GitBbb);
+
+        var waiting = await scenario.WaitForRevisionAsync(commit, s => s.Message.Contains(messageFragment, StringComparison.Ordinal),
+            $"the stack waiting while {what}");
+        Assert.Equal("out-of-sync", waiting.Status);
+        await HoldTheFaultAsync(scenario, since, s => s.Status is not ("invalid" or "failed" or "held"), what);
+        await AssertCircuitClosedAsync(scenario);
+        return waiting;
+    }
+
+    /// <summary>Clears the fault and waits for the new tag to run and the stack to be synced; returns how long that took.</summary>
+    private static async Task<TimeSpan> ClearAndWaitForTheTagAsync(FaultyRegistryProxy proxy, ReconcileScenario scenario, string what)
+    {
+        proxy.Switch(RegistryFaultMode.Forward);
+        var cleared = Stopwatch.StartNew();
+        await scenario.WaitForServicesAtAsync(GitBbb, what);
+        await scenario.WaitAsync(s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb, $"{scenario.Name} synced at {GitBbb}");
+        return cleared.Elapsed;
     }
 
     /// <summary>Keeps the fault for <see cref="Outage"/>, checking the stack and the apply history on every poll.</summary>
