@@ -6,7 +6,9 @@
 #   tests/run.sh --fast   the fast lane only: Core.Tests and Host.Tests, which need no environment (no Docker,
 #                         registry, git server or Pulumi stand-in); swarm.sh is never called.
 #   tests/run.sh --faults the fault suite only (tests/faults), with the environment handled as for a full run.
-# The fault suite breaks shared components (the engine, the registry), so it always runs after everything else, alone.
+# Most faults break only what their own test owns (a proxy, a data directory, a stand-in): they run beside the other
+# test projects. The faults that break what everything shares (the engine, the Swarm's leadership) carry the trait
+# FaultLane=shared-environment and run alone, after everything else.
 # Exit code: dotnet test's.
 set -euo pipefail
 
@@ -42,15 +44,19 @@ fi
 eval "$("$swarm" env)"
 
 fault_suite="$root/tests/faults/Sprocket.Reconciler.FaultTests/Sprocket.Reconciler.FaultTests.csproj"
+shared_lane="FaultLane=shared-environment"
+other_lanes="FaultLane!=shared-environment"
 status=0
 set +e
-if ! "$faults_only"; then
+if "$faults_only"; then
+  dotnet test "$fault_suite" -c Debug --logger "console;verbosity=normal" --filter "$other_lanes"
+else
   dotnet test "$root/Sprocket.Reconciler.sln" -c Debug --logger "console;verbosity=normal" \
-    --filter "FullyQualifiedName!~Sprocket.Reconciler.FaultTests"
-  status=$?
+    --filter "$other_lanes"
 fi
-dotnet test "$fault_suite" -c Debug --logger "console;verbosity=normal"
-faults=$?
+status=$?
+dotnet test "$fault_suite" -c Debug --no-build --logger "console;verbosity=normal" --filter "$shared_lane"
+alone=$?
 set -e
 ((status != 0)) && exit "$status"
-exit "$faults"
+exit "$alone"
