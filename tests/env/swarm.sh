@@ -12,6 +12,11 @@
 #   tests/env/swarm.sh status        exit 0 when everything is up
 #   tests/env/swarm.sh up-standby    start/join only the standby managers (node 1 must be up)
 #   tests/env/swarm.sh down-standby  demote, remove and stop only the standby managers
+#   tests/env/swarm.sh stop-node N   stop node N's dockerd (TERM; its tasks stop with it: no live-restore)
+#   tests/env/swarm.sh start-node N  start node N's dockerd again with the same arguments; wait until it
+#                                    answers, is back in the Swarm and the Swarm has a Raft leader
+#   tests/env/swarm.sh restart-node N  stop-node N, then start-node N (the fault suite's "engine restart")
+#   tests/env/swarm.sh lead-node1    make node 1 the Raft leader again (after a restart handed leadership on)
 #
 # State lives in ${SPROCKET_ENV_DIR:-/tmp/sprocket-env}: keep the path short, because the engine's
 # unix socket path must fit in sun_path (108 bytes). A second environment beside the usual one
@@ -510,6 +515,45 @@ status() {
   done
 }
 
+# Any engine of this environment that answers as a Swarm manager, node 1 first: while node 1 is
+# down the others still say who leads.
+any_manager() {
+  local n
+  for n in 1 $(present_standby_nodes); do
+    [[ $(dockn "$n" info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null) == true ]] && { echo "$n"; return 0; }
+  done
+  return 1
+}
+swarm_has_leader() {
+  local n
+  n="$(any_manager)" || return 1
+  dockn "$n" node ls --filter role=manager --format '{{.ManagerStatus}}' 2>/dev/null | grep -qx Leader
+}
+
+node_number() {
+  [[ ${1:-} =~ ^[1-9][0-9]*$ ]] || die "a node number is needed (1 = the leading manager, 2.. = standbys)"
+  (($1 == 1)) || [[ -e $(node_file "$1" dockerd .pid) || -e $(node_file "$1" node .id) ]] || die "node $1 is not part of this environment"
+  echo "$1"
+}
+
+stop_node() {
+  local n
+  n="$(node_number "${1:-}")"
+  live_pid "$(node_file "$n" dockerd .pid)" dockerd >/dev/null || die "node $n's dockerd is not running"
+  stop_pid "$(node_file "$n" dockerd .pid)" dockerd
+}
+
+# The same arguments as `up` (start_dockerd); the node rejoins from its own Raft state.
+start_node() {
+  local n
+  n="$(node_number "${1:-}")"
+  start_dockerd "$n"
+  wait_until "node $n settled" 60 is_not_pending "$n" || die "node $n stayed pending; see $(node_file "$n" dockerd .log)"
+  wait_until "a Raft leader" 60 swarm_has_leader || die "the swarm has no leader after node $n's restart; see $D/dockerd*.log"
+  wait_until "node $n is a manager again" 60 sh -c "[ \"\$(docker -H unix://$(node_sock "$n") info --format '{{.Swarm.ControlAvailable}}')\" = true ]" ||
+    die "node $n did not come back as a manager; see $(node_file "$n" dockerd .log)"
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
@@ -517,5 +561,9 @@ case "${1:-}" in
   status) status ;;
   up-standby) up_standby ;;
   down-standby) down_standby ;;
-  *) echo "usage: $0 up|down|env|status|up-standby|down-standby" >&2; exit 2 ;;
+  stop-node) stop_node "${2:-}" ;;
+  start-node) start_node "${2:-}" ;;
+  restart-node) stop_node "${2:-}"; start_node "${2:-}" ;;
+  lead-node1) ensure_node1_leads ;;
+  *) echo "usage: $0 up|down|env|status|up-standby|down-standby|stop-node N|start-node N|restart-node N|lead-node1" >&2; exit 2 ;;
 esac
