@@ -16,7 +16,8 @@
 #   tests/env/swarm.sh start-node N  start node N's dockerd again with the same arguments; wait until it
 #                                    answers, is back in the Swarm and the Swarm has a Raft leader
 #   tests/env/swarm.sh restart-node N  stop-node N, then start-node N (the fault suite's "engine restart")
-#   tests/env/swarm.sh lead-node1    make node 1 the Raft leader again (after a restart handed leadership on)
+#   tests/env/swarm.sh lead-node1    leave the Swarm as `up` made it: node 1 running, a manager (promoted again
+#                                    if it was demoted) and the Raft leader, every standby a reachable manager
 #
 # State lives in ${SPROCKET_ENV_DIR:-/tmp/sprocket-env}: keep the path short, because the engine's
 # unix socket path must fit in sun_path (108 bytes). A second environment beside the usual one
@@ -554,6 +555,23 @@ start_node() {
     die "node $n did not come back as a manager; see $(node_file "$n" dockerd .log)"
 }
 
+lead_node1() {
+  live_pid "$D/dockerd.pid" dockerd >/dev/null || start_node 1
+  local self manager n
+  self="$(node_id 1)"
+  if [[ $(dock info --format '{{.Swarm.ControlAvailable}}') != true ]]; then
+    manager="$(any_manager)" || die "no manager answers; the swarm has lost quorum"
+    log "node 1 is not a manager: promoting it through node $manager"
+    dockn "$manager" node promote "$self" >/dev/null
+    wait_until "node 1 is a manager again" 120 sh -c "[ \"\$(docker -H unix://$SOCK info --format '{{.Swarm.ControlAvailable}}')\" = true ]" ||
+      die "node 1 did not become a manager again; see $D/dockerd.log"
+  fi
+  ensure_node1_leads
+  for n in $(standby_nodes); do
+    wait_until "node $n reachable" 120 is_reachable "$(node_id "$n")" || die "node $n is not a reachable manager"
+  done
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
@@ -564,6 +582,6 @@ case "${1:-}" in
   stop-node) stop_node "${2:-}" ;;
   start-node) start_node "${2:-}" ;;
   restart-node) stop_node "${2:-}"; start_node "${2:-}" ;;
-  lead-node1) ensure_node1_leads ;;
+  lead-node1) lead_node1 ;;
   *) echo "usage: $0 up|down|env|status|up-standby|down-standby|stop-node N|start-node N|restart-node N|lead-node1" >&2; exit 2 ;;
 esac
