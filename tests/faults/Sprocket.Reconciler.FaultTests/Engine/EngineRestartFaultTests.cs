@@ -53,11 +53,11 @@ public sealed class EngineRestartFaultTests(ITestOutputHelper output)
             await AssertRolledBackSpecKeptAsync(SwarmNodes.Docker(node), rolledBack, $"while node {node}'s agent acts");
             RecoveryRecord.Write(output, "leader change (leader's engine stopped)", "idle, emergency hold only the old leader saw begin", 0, takeover);
 
-            await SwarmNodes.StartAsync(1);
-            var answering = Stopwatch.StartNew();
+            var (answering, started) = await SwarmNodes.StartAndTimeAsync(1);
             await EngineStatus.WaitReachableAsync(scenario.Daemon, "node 1's engine answers again");
             var back = await scenario.WaitAsync(s => s.Status == "held" && s.LastReconcile?.At > DateTimeOffset.UtcNow.AddSeconds(-3), "the agent beside node 1 evaluating again");
             var recovery = answering.Elapsed;
+            await started;
             Assert.Equal(("emergency-rollback", GitAaa), (back.Hold!.Reason, back.OnlyService.LiveTag));
             RecoveryRecord.Write(output, "Docker engine restart (node 1's dockerd)", "idle, emergency hold", 0, recovery);
             Assert.Empty(standbys.History(scenario.Name));
@@ -83,7 +83,7 @@ public sealed class EngineRestartFaultTests(ITestOutputHelper output)
         await using var scenario = await ReconcileScenario.StartAsync(new ScenarioOptions(Engines.Swarm, GitAaa)
         {
             // Swarm keeps the update "updating" through its monitor period: a wide, certain mid-apply window.
-            SwarmUpdateArguments = ["--update-monitor", "10s"],
+            SwarmUpdateArguments = ["--update-monitor", "30s"],
             ExtraArguments = FastChecks,
         });
         var service = scenario.ServiceNames[0];
@@ -109,10 +109,10 @@ public sealed class EngineRestartFaultTests(ITestOutputHelper output)
             await AssertSameUpdateAsync(docker, atFault, startedAtFault, $"node {node}'s agent acting while node 1 is down");
             RecoveryRecord.Write(output, "leader change (leader's engine stopped)", "mid-apply", 0, takeover);
 
-            await SwarmNodes.StartAsync(1);
-            var answering = Stopwatch.StartNew();
+            var (answering, started) = await SwarmNodes.StartAndTimeAsync(1);
             await EngineStatus.WaitReachableAsync(scenario.Daemon, "node 1's engine answers again");
             var recovery = answering.Elapsed;
+            await started;
             RecoveryRecord.Write(output, "Docker engine restart (node 1's dockerd)", "mid-apply", 0, recovery);
             await actor.WaitForStackAsync(scenario.Name, s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb, $"node {node}'s agent seeing {GitBbb} run",
                 TimeSpan.FromSeconds(90));

@@ -39,8 +39,8 @@ internal sealed class StandbyAgents : IAsyncDisposable
     {
         foreach (var (node, agent) in _agents)
         {
-            var view = await agent.WaitForStackAsync(_stack, done, $"{what} (node {node})");
-            Assert.Contains("standby", view.Message, StringComparison.Ordinal);
+            await agent.WaitForStackAsync(_stack, done, $"{what} (node {node})");
+            Assert.Equal("standby", (await EngineStatus.ReadinessAsync(agent)).View.Role);
         }
     }
 

@@ -33,6 +33,29 @@ internal static class SwarmNodes
     /// standby a reachable manager. Safe to call whatever state a failed test left.</summary>
     public static Task LeadNode1Async() => RunAsync("lead-node1");
 
+    /// <summary>Starts node n's dockerd (as <see cref="StartAsync"/>) and returns, once the engine answers a
+    /// <c>docker version</c>, a clock started then, with the script's own wait (back as a manager, a leader elected) still
+    /// running: the recovery of an agent beside it is measured from the engine answering, not from the script's end.</summary>
+    public static async Task<(System.Diagnostics.Stopwatch SinceAnswering, Task Started)> StartAndTimeAsync(int node)
+    {
+        var started = StartAsync(node);
+        var docker = Docker(node);
+        await Eventually.Until(async () =>
+        {
+            if (started.IsFaulted) await started;
+            try
+            {
+                await docker.RunAsync("version", "--format", "{{.Server.Version}}");
+                return true;
+            }
+            catch (DockerCliException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(90), $"node {node}'s engine answering");
+        return (System.Diagnostics.Stopwatch.StartNew(), started);
+    }
+
     /// <summary>The node whose manager status says Leader, asked of the first engine that answers as a manager.</summary>
     public static async Task<int?> LeaderAsync()
     {
