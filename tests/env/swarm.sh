@@ -233,25 +233,29 @@ ensure_standby() {
 }
 
 # Tests expect the daemon beside node 1 to lead. Joining managers never moves leadership, but a
-# restart of node 1 while standbys run hands it to a standby for good; demoting that standby
-# forces a new election among the rest, and promoting it again does not move leadership back.
+# restart of node 1 while standbys run hands it to a standby for good (FACTS.md §9). Demoting every
+# other manager at once leaves node 1 the only manager, so it leads at once (demoting only the
+# leader starts an election node 1 may lose again); promoting them again does not move leadership.
 ensure_node1_leads() {
-  local self leader elections demoted_leaders=() id
+  local self leader others=() id
   self="$(node_id 1)"
-  for elections in 1 2 3; do
-    wait_until "a Raft leader" 60 has_leader || die "the swarm has no leader (quorum lost?); see $D/dockerd*.log"
-    leader="$(leader_id)"
-    [[ $leader == "$self" ]] && break
-    log "the Raft leader is $leader, not node 1: demoting it for a new election"
-    dock node demote "$leader" >/dev/null
-    demoted_leaders+=("$leader")
-    wait_until "node $leader demoted" 60 is_worker "$leader" || die "could not demote $leader"
-  done
-  [[ $(leader_id) == "$self" ]] || die "node 1 did not become the Raft leader after $elections elections"
-  for id in "${demoted_leaders[@]}"; do
-    dock node promote "$id" >/dev/null
-    wait_until "node $id promoted again" 60 is_reachable "$id" || die "could not promote $id again"
-  done
+  wait_until "a Raft leader" 60 has_leader || die "the swarm has no leader (quorum lost?); see $D/dockerd*.log"
+  leader="$(leader_id 2>/dev/null || true)"
+  if [[ $leader != "$self" ]]; then
+    mapfile -t others < <(dock node ls --filter role=manager --format '{{.ID}}' | grep -vx "$self")
+    log "the Raft leader is ${leader:-unknown}, not node 1: demoting every other manager (${others[*]}) so node 1 leads"
+    dock node demote "${others[@]}" >/dev/null
+    for id in "${others[@]}"; do
+      wait_until "node $id demoted" 60 is_worker "$id" || die "could not demote $id"
+    done
+    wait_until "node 1 leading" 60 sh -c "docker -H unix://$SOCK node ls --filter role=manager --format '{{.Self}} {{.ManagerStatus}}' | grep -qx 'true Leader'" ||
+      die "node 1 did not become the Raft leader"
+    dock node promote "${others[@]}" >/dev/null
+    for id in "${others[@]}"; do
+      wait_until "node $id promoted again" 120 is_reachable "$id" || die "could not promote $id again"
+    done
+  fi
+  [[ $(leader_id) == "$self" ]] || die "node 1 is not the Raft leader"
   log "node 1 leads"
 }
 
@@ -557,7 +561,7 @@ start_node() {
 
 lead_node1() {
   live_pid "$D/dockerd.pid" dockerd >/dev/null || start_node 1
-  local self manager n
+  local self manager n id
   self="$(node_id 1)"
   if [[ $(dock info --format '{{.Swarm.ControlAvailable}}') != true ]]; then
     manager="$(any_manager)" || die "no manager answers; the swarm has lost quorum"
@@ -568,7 +572,10 @@ lead_node1() {
   fi
   ensure_node1_leads
   for n in $(standby_nodes); do
-    wait_until "node $n reachable" 120 is_reachable "$(node_id "$n")" || die "node $n is not a reachable manager"
+    id="$(node_id "$n")"
+    # A standby an interrupted run left demoted.
+    if is_worker "$id"; then log "node $n is a worker: promoting it again"; dock node promote "$id" >/dev/null; fi
+    wait_until "node $n reachable" 120 is_reachable "$id" || die "node $n is not a reachable manager"
   done
 }
 

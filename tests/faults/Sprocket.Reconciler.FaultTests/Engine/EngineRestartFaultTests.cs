@@ -77,7 +77,7 @@ public sealed class EngineRestartFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Leader_engine_restart_mid_apply_no_agent_sends_the_update_again_or_undoes_it()
+    public async Task Leader_engine_restart_mid_apply_then_a_rollback_on_the_new_leader_no_agent_repeats_or_undoes_anything()
     {
         await SwarmNodes.LeadNode1Async();
         await using var scenario = await ReconcileScenario.StartAsync(new ScenarioOptions(Engines.Swarm, GitAaa)
@@ -109,15 +109,23 @@ public sealed class EngineRestartFaultTests(ITestOutputHelper output)
             await AssertSameUpdateAsync(docker, atFault, startedAtFault, $"node {node}'s agent acting while node 1 is down");
             RecoveryRecord.Write(output, "leader change (leader's engine stopped)", "mid-apply", 0, takeover);
 
+            // The on-call rolls back through the new leader while node 1 (and its agent's event stream) is down.
+            await docker.RunAsync("service", "update", "--rollback", "--detach", service);
+            var rollbackStarted = await Eventually.UntilValue(() => EngineStatus.UpdateStartedAsync(docker, service), started => started != startedAtFault,
+                TimeSpan.FromSeconds(15), $"{service} rolling back");
+            await actor.WaitForStackAsync(scenario.Name, s => s is { Status: "held", Hold.Reason: "emergency-rollback" }, $"node {node}'s agent holding the rollback");
+
             var (answering, started) = await SwarmNodes.StartAndTimeAsync(1);
             await EngineStatus.WaitReachableAsync(scenario.Daemon, "node 1's engine answers again");
+            // Node 1's agent missed the rollback's events: it must recognise it from the spec alone.
+            var seen = await scenario.WaitAsync(s => s.OnlyService.LiveTag == GitAaa && s.OnlyService.Drift == "emergency-rollback",
+                "node 1's agent seeing the rollback it missed");
             var recovery = answering.Elapsed;
             await started;
-            RecoveryRecord.Write(output, "Docker engine restart (node 1's dockerd)", "mid-apply", 0, recovery);
-            await actor.WaitForStackAsync(scenario.Name, s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb, $"node {node}'s agent seeing {GitBbb} run",
-                TimeSpan.FromSeconds(90));
-            await AssertSameUpdateAsync(docker, atFault, startedAtFault, "Swarm's update finished");
+            output.WriteLine($"node 1's agent after the restart: {seen}");
+            RecoveryRecord.Write(output, "Docker engine restart (node 1's dockerd), on-call rollback on another manager meanwhile", "mid-apply", 0, recovery);
             Assert.Empty(standbys.History(scenario.Name));
+            await AssertRollbackKeptAsync(docker, atFault, rollbackStarted, $"node 1 back, node {node}'s agent acting");
         }
         finally
         {
@@ -125,14 +133,26 @@ public sealed class EngineRestartFaultTests(ITestOutputHelper output)
             await SwarmNodes.LeadNode1Async();
         }
 
-        var synced = await scenario.WaitForRevisionAsync(revision, s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb, $"{scenario.Name} synced at {GitBbb}");
+        // Node 1 leads again: its agent, whose own record says it applied git-bbb2222, holds the rollback instead of
+        // applying git's tag over it.
+        await Eventually.UntilValue(() => EngineStatus.ReadinessAsync(scenario.Daemon), r => r.View.Role == "leader", TimeSpan.FromSeconds(30), "node 1's agent leading again");
+        var held = await scenario.WaitForRevisionAsync(revision, s => s is { Status: "held" } && s.OnlyService.LiveTag == GitAaa, $"{scenario.Name} held at {GitAaa}");
         var after = await scenario.Docker.SnapshotServiceAsync(service);
-        await AssertSameUpdateAsync(scenario.Docker, atFault, startedAtFault, "node 1 leads again");
-        Assert.Equal("completed", after.UpdateState);
-        await scenario.AssertNothingAppliedAsync([after], s => s.Status == "synced", "node 1 leads again after the restart");
+        await scenario.AssertNothingAppliedAsync([after], s => s.Status == "held", "node 1 leads again after the restart");
+        await AssertRollbackKeptAsync(scenario.Docker, atFault, (await EngineStatus.UpdateStartedAsync(scenario, service))!, "node 1 leads again");
         var row = Assert.Single(scenario.History());
-        output.WriteLine($"node 1's apply: {row}; stack {synced.Status}");
+        output.WriteLine($"node 1's apply: {row}; stack {held}");
         Assert.Equal(GitBbb, row.Tag);
+    }
+
+    /// <summary>The service runs what the on-call rolled back to: the spec before our update, ours as the previous spec,
+    /// and the rollback is the last update Swarm started.</summary>
+    private static async Task AssertRollbackKeptAsync(DockerCli docker, ServiceSnapshot atFault, string? rollbackStarted, string when)
+    {
+        var now = await docker.SnapshotServiceAsync(atFault.Name);
+        Assert.True((now.SpecImage, now.PreviousSpecImage) == (atFault.PreviousSpecImage, atFault.SpecImage)
+                    && await EngineStatus.UpdateStartedAsync(docker, atFault.Name) == rollbackStarted,
+            $"{when}: the rollback was undone or the service updated again: at the fault {atFault}, now {now}");
     }
 
     /// <summary>The update under way at the fault is still the only one: same spec, same previous spec, same start.</summary>
