@@ -53,6 +53,30 @@ public sealed class EngineConnectionFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Losing_the_engine_is_reported_at_once_not_at_the_next_resync_and_cleared_once_it_answers()
+    {
+        await using var proxy = EngineProxy.Start();
+        // No resync to fall back on for the whole test: only the event stream's loss and return can ask for the evaluations.
+        await using var scenario = await ReconcileScenario.StartAsync(new ScenarioOptions(Engines.Swarm, GitAaa)
+        {
+            ExtraArguments = [.. proxy.DaemonArguments, "--Reconciler:ResyncInterval=00:30:00"],
+        });
+
+        proxy.Cut();
+        var cut = Stopwatch.StartNew();
+        await EngineStatus.WaitUnreachableAsync(scenario.Daemon, "the connection cut, no resync due", TimeSpan.FromSeconds(10));
+        output.WriteLine($"engine unreachable reported {cut.Elapsed.TotalSeconds:0.0} s after the cut");
+
+        proxy.Restore();
+        var restored = Stopwatch.StartNew();
+        await EngineStatus.WaitReachableAsync(scenario.Daemon, "the connection restored, no resync due", TimeSpan.FromSeconds(15));
+        var recovery = restored.Elapsed;
+        Assert.Equal("synced", (await scenario.GetAsync()).Status);
+        Assert.Empty(scenario.History());
+        RecoveryRecord.Write(output, "engine connection lost (socket proxy cut), no resync due", "idle", 0, recovery);
+    }
+
+    [Fact]
     public async Task An_engine_lost_mid_apply_leaves_the_apply_to_finish_once_and_never_sends_the_update_again()
     {
         var outage = TimeSpan.FromSeconds(6);
