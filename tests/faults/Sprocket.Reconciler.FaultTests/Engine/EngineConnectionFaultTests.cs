@@ -56,15 +56,16 @@ public sealed class EngineConnectionFaultTests(ITestOutputHelper output)
     public async Task Losing_the_engine_is_reported_at_once_not_at_the_next_resync_and_cleared_once_it_answers()
     {
         await using var proxy = EngineProxy.Start();
-        // No resync to fall back on for the whole test: only the event stream's loss and return can ask for the evaluations.
+        // No resync and no leader check (whose change of role would ask for one) to fall back on for the whole test: only
+        // the event stream's loss and return can ask for the evaluations, as on a standby, whose role never changes.
         await using var scenario = await ReconcileScenario.StartAsync(new ScenarioOptions(Engines.Swarm, GitAaa)
         {
-            ExtraArguments = [.. proxy.DaemonArguments, "--Reconciler:ResyncInterval=00:30:00"],
+            ExtraArguments = [.. proxy.DaemonArguments, "--Reconciler:ResyncInterval=00:30:00", "--Reconciler:Docker:LeaderCheckInterval=00:30:00"],
         });
 
         proxy.Cut();
         var cut = Stopwatch.StartNew();
-        await EngineStatus.WaitUnreachableAsync(scenario.Daemon, "the connection cut, no resync due", TimeSpan.FromSeconds(10));
+        await EngineStatus.WaitUnreachableAsync(scenario.Daemon, "the connection cut, no resync due", TimeSpan.FromSeconds(10), leaderChecked: false);
         output.WriteLine($"engine unreachable reported {cut.Elapsed.TotalSeconds:0.0} s after the cut");
 
         proxy.Restore();

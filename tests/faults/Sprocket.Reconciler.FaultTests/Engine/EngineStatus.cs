@@ -19,14 +19,15 @@ internal static class EngineStatus
         return (response.StatusCode, view);
     }
 
-    /// <summary>Waits until the daemon says the engine is unreachable: <c>/readyz</c> 503 naming it, the engine gauge 0,
-    /// standby (it cannot know it leads). Returns the readiness problem.</summary>
-    public static async Task<string> WaitUnreachableAsync(DaemonProcess daemon, string what, TimeSpan? timeout = null)
+    /// <summary>Waits until the daemon says the engine is unreachable: <c>/readyz</c> 503 naming it and the engine gauge 0;
+    /// with <paramref name="leaderChecked"/>, also standby (a failed leader check cannot know it leads). Returns the
+    /// readiness problem.</summary>
+    public static async Task<string> WaitUnreachableAsync(DaemonProcess daemon, string what, TimeSpan? timeout = null, bool leaderChecked = true)
     {
         var readiness = await Eventually.UntilValue(() => ReadinessAsync(daemon),
             r => r.Code == HttpStatusCode.ServiceUnavailable && r.View.Problem?.Contains("Docker engine unreachable", StringComparison.Ordinal) == true,
             timeout ?? TimeSpan.FromSeconds(20), $"/readyz 503 naming the engine ({what})");
-        var scrape = await Eventually.UntilValue(daemon.GetMetricsAsync, m => m.Value(MetricNames.Leader) == 0, TimeSpan.FromSeconds(20),
+        var scrape = await Eventually.UntilValue(daemon.GetMetricsAsync, m => !leaderChecked || m.Value(MetricNames.Leader) == 0, TimeSpan.FromSeconds(20),
             $"{MetricNames.Leader} 0 ({what})");
         Assert.Equal(0, scrape.Value(MetricNames.DockerEngineReachable));
         return readiness.View.Problem!;
