@@ -12,6 +12,12 @@
 #   tests/env/swarm.sh status        exit 0 when everything is up
 #   tests/env/swarm.sh up-standby    start/join only the standby managers (node 1 must be up)
 #   tests/env/swarm.sh down-standby  demote, remove and stop only the standby managers
+#   tests/env/swarm.sh stop-node N   stop node N's dockerd (TERM; its tasks stop with it: no live-restore)
+#   tests/env/swarm.sh start-node N  start node N's dockerd again with the same arguments; wait until it
+#                                    answers, is back in the Swarm and the Swarm has a Raft leader
+#   tests/env/swarm.sh restart-node N  stop-node N, then start-node N (the fault suite's "engine restart")
+#   tests/env/swarm.sh lead-node1    leave the Swarm as `up` made it: node 1 running, a manager (promoted again
+#                                    if it was demoted) and the Raft leader, every standby a reachable manager
 #
 # State lives in ${SPROCKET_ENV_DIR:-/tmp/sprocket-env}: keep the path short, because the engine's
 # unix socket path must fit in sun_path (108 bytes). A second environment beside the usual one
@@ -227,25 +233,29 @@ ensure_standby() {
 }
 
 # Tests expect the daemon beside node 1 to lead. Joining managers never moves leadership, but a
-# restart of node 1 while standbys run hands it to a standby for good; demoting that standby
-# forces a new election among the rest, and promoting it again does not move leadership back.
+# restart of node 1 while standbys run hands it to a standby for good (FACTS.md §9). Demoting every
+# other manager at once leaves node 1 the only manager, so it leads at once (demoting only the
+# leader starts an election node 1 may lose again); promoting them again does not move leadership.
 ensure_node1_leads() {
-  local self leader elections demoted_leaders=() id
+  local self leader others=() id
   self="$(node_id 1)"
-  for elections in 1 2 3; do
-    wait_until "a Raft leader" 60 has_leader || die "the swarm has no leader (quorum lost?); see $D/dockerd*.log"
-    leader="$(leader_id)"
-    [[ $leader == "$self" ]] && break
-    log "the Raft leader is $leader, not node 1: demoting it for a new election"
-    dock node demote "$leader" >/dev/null
-    demoted_leaders+=("$leader")
-    wait_until "node $leader demoted" 60 is_worker "$leader" || die "could not demote $leader"
-  done
-  [[ $(leader_id) == "$self" ]] || die "node 1 did not become the Raft leader after $elections elections"
-  for id in "${demoted_leaders[@]}"; do
-    dock node promote "$id" >/dev/null
-    wait_until "node $id promoted again" 60 is_reachable "$id" || die "could not promote $id again"
-  done
+  wait_until "a Raft leader" 60 has_leader || die "the swarm has no leader (quorum lost?); see $D/dockerd*.log"
+  leader="$(leader_id 2>/dev/null || true)"
+  if [[ $leader != "$self" ]]; then
+    mapfile -t others < <(dock node ls --filter role=manager --format '{{.ID}}' | grep -vx "$self")
+    log "the Raft leader is ${leader:-unknown}, not node 1: demoting every other manager (${others[*]}) so node 1 leads"
+    dock node demote "${others[@]}" >/dev/null
+    for id in "${others[@]}"; do
+      wait_until "node $id demoted" 60 is_worker "$id" || die "could not demote $id"
+    done
+    wait_until "node 1 leading" 60 sh -c "docker -H unix://$SOCK node ls --filter role=manager --format '{{.Self}} {{.ManagerStatus}}' | grep -qx 'true Leader'" ||
+      die "node 1 did not become the Raft leader"
+    dock node promote "${others[@]}" >/dev/null
+    for id in "${others[@]}"; do
+      wait_until "node $id promoted again" 120 is_reachable "$id" || die "could not promote $id again"
+    done
+  fi
+  [[ $(leader_id) == "$self" ]] || die "node 1 is not the Raft leader"
   log "node 1 leads"
 }
 
@@ -510,6 +520,65 @@ status() {
   done
 }
 
+# Any engine of this environment that answers as a Swarm manager, node 1 first: while node 1 is
+# down the others still say who leads.
+any_manager() {
+  local n
+  for n in 1 $(present_standby_nodes); do
+    [[ $(dockn "$n" info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null) == true ]] && { echo "$n"; return 0; }
+  done
+  return 1
+}
+swarm_has_leader() {
+  local n
+  n="$(any_manager)" || return 1
+  dockn "$n" node ls --filter role=manager --format '{{.ManagerStatus}}' 2>/dev/null | grep -qx Leader
+}
+
+node_number() {
+  [[ ${1:-} =~ ^[1-9][0-9]*$ ]] || die "a node number is needed (1 = the leading manager, 2.. = standbys)"
+  (($1 == 1)) || [[ -e $(node_file "$1" dockerd .pid) || -e $(node_file "$1" node .id) ]] || die "node $1 is not part of this environment"
+  echo "$1"
+}
+
+stop_node() {
+  local n
+  n="$(node_number "${1:-}")"
+  live_pid "$(node_file "$n" dockerd .pid)" dockerd >/dev/null || die "node $n's dockerd is not running"
+  stop_pid "$(node_file "$n" dockerd .pid)" dockerd
+}
+
+# The same arguments as `up` (start_dockerd); the node rejoins from its own Raft state.
+start_node() {
+  local n
+  n="$(node_number "${1:-}")"
+  start_dockerd "$n"
+  wait_until "node $n settled" 60 is_not_pending "$n" || die "node $n stayed pending; see $(node_file "$n" dockerd .log)"
+  wait_until "a Raft leader" 60 swarm_has_leader || die "the swarm has no leader after node $n's restart; see $D/dockerd*.log"
+  wait_until "node $n is a manager again" 60 sh -c "[ \"\$(docker -H unix://$(node_sock "$n") info --format '{{.Swarm.ControlAvailable}}')\" = true ]" ||
+    die "node $n did not come back as a manager; see $(node_file "$n" dockerd .log)"
+}
+
+lead_node1() {
+  live_pid "$D/dockerd.pid" dockerd >/dev/null || start_node 1
+  local self manager n id
+  self="$(node_id 1)"
+  if [[ $(dock info --format '{{.Swarm.ControlAvailable}}') != true ]]; then
+    manager="$(any_manager)" || die "no manager answers; the swarm has lost quorum"
+    log "node 1 is not a manager: promoting it through node $manager"
+    dockn "$manager" node promote "$self" >/dev/null
+    wait_until "node 1 is a manager again" 120 sh -c "[ \"\$(docker -H unix://$SOCK info --format '{{.Swarm.ControlAvailable}}')\" = true ]" ||
+      die "node 1 did not become a manager again; see $D/dockerd.log"
+  fi
+  ensure_node1_leads
+  for n in $(standby_nodes); do
+    id="$(node_id "$n")"
+    # A standby an interrupted run left demoted.
+    if is_worker "$id"; then log "node $n is a worker: promoting it again"; dock node promote "$id" >/dev/null; fi
+    wait_until "node $n reachable" 120 is_reachable "$id" || die "node $n is not a reachable manager"
+  done
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
@@ -517,5 +586,9 @@ case "${1:-}" in
   status) status ;;
   up-standby) up_standby ;;
   down-standby) down_standby ;;
-  *) echo "usage: $0 up|down|env|status|up-standby|down-standby" >&2; exit 2 ;;
+  stop-node) stop_node "${2:-}" ;;
+  start-node) start_node "${2:-}" ;;
+  restart-node) stop_node "${2:-}"; start_node "${2:-}" ;;
+  lead-node1) lead_node1 ;;
+  *) echo "usage: $0 up|down|env|status|up-standby|down-standby|stop-node N|start-node N|restart-node N|lead-node1" >&2; exit 2 ;;
 esac

@@ -8,7 +8,9 @@ namespace Sprocket.Reconciler.Docker;
 /// <summary>
 /// Follows the engine's service events and asks for an evaluation at once, so a rollback is seen in about a
 /// second instead of at the next poll. When the engine goes away it reconnects with backoff and asks for a
-/// full resync, because events sent while disconnected are lost.
+/// full resync, because events sent while disconnected are lost. Losing the stream asks for an evaluation too: it
+/// finds the engine unreachable and says so (<c>/readyz</c>, the status, the engine gauge) at once rather than at the
+/// next poll.
 /// </summary>
 public sealed partial class SwarmEventWatcher(
     IDockerClient docker,
@@ -27,6 +29,7 @@ public sealed partial class SwarmEventWatcher(
     {
         var delay = FirstReconnectDelay;
         var connectedBefore = false;
+        var following = false;
         var forward = new ForwardToQueue(inbox, logger, time.GetUtcNow());
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -45,6 +48,7 @@ public sealed partial class SwarmEventWatcher(
                 LogSubscribed(logger, connectedBefore);
                 inbox.Post(new EvaluationRequest(connectedBefore ? ReconcileTrigger.Resync : ReconcileTrigger.Startup));
                 connectedBefore = true;
+                following = true;
                 delay = FirstReconnectDelay;
                 await watch;
                 LogStreamEnded(logger);
@@ -57,6 +61,12 @@ public sealed partial class SwarmEventWatcher(
             {
                 LogStreamFailed(logger, delay, ex.Message);
                 connectedBefore = true;
+            }
+
+            if (following)
+            {
+                following = false;
+                inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync));
             }
 
             await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -73,6 +73,10 @@ public static class MetricNames
     /// <summary>1 on the instance that acts (the Swarm Raft leader's node).</summary>
     public const string Leader = "sprocket_reconciler_leader";
 
+    /// <summary>1 while the last evaluation could read the Docker engine, 0 from a failed read until one succeeds again
+    /// (engine stopped or restarting, socket gone): the agent neither sees nor acts meanwhile.</summary>
+    public const string DockerEngineReachable = "sprocket_reconciler_docker_engine_reachable";
+
     /// <summary>1 while the state database accepts writes, 0 while a write is refused (the agent is not ready and does not act).</summary>
     public const string StateWritable = "sprocket_reconciler_state_writable";
 

@@ -47,6 +47,8 @@ public sealed class ReconcilerMetrics
             description: "Unix time the stack was last seen synced.");
         meter.CreateObservableGauge(MetricNames.Leader, () => leadership.IsLeader ? 1 : 0,
             description: "1 on the instance that acts (beside the Swarm's Raft leader), 0 on a standby.");
+        meter.CreateObservableGauge(MetricNames.DockerEngineReachable, () => status.Current.DockerProblem is null ? 1 : 0,
+            description: "1 while the Docker engine answered the last evaluation; 0 while it cannot be read (the agent neither sees nor acts).");
         meter.CreateObservableGauge(MetricNames.StackStatus, () => StackStatuses(status.Current),
             description: "1 for the stack's current status, 0 for the others.");
         meter.CreateObservableGauge(MetricNames.ServiceDrift, () => ServiceDrifts(status.Current),

@@ -29,6 +29,9 @@ internal sealed record ConvergenceState(
 
     public static ConvergenceState Gone { get; } = new(ConvergencePhase.Removed, null, null, 0, 0, null);
 
+    /// <summary>Not seen yet: the engine did not answer the first look.</summary>
+    public static ConvergenceState Unanswered { get; } = new(ConvergencePhase.Pending, "unknown (engine not answering)", null, 0, 0, null);
+
     public string Describe() =>
         $"update state {UpdateState ?? "none"}, {RunningTasks}/{DesiredTasks} tasks running"
         + (TaskError is null ? "" : $", task error: {TaskError}");

@@ -9,6 +9,9 @@ internal sealed record ConvergenceTarget(PinnedImage Image, string ServiceId, bo
 /// <summary>
 /// Polls the services of one apply together (inspect + task list each round) until every one reached a final
 /// phase or the deadline passed; a service still <see cref="ConvergencePhase.Pending"/> in the answer timed out.
+/// A look the engine cannot answer (restarting, no Raft leader for a moment) is no verdict: the update already sent is
+/// Swarm's to finish, so the waiter keeps looking until the deadline. Failing the apply there would record a failure
+/// for an update that then completes, and count it toward the stack's circuit.
 /// </summary>
 internal sealed class ConvergenceWaiter(IDockerClient docker, TimeProvider time)
 {
@@ -17,16 +20,30 @@ internal sealed class ConvergenceWaiter(IDockerClient docker, TimeProvider time)
         TimeSpan timeout,
         TimeSpan pollInterval,
         Action<ConvergenceTarget, ConvergenceState> changed,
+        Action<ConvergenceTarget, Exception> unanswered,
         CancellationToken cancellationToken)
     {
         var states = new Dictionary<ConvergenceTarget, ConvergenceState>();
+        // Told once per outage, not on every look of it.
+        var notAnswering = new HashSet<ConvergenceTarget>();
         var started = time.GetTimestamp();
         while (true)
         {
             foreach (var target in targets)
             {
                 if (states.TryGetValue(target, out var known) && known.IsFinal) continue;
-                var state = await LookAsync(target, cancellationToken);
+                ConvergenceState state;
+                try
+                {
+                    state = await LookAsync(target, cancellationToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    if (notAnswering.Add(target)) unanswered(target, exception);
+                    states.TryAdd(target, ConvergenceState.Unanswered);
+                    continue;
+                }
+                notAnswering.Remove(target);
                 if (known != state) changed(target, state);
                 states[target] = state;
             }

@@ -66,4 +66,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 6015, Level = LogLevel.Debug,
         Message = "Stack {Stack}: {Message}")]
     public static partial void Progress(ILogger logger, string stack, string message);
+
+    [LoggerMessage(EventId = 6016, Level = LogLevel.Warning,
+        Message = "Stack {Stack}: could not look at {Service} while it converges ({Problem}); the update already sent is Swarm's to finish, looking again")]
+    public static partial void ConvergenceLookFailed(ILogger logger, string stack, string service, string problem);
 }

@@ -190,6 +190,7 @@ public sealed class SwarmApplyEngine(
         var waiter = new ConvergenceWaiter(docker, time);
         var states = await waiter.WaitAsync(targets, settings.ConvergenceTimeout, settings.PollInterval,
             (target, state) => report($"{target.Image.ServiceName}: {state.RunningTasks}/{state.DesiredTasks} tasks running (update state {state.UpdateState ?? "none"})"),
+            (target, exception) => Log.ConvergenceLookFailed(logger, request.Stack.Name, target.Image.ServiceName, DockerErrors.Describe(exception)),
             cancellationToken);
         return Verdict(request, targets, states, settings.ConvergenceTimeout, [.. changes]);
     }
