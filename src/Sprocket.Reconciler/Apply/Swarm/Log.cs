@@ -66,4 +66,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 6015, Level = LogLevel.Debug,
         Message = "Stack {Stack}: {Message}")]
     public static partial void Progress(ILogger logger, string stack, string message);
+
+    [LoggerMessage(EventId = 6016, Level = LogLevel.Warning,
+        Message = "Stack {Stack}: the on-call rolled the update of service {Service} back while it rolled out ({UpdateMessage}); an emergency rollback, not retried")]
+    public static partial void RolledBackByOnCall(ILogger logger, string stack, string service, string? updateMessage);
 }
