@@ -130,6 +130,51 @@ public sealed class OnCallRollbackFaultTests(ITestOutputHelper output)
         RecoveryRecord.Write(output, "second on-call rollback", "stabilization", returns.Count, recovery);
     }
 
+    [Fact]
+    public async Task A_rollback_at_the_realignment_is_a_new_emergency_held_and_realigned_without_a_swarm_update()
+    {
+        await using var story = await RealignStory.StartAsync(Engines.Swarm, "commit", $"{StabilizationSeconds}s");
+        var scenario = story.Scenario;
+        await story.RollBackAndWaitForStabilizationAsync();
+        var aaaDigest = await scenario.Registry.DigestOfAsync(Web, GitAaa);
+
+        // The realignment's write-back lands in git; at once the on-call rolls back again (to bbb, the spec Swarm keeps as
+        // previous). The swarm engine's align then finds bbb running (or has just recorded aaa): either way git now names
+        // a tag the on-call rolled away from.
+        await QuickPoll.UntilAsync(async () => (await story.CommitsAfterAsync(story.BbbRevision)).Count == 1, TimeSpan.FromSeconds(40),
+            $"{story.Name}'s write-back of {GitAaa} in git");
+        var follow = new StatusFollower(scenario);
+        await scenario.Docker.RollbackAsync(story.Service);
+        await using var watch = WrongApplyWatch.Start(scenario, story.Service, aaaDigest);
+
+        var (held, heldAt) = await follow.UntilAsync(
+            s => s is { Status: "held", Hold.Reason: "emergency-rollback", Incident: { BadTag: GitAaa, GoodTag: GitBbb } },
+            TimeSpan.FromSeconds(40), $"{story.Name} held on the on-call's rollback to {GitBbb} during the realignment");
+        var (synced, syncedAt) = await follow.UntilAsync(s => s is { Status: "synced", Incident: null, Desired.ImageTag: GitBbb },
+            TimeSpan.FromSeconds(60), $"{story.Name} realigned again: synced at {GitBbb}");
+        var returns = await watch.StopAsync();
+        output.WriteLine(follow.Describe());
+
+        Assert.True(returns.Count == 0, $"the agent put {GitAaa} back over the on-call's rollback:\n{string.Join('\n', returns)}");
+        Assert.Equal(GitAaa, held.Incident!.BadTag);
+        Assert.DoesNotContain(follow.Seen, seen => seen.Word.Contains("failed-update-rollback", StringComparison.Ordinal));
+        // Each rollback is one incident: bbb -> aaa, then aaa -> bbb; each realigned once (one commit each).
+        Assert.Equal(2, await TimelineCountAsync(story, "emergency-rollback"));
+        Assert.Equal(2, await story.EmergencyRollbacksAsync());
+        var commits = await story.CommitsAfterAsync(story.BbbRevision);
+        Assert.Equal(2, commits.Count);
+        Assert.Equal(commits[1], synced.Desired.Revision);
+        Assert.Equal(2, await story.RealignmentsAsync("commit"));
+        // The agent deployed bbb once, at the start; every later row is an align that changed nothing in Swarm.
+        Assert.Equal("Succeeded", scenario.History()[^1].Outcome);
+
+        output.WriteLine($"rollback at the realignment: held {heldAt.TotalSeconds:0.0} s after it; synced {syncedAt.TotalSeconds:0.0} s after it "
+                         + $"({(syncedAt - Stabilization).TotalSeconds:0.0} s without the stabilization window)");
+        RecoveryRecord.Write(output, "on-call rollback during the realignment (swarm)", "mid-realignment (write-back)", returns.Count, heldAt);
+        RecoveryRecord.Write(output, "on-call rollback during the realignment (swarm)", "mid-realignment, to synced minus stabilization", returns.Count,
+            syncedAt - Stabilization);
+    }
+
     /// <summary>Waits until the agent's apply of bbb runs: its history row open, Swarm updating the service to bbb's digest.</summary>
     private static async Task WaitUntilMidApplyAsync(ReconcileScenario scenario, string service, string bbbDigest) =>
         await Eventually.UntilValue(async () =>
