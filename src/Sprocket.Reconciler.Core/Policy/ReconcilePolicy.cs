@@ -264,9 +264,13 @@ public static class ReconcilePolicy
             return (state with { RollbackSeen = null }, false);
         }
 
-        if (seen is null) return (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag) }, false);
+        if (seen is null) return (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag, reported) }, false);
         if (seen.AnsweredIdentity is { } identity)
-            return identity == reported ? (state, true) : (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag) }, false);
+            return identity == reported ? (state, true) : (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag, reported) }, false);
+        // Another rollback than the one seen while git named ForTag: the on-call rolled back again (say during the
+        // realignment, whose own commit moved git on). A commit that came before it cannot be its answer.
+        if (!seen.AnsweredByHuman && seen.Identity is { } seenIdentity && reported is not null && seenIdentity != reported)
+            return (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag, reported) }, false);
         // Answered through resume (no tag), or seen while git named another tag: either way, answered.
         return (state, seen.AnsweredByHuman || seen.ForTag != desiredTag);
     }

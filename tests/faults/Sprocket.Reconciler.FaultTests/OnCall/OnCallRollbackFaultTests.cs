@@ -77,6 +77,8 @@ public sealed class OnCallRollbackFaultTests(ITestOutputHelper output)
         output.WriteLine($"{engine}: held {heldAt.TotalSeconds:0.0} s after the rollback; synced {syncedAt.TotalSeconds:0.0} s "
                          + $"({(syncedAt - Stabilization).TotalSeconds:0.0} s without the {StabilizationSeconds} s stabilization window)");
         RecoveryRecord.Write(output, $"on-call rollback of our update ({engine})", "mid-apply", wrongApplies, heldAt);
+        RecoveryRecord.Write(output, $"on-call rollback of our update ({engine})", "mid-apply, to realigned minus stabilization", wrongApplies,
+            syncedAt - Stabilization);
     }
 
     [Fact]
@@ -100,7 +102,8 @@ public sealed class OnCallRollbackFaultTests(ITestOutputHelper output)
         Assert.True(atBbb is { Status: "held", Hold.Reason: "emergency-rollback" }, $"while Swarm rolled back to {GitBbb} the stack was not held: {atBbb}");
         Assert.Equal(first.DetectedAt, atBbb.Incident?.DetectedAt);
 
-        var sinceSecond = follow.Elapsed;
+        // Measured from the moment the second rollback was issued, not from the follower's start.
+        var sinceSecond = secondAt - follow.StartedAt;
         var (rearmed, rearmedAt) = await follow.UntilAsync(
             s => s is { Status: "held", Hold.Reason: "emergency-rollback" } && s.OnlyService.LiveTag == GitAaa
                  && (s.Incident?.StableSince is null || s.Incident.StableSince >= secondAt),
@@ -128,6 +131,8 @@ public sealed class OnCallRollbackFaultTests(ITestOutputHelper output)
         output.WriteLine($"second rollback: hold re-armed {recovery.TotalSeconds:0.0} s after it; synced {(syncedAt - sinceSecond).TotalSeconds:0.0} s after it "
                          + $"({(syncedAt - sinceSecond - Stabilization).TotalSeconds:0.0} s without the stabilization window)");
         RecoveryRecord.Write(output, "second on-call rollback", "stabilization", returns.Count, recovery);
+        RecoveryRecord.Write(output, "second on-call rollback", "stabilization, to realigned minus stabilization", returns.Count,
+            syncedAt - sinceSecond - Stabilization);
     }
 
     [Fact]

@@ -12,6 +12,9 @@ namespace Sprocket.Reconciler.FaultTests.OnCall;
 internal sealed class StatusFollower(ReconcileScenario scenario)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>When the follower started: its times are measured from here.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
     private readonly List<(TimeSpan At, string Word)> _seen = [];
 
     /// <summary>Every change seen so far, in order: "held/emergency-rollback", "applying", "synced", ….</summary>
