@@ -135,19 +135,26 @@ public sealed class OnCallRollbackFaultTests(ITestOutputHelper output)
             syncedAt - sinceSecond - Stabilization);
     }
 
-    [Fact]
-    public async Task A_rollback_at_the_realignment_is_a_new_emergency_held_and_realigned_without_a_swarm_update()
+    [Theory]
+    [InlineData(Engines.Swarm)]
+    [InlineData(Engines.Pulumi)]
+    public async Task A_rollback_at_the_realignment_is_a_new_emergency_held_and_realigned_without_a_swarm_update(string engine)
     {
-        await using var story = await RealignStory.StartAsync(Engines.Swarm, "commit", $"{StabilizationSeconds}s");
+        // Pulumi: every up of the daemon sleeps 3 s after taking the lock, a window in which the align's up is certainly running.
+        await using var story = await RealignStory.StartAsync(engine, "commit", $"{StabilizationSeconds}s",
+            options => engine == Engines.Pulumi ? options with { StandinSwitches = [("SPROCKET_STANDIN_SLOW_UP", "3")] } : options);
         var scenario = story.Scenario;
         await story.RollBackAndWaitForStabilizationAsync();
         var aaaDigest = await scenario.Registry.DigestOfAsync(Web, GitAaa);
+        var upsBefore = Ups(scenario);
 
-        // The realignment's write-back lands in git; at once the on-call rolls back again (to bbb, the spec Swarm keeps as
-        // previous). The swarm engine's align then finds bbb running (or has just recorded aaa): either way git now names
-        // a tag the on-call rolled away from.
+        // The realignment's write-back lands in git; the on-call rolls back again (to bbb, the spec Swarm keeps as
+        // previous): swarm at once (its align only checks the digests, in milliseconds), Pulumi while the align's up runs.
         await QuickPoll.UntilAsync(async () => (await story.CommitsAfterAsync(story.BbbRevision)).Count == 1, TimeSpan.FromSeconds(40),
             $"{story.Name}'s write-back of {GitAaa} in git");
+        if (engine == Engines.Pulumi)
+            await QuickPoll.UntilAsync(async () => await scenario.GetAsync() is { Status: "applying", Desired.ImageTag: GitAaa }, TimeSpan.FromSeconds(40),
+                $"{story.Name}'s align of {GitAaa} under way");
         var follow = new StatusFollower(scenario);
         await scenario.Docker.RollbackAsync(story.Service);
         await using var watch = WrongApplyWatch.Start(scenario, story.Service, aaaDigest);
@@ -172,11 +179,14 @@ public sealed class OnCallRollbackFaultTests(ITestOutputHelper output)
         Assert.Equal(2, await story.RealignmentsAsync("commit"));
         // The agent deployed bbb once, at the start; every later row is an align that changed nothing in Swarm.
         Assert.Equal("Succeeded", scenario.History()[^1].Outcome);
+        if (engine == Engines.Pulumi)
+            Assert.DoesNotContain(scenario.Pulumi!.Calls().Where(call => call.IsUp).Skip(upsBefore), call => call.Argv.Contains("--refresh"));
 
         output.WriteLine($"rollback at the realignment: held {heldAt.TotalSeconds:0.0} s after it; synced {syncedAt.TotalSeconds:0.0} s after it "
                          + $"({(syncedAt - Stabilization).TotalSeconds:0.0} s without the stabilization window)");
-        RecoveryRecord.Write(output, "on-call rollback during the realignment (swarm)", "mid-realignment (write-back)", returns.Count, heldAt);
-        RecoveryRecord.Write(output, "on-call rollback during the realignment (swarm)", "mid-realignment, to synced minus stabilization", returns.Count,
+        var moment = engine == Engines.Pulumi ? "mid-realignment (the align's pulumi up)" : "mid-realignment (write-back, align)";
+        RecoveryRecord.Write(output, $"on-call rollback during the realignment ({engine})", moment, returns.Count, heldAt);
+        RecoveryRecord.Write(output, $"on-call rollback during the realignment ({engine})", moment + ", to realigned minus stabilization", returns.Count,
             syncedAt - Stabilization);
     }
 
