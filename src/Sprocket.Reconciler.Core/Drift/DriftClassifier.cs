@@ -90,9 +90,12 @@ public static class DriftClassifier
     }
 
     /// <summary>The spec names the desired image, but it only runs once Swarm finished rolling it out:
-    /// no update in progress or paused on failure, and every desired task running.</summary>
+    /// no update or rollback in progress or paused, and every desired task running. A rollback that has just swapped
+    /// the spec back to the desired image (the on-call's second <c>--rollback</c>) still runs the other image's
+    /// tasks: the running count alone does not tell, since it counts the tasks about to be replaced.</summary>
     private static bool Converged(LiveService service) =>
-        service.UpdateStatus?.State is not (SwarmUpdateState.Updating or SwarmUpdateState.Paused)
+        service.UpdateStatus?.State is not (SwarmUpdateState.Updating or SwarmUpdateState.Paused
+            or SwarmUpdateState.RollbackStarted or SwarmUpdateState.RollbackPaused)
         && service.RunningTasks >= service.DesiredTasks;
 
     /// <summary>

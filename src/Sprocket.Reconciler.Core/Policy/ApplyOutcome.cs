@@ -9,6 +9,10 @@ public enum ApplyOutcome
     Failed,
     /// <summary>Swarm rolled our update back (a task failed): hold, never retry this tag until git names another.</summary>
     RolledBack,
+    /// <summary>The on-call engineer rolled our update back while it rolled out (<c>docker service update --rollback</c>,
+    /// Swarm's "manually requested rollback"): their decision, not a failure of the tag. Nothing is refused or counted as
+    /// a failure here; the next observation sees an emergency rollback and <c>onEmergencyRollback</c> answers it.</summary>
+    RolledBackByOnCall,
     /// <summary>Someone else holds the stack (a Pulumi lock): retry later, not a failure of ours.</summary>
     Locked,
     /// <summary>Cannot work until a human changes something (stack not found, auth, bad program): no retry loop.</summary>

@@ -41,6 +41,9 @@ public static class ReconcilePolicy
             drift.Remove(DriftReason.FailedUpdateRollback);
         }
 
+        if (drift.Contains(DriftReason.EmergencyRollback) && stack.Policy.OnEmergencyRollback != EmergencyRollbackPolicy.Revert)
+            state = ExcuseFailureOnEmergency(state);
+
         if (drift.Contains(DriftReason.EmergencyRollback) && stack.Policy.OnEmergencyRollback == EmergencyRollbackPolicy.Realign)
             return Realign(context, state);
 
@@ -133,6 +136,9 @@ public static class ReconcilePolicy
                     ? new StackHold(HoldReason.FailedUpdateRollback, message, now)
                     : state.Hold,
             },
+            // The on-call's decision: no refusal, no failed-update hold, no failure towards the circuit. The rollback stays
+            // visible in Swarm, so the very next pass classifies it as an emergency rollback and holds (or realigns).
+            ApplyOutcome.RolledBackByOnCall => state with { LastFailure = message },
             ApplyOutcome.Locked => state with { NotBefore = now + LockRetry, LastFailure = message },
             // Terminal until a human changes something: open the circuit at once instead of retrying.
             ApplyOutcome.Misconfigured => state with
@@ -172,6 +178,16 @@ public static class ReconcilePolicy
         var writing = Held(state, HoldReason.EmergencyRollback, context.Now, $"{prefix}; stable, writing {incident.GoodTag} back to git");
         return writing with { Action = ReconcileAction.WriteBack };
     }
+
+    /// <summary>
+    /// As the emergency-rollback hold begins, a failed apply just before it is no longer a failure to retry or count: the
+    /// on-call rolled back what we were applying (a <c>pulumi up</c> that saw its update rolled back fails), and the tag is
+    /// held now, so the backoff and the circuit's count would only delay the write-back and raise a false alert. Later
+    /// failures during the hold (a write-back's) back off as usual: the hold is then already in force.
+    /// </summary>
+    private static StackRuntimeState ExcuseFailureOnEmergency(StackRuntimeState state) =>
+        state.Hold is { Reason: HoldReason.EmergencyRollback } || state.ConsecutiveFailures == 0 && state.NotBefore is null ? state
+        : state with { ConsecutiveFailures = 0, NotBefore = null, LastFailedAt = null, RegistryRetries = 0 };
 
     private static ReconcileDecision AlignUnlessBlocked(ReconcileContext context, StackRuntimeState state)
     {
@@ -248,9 +264,13 @@ public static class ReconcilePolicy
             return (state with { RollbackSeen = null }, false);
         }
 
-        if (seen is null) return (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag) }, false);
+        if (seen is null) return (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag, reported) }, false);
         if (seen.AnsweredIdentity is { } identity)
-            return identity == reported ? (state, true) : (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag) }, false);
+            return identity == reported ? (state, true) : (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag, reported) }, false);
+        // Another rollback than the one seen while git named ForTag: the on-call rolled back again (say during the
+        // realignment, whose own commit moved git on). A commit that came before it cannot be its answer.
+        if (!seen.AnsweredByHuman && seen.Identity is { } seenIdentity && reported is not null && seenIdentity != reported)
+            return (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag, reported) }, false);
         // Answered through resume (no tag), or seen while git named another tag: either way, answered.
         return (state, seen.AnsweredByHuman || seen.ForTag != desiredTag);
     }

@@ -10,9 +10,12 @@ namespace Sprocket.Reconciler.Core.Policy;
 /// <param name="AnsweredIdentity">Answered, and which rollback was answered (each rolled-back service with the rollback's
 /// start), so any next commit is applied while a new rollback by the on-call is held again.</param>
 /// <param name="AnsweredByHuman">Answered through the API's resume: the person on call let the desired tag go out again.</param>
-public sealed record RollbackSeen(string? ForTag, string? AnsweredIdentity, bool AnsweredByHuman)
+/// <param name="Identity">Unanswered: which rollback was seen (each rolled-back service with the rollback's start), when
+/// Swarm said. A rollback with another identity is a new one — the on-call rolled back again — and is not answered by
+/// a commit that answered the one before (the realignment's own write-back, above all).</param>
+public sealed record RollbackSeen(string? ForTag, string? AnsweredIdentity, bool AnsweredByHuman, string? Identity = null)
 {
-    public static RollbackSeen WhileGitNames(string desiredTag) => new(desiredTag, null, false);
+    public static RollbackSeen WhileGitNames(string desiredTag, string? identity = null) => new(desiredTag, null, false, identity);
 
     public static RollbackSeen Answered(string identity) => new(null, identity, false);
 

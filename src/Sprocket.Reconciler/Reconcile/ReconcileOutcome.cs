@@ -41,7 +41,7 @@ public static class ReconcileOutcomes
         {
             ApplyOutcome.Succeeded => ReconcileOutcome.Succeeded,
             ApplyOutcome.Failed => ReconcileOutcome.Failed,
-            ApplyOutcome.RolledBack => ReconcileOutcome.RolledBack,
+            ApplyOutcome.RolledBack or ApplyOutcome.RolledBackByOnCall => ReconcileOutcome.RolledBack,
             ApplyOutcome.Locked => ReconcileOutcome.Locked,
             ApplyOutcome.Misconfigured => ReconcileOutcome.Misconfigured,
             // Nothing was applied; it is retried once the registry answers.

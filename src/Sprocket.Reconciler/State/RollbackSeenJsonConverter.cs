@@ -6,12 +6,14 @@ namespace Sprocket.Reconciler.State;
 
 /// <summary>
 /// Stores <see cref="RollbackSeen"/> in the one string the state row has always held, so rows stay readable both ways:
-/// the desired tag (unanswered), <c>""</c> (answered through resume) or <c>answered:</c> and the rollback's identity.
-/// Tags cannot contain ':' and are never empty, so the three cannot be confused.
+/// the desired tag (unanswered; followed by <c>|</c> and the rollback's identity when known), <c>""</c> (answered
+/// through resume) or <c>answered:</c> and the rollback's identity. Tags cannot contain ':' or '|' and are never empty,
+/// so these cannot be confused, and a row written before the identity was kept still reads as it did.
 /// </summary>
 internal sealed class RollbackSeenJsonConverter : JsonConverter<RollbackSeen>
 {
     private const string AnsweredPrefix = "answered:";
+    private const char IdentitySeparator = '|';
 
     public override RollbackSeen? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -25,12 +27,14 @@ internal sealed class RollbackSeenJsonConverter : JsonConverter<RollbackSeen>
     public static RollbackSeen Decode(string text) =>
         text.Length == 0 ? RollbackSeen.AnsweredThroughResume
         : text.StartsWith(AnsweredPrefix, StringComparison.Ordinal) ? RollbackSeen.Answered(text[AnsweredPrefix.Length..])
+        : text.IndexOf(IdentitySeparator, StringComparison.Ordinal) is var at and > 0 ? RollbackSeen.WhileGitNames(text[..at], text[(at + 1)..])
         : RollbackSeen.WhileGitNames(text);
 
     public static string Encode(RollbackSeen seen) => seen switch
     {
         { AnsweredByHuman: true } => "",
         { AnsweredIdentity: { } identity } => AnsweredPrefix + identity,
+        { ForTag: { } tag, Identity: { } identity } => tag + IdentitySeparator + identity,
         { ForTag: { } tag } => tag,
         _ => throw new ArgumentException("a rollback seen names a tag or how it was answered", nameof(seen)),
     };

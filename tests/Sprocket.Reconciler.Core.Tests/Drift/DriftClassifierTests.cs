@@ -43,6 +43,23 @@ public class DriftClassifierTests
         Assert.Contains("rolling out", evaluation.Message);
     }
 
+    [Theory]
+    [InlineData("rollback_started")]
+    [InlineData("rollback_paused")]
+    public void A_rollback_back_to_the_desired_image_is_not_synced_while_it_runs(string state)
+    {
+        // The on-call's second --rollback swaps the spec back to the desired image at once; the tasks of the image rolled
+        // away from still run (and count as running) until Swarm replaces them.
+        var rollingBack = Service("prod-web-1", Web + ":" + Bbb, previous: Web + ":" + Aaa, Status(state, "manually requested rollback", RollbackOrigin.Manual))
+            with { RunningTasks = 1, DesiredTasks = 1 };
+        var evaluation = Evaluate(Stack(Bbb), Facts, null, rollingBack);
+        Assert.Equal(StackStatus.OutOfSync, evaluation.Status);
+        Assert.False(Single(evaluation).InSync);
+
+        var completed = rollingBack with { UpdateStatus = Status("rollback_completed", "rollback completed", RollbackOrigin.Manual) };
+        Assert.Equal(StackStatus.Synced, Evaluate(Stack(Bbb), Facts, null, completed).Status);
+    }
+
     [Fact]
     public void A_paused_update_names_the_failed_task_error_in_the_stack_message()
     {

@@ -52,6 +52,32 @@ public class RealignmentTests
     }
 
     [Fact]
+    public void A_new_rollback_once_the_write_back_is_in_git_is_held_as_a_new_incident_not_answered_by_that_commit()
+    {
+        var first = Decide(Stack(), Evaluation(RolledBack()), Fresh(), T0);
+        Assert.Equal(StackStatus.Held, first.Status);
+
+        // Git now names aaa (the realignment's commit); at once the on-call rolls back again, to bbb: another rollback.
+        var later = T0 + Stabilization + TimeSpan.FromSeconds(5);
+        var again = Decide(Stack(Aaa), Evaluation(RolledBack(liveTag: Bbb, desired: Aaa, started: later, state: SwarmUpdateState.RollbackStarted)),
+            first.State, later);
+
+        Assert.Equal((ReconcileAction.None, StackStatus.Held), (again.Action, again.Status));
+        Assert.Equal(HoldReason.EmergencyRollback, again.State.Hold!.Reason);
+        Assert.Equal((Aaa, Bbb), (again.State.Incident!.BadTag, again.State.Incident.GoodTag));
+    }
+
+    [Fact]
+    public void The_same_rollback_still_reported_after_a_commit_naming_another_tag_is_answered_by_it()
+    {
+        var first = Decide(Stack(), Evaluation(RolledBack()), Fresh(), T0);
+
+        var forwardFix = Decide(Stack(Ccc), Evaluation(RolledBack(desired: Ccc)), first.State, T0 + TimeSpan.FromMinutes(1));
+
+        Assert.Equal(ReconcileAction.Apply, forwardFix.Action);
+    }
+
+    [Fact]
     public void A_pass_that_sees_the_same_rollback_decides_an_equal_state_so_nothing_is_stored_again()
     {
         var stack = Stack();

@@ -241,6 +241,43 @@ public class ReconcilePolicyTests
         Assert.Equal(HoldReason.FailedUpdateRollback, state.Hold!.Reason);
     }
 
+    [Theory]
+    [InlineData(EmergencyRollbackPolicy.Hold)]
+    [InlineData(EmergencyRollbackPolicy.Realign)]
+    public void Our_update_rolled_back_by_the_on_call_is_an_emergency_rollback_not_a_refused_failure(EmergencyRollbackPolicy policy)
+    {
+        var stack = Stack(With(p => p with { OnEmergencyRollback = policy }));
+        var state = ReconcilePolicy.AfterApply(StackRuntimeState.Initial with { DesiredTagSeen = Bbb }, stack, ApplyOutcome.RolledBackByOnCall,
+            "the on-call rolled the update back", Now);
+
+        Assert.Equal((null, null, 0), (state.RefusedTag, state.Hold, state.ConsecutiveFailures));
+        Assert.Null(state.NotBefore);
+        // The next pass sees the rollback Swarm still reports: held as the on-call's emergency rollback, never re-applied.
+        var next = Decide(Evaluation(StackStatus.Drifted, DriftReason.EmergencyRollback), stack.Policy, state);
+        Assert.Equal((ReconcileAction.None, StackStatus.Held, HoldReason.EmergencyRollback), (next.Action, next.Status, next.State.Hold!.Reason));
+    }
+
+    [Theory]
+    [InlineData(EmergencyRollbackPolicy.Hold)]
+    [InlineData(EmergencyRollbackPolicy.Realign)]
+    public void A_failed_apply_the_on_call_rolled_back_is_not_counted_once_the_emergency_hold_begins(EmergencyRollbackPolicy policy)
+    {
+        // A pulumi up fails when the on-call rolls its update back; the next pass sees the emergency rollback.
+        var stack = Stack(With(p => p with { OnEmergencyRollback = policy, Stabilization = TimeSpan.FromSeconds(1) }));
+        var failed = ReconcilePolicy.AfterApply(StackRuntimeState.Initial with { DesiredTagSeen = Bbb }, stack, ApplyOutcome.Failed, "update failed", Now);
+        Assert.Equal(1, failed.ConsecutiveFailures);
+
+        var held = Decide(Evaluation(StackStatus.Drifted, DriftReason.EmergencyRollback), stack.Policy, failed);
+
+        Assert.Equal((StackStatus.Held, HoldReason.EmergencyRollback), (held.Status, held.State.Hold!.Reason));
+        Assert.Equal((0, null, null), (held.State.ConsecutiveFailures, held.State.NotBefore, held.State.LastFailedAt));
+        if (policy != EmergencyRollbackPolicy.Realign) return;
+        // A write-back that fails during the hold still backs off.
+        var writeBackFailed = ReconcilePolicy.AfterWriteBack(held.State, null, "push refused", Now);
+        var later = Decide(Evaluation(StackStatus.Drifted, DriftReason.EmergencyRollback), stack.Policy, writeBackFailed);
+        Assert.Equal(1, later.State.ConsecutiveFailures);
+    }
+
     [Fact]
     public void Manual_hold_stays_until_resumed_or_a_new_tag()
     {

@@ -59,6 +59,19 @@ public sealed class StoredStateRowsTests : IDisposable
         Assert.Equal(RollbackSeen.Answered("prod-web-1@2026-11-30T09:15:00.0000000+00:00"), state.RollbackSeen);
     }
 
+    [Theory]
+    [InlineData("git-bbb2222", null)]
+    [InlineData("git-bbb2222", "prod-web-1@2026-11-30T09:15:00.0000000+00:00;prod-worker-1@2026-11-30T09:15:01.0000000+00:00")]
+    public void An_unanswered_rollback_keeps_its_identity_across_a_restart(string tag, string? identity)
+    {
+        var seen = RollbackSeen.WhileGitNames(tag, identity);
+
+        var text = RollbackSeenJsonConverter.Encode(seen);
+
+        Assert.Equal(seen, RollbackSeenJsonConverter.Decode(text));
+        Assert.Equal(identity is null ? tag : $"{tag}|{identity}", text);
+    }
+
     [Fact]
     public void A_drift_hold_with_a_commit_written_back_loads_typed()
     {

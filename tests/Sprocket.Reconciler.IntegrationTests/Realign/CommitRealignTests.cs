@@ -10,7 +10,7 @@ namespace Sprocket.Reconciler.IntegrationTests.Realign;
 /// The main story, <c>writeBack: commit</c>: the daemon deployed bbb over aaa; the on-call rolls back to aaa.
 /// The stack is held at once and bbb is never re-applied; once the rollback has been stable for <c>stabilization</c>,
 /// git gets exactly one commit changing one line to aaa, with an incident note; then the engine records aaa
-/// (Pulumi: <c>config set</c> + <c>up --refresh</c>) and the stack is synced with the incident over.
+/// (Pulumi: <c>config set</c> + <c>refresh</c> + <c>up</c>) and the stack is synced with the incident over.
 /// Prints rollback → held and rollback → synced (minus the stabilization) for the record.
 /// </summary>
 public abstract class CommitRealignTests(string engine, ITestOutputHelper output)
@@ -88,7 +88,9 @@ public abstract class CommitRealignTests(string engine, ITestOutputHelper output
             var shown = string.Join('\n', calls);
             Assert.True(mutating.Count == 2, $"expected config set then up:\n{shown}");
             Assert.True(mutating[0].Is("config", "set", "image-tag") && mutating[0].Argv[^1] == GitAaa && mutating[0].ExitCode == 0, shown);
-            Assert.True(mutating[1].IsUp && mutating[1].Argv.Contains("--refresh") && mutating[1].ExitCode == 0, shown);
+            // The align reads what runs with a refresh of its own, then an up without one: that up never reads Swarm.
+            Assert.True(mutating[1].IsUp && !mutating[1].Argv.Contains("--refresh") && mutating[1].ExitCode == 0, shown);
+            Assert.Contains(calls, c => c.Is("refresh") && c.ExitCode == 0);
             Assert.DoesNotContain(calls, c => c.Argv.Contains(GitBbb));
         }
 

@@ -49,6 +49,27 @@ internal sealed class RealignStory : IAsyncDisposable
     public static async Task<RealignStory> StartAsync(
         string engine, string writeBack = "commit", string stabilization = "5s", Func<ScenarioOptions, ScenarioOptions>? configure = null)
     {
+        var story = await StartDeployingAsync(engine, writeBack, stabilization, configure);
+        try
+        {
+            await story.Scenario.WaitForRevisionAsync(story.BbbRevision,
+                s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb && s.Applied.ImageTag == GitBbb,
+                $"{story.Name} synced at {GitBbb} (deployed by the daemon)");
+            await story.Scenario.WaitForServicesAtAsync(GitBbb, "the daemon's deploy");
+            return story;
+        }
+        catch
+        {
+            await story.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the scenario at <see cref="GitAaa"/> and commits <see cref="GitBbb"/>: returns while the daemon
+    /// begins to deploy it (for stories about what happens during that apply).</summary>
+    public static async Task<RealignStory> StartDeployingAsync(
+        string engine, string writeBack = "commit", string stabilization = "5s", Func<ScenarioOptions, ScenarioOptions>? configure = null)
+    {
         var options = new ScenarioOptions(engine, GitAaa) { Policy = Policy(writeBack, stabilization), BareDesiredState = true };
         options = configure?.Invoke(options) ?? options;
         var scenario = await ReconcileScenario.StartAsync(options);
@@ -56,9 +77,6 @@ internal sealed class RealignStory : IAsyncDisposable
         {
             var bbb = await scenario.CommitTagAsync(GitBbb);
             if (options.PollInterval >= NoPolling) await GitHubPush.SendAsync(scenario.Daemon, WebhookSecret, bbb);
-            await scenario.WaitForRevisionAsync(bbb, s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb && s.Applied.ImageTag == GitBbb,
-                $"{scenario.Name} synced at {GitBbb} (deployed by the daemon)");
-            await scenario.WaitForServicesAtAsync(GitBbb, "the daemon's deploy");
             return new RealignStory(scenario, bbb);
         }
         catch
@@ -83,6 +101,29 @@ internal sealed class RealignStory : IAsyncDisposable
     public async Task<ServiceSnapshot> WaitForRollbackCompletedAsync() =>
         await Eventually.UntilValue(() => Scenario.Docker.SnapshotServiceAsync(Service), s => s.UpdateState == "rollback_completed",
             TimeSpan.FromSeconds(30), $"{Service} rollback_completed");
+
+    /// <summary>The on-call's rollback, settled: the stack held, Swarm's rollback completed and the incident's
+    /// stabilization clock running. Returns the incident as it is then.</summary>
+    public async Task<IncidentView> RollBackAndWaitForStabilizationAsync()
+    {
+        await RollBackAndWaitForHoldAsync();
+        await WaitForRollbackCompletedAsync();
+        return (await WaitForStableSinceAsync()).Incident!;
+    }
+
+    /// <summary>
+    /// The on-call rolls back twice more during stabilization: back to <see cref="GitBbb"/>, then to <see cref="GitAaa"/>
+    /// again. <paramref name="between"/> runs between the two (e.g. to watch what the daemon makes of the moment the spec
+    /// names bbb again). Returns when the second rollback was issued.
+    /// </summary>
+    public async Task<DateTimeOffset> RollBackTwiceAsync(Func<Task>? between = null)
+    {
+        await Scenario.Docker.RollbackAsync(Service);
+        if (between is not null) await between();
+        var secondAt = DateTimeOffset.UtcNow;
+        await Scenario.Docker.RollbackAsync(Service);
+        return secondAt;
+    }
 
     /// <summary>Waits until the incident's stabilization clock runs (the rollback settled).</summary>
     public Task<StackView> WaitForStableSinceAsync(Func<DateTimeOffset, bool>? also = null) =>

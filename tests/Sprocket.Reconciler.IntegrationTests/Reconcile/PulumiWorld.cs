@@ -54,7 +54,8 @@ internal sealed class PulumiWorld : IDisposable
     public PulumiBlock Block => new(Project, Stack, Program.Directory);
 
     /// <summary>Commits the program for <paramref name="services"/> (Swarm name, registry repository, rollback on failure).</summary>
-    public static async Task<PulumiWorld> CreateAsync(IEnumerable<(string ServiceName, string Repository, bool RollbackOnFailure)> services)
+    /// <param name="monitor">The update monitor of services that do not roll back on failure; 1 s unless given.</param>
+    public static async Task<PulumiWorld> CreateAsync(IEnumerable<(string ServiceName, string Repository, bool RollbackOnFailure)> services, string? monitor = null)
     {
         var binary = await PulumiStandinBinary.PathAsync();
         var root = Path.Combine(Path.GetTempPath(), "sprocket-pulumi-program-" + Guid.NewGuid().ToString("N")[..10]);
@@ -68,7 +69,7 @@ internal sealed class PulumiWorld : IDisposable
             // A short monitor, as for the services the docker CLI creates: Swarm's default 5 s would pad every update.
             yaml.Append(rollback
                 ? "      updateConfig:\n        failureAction: rollback\n        monitor: 2s\n"
-                : "      updateConfig:\n        monitor: 1s\n");
+                : $"      updateConfig:\n        monitor: {monitor ?? "1s"}\n");
         }
 
         // The stack files the CLI writes next to Pulumi.yaml stay out of the program's history, as CI would leave them.

@@ -21,6 +21,10 @@ public sealed record ScenarioOptions(string Engine, string InitialTag)
     /// that keeps every update "updating" for a while).</summary>
     public IReadOnlyList<string>? SwarmUpdateArguments { get; init; }
 
+    /// <summary>Pulumi engine: the program's <c>updateConfig.monitor</c> instead of 1 s (e.g. "15s", which keeps every
+    /// update the stand-in's <c>up</c> sends "updating" for a while).</summary>
+    public string? PulumiUpdateMonitor { get; init; }
+
     public IReadOnlyList<string> Policy { get; init; } = ReconcileStack.ActingPolicy;
 
     public IReadOnlyList<(string Name, string Value)> StandinSwitches { get; init; } = [];
@@ -98,7 +102,8 @@ internal sealed class ReconcileScenario : IAsyncDisposable
             if (options.Engine == Engines.Pulumi)
             {
                 pulumi = await PulumiWorld.CreateAsync(options.Services.Select(service =>
-                    (scope.Prefix + service.Logical + ServiceSuffix, $"{registry.Host}/{service.Repository}", options.RollbackOnFailure)));
+                    (scope.Prefix + service.Logical + ServiceSuffix, $"{registry.Host}/{service.Repository}", options.RollbackOnFailure)),
+                    options.PulumiUpdateMonitor);
                 stack = stack with { Pulumi = pulumi.Block };
             }
 

@@ -7,10 +7,11 @@ using Sprocket.Reconciler.Hosting;
 namespace Sprocket.Reconciler.Apply.Pulumi;
 
 /// <summary>
-/// <c>engine: pulumi</c>. Deploy and Align run the same steps — checkout → (install) → stack select →
-/// config set KEY -- TAG → preview --json → up --refresh with the event log followed — because Align's
-/// <c>--refresh</c> is what reads the live (rolled-back) image into Pulumi state. Never throws for an outside
-/// failure; never runs <c>pulumi cancel</c> (see README.md, "Locks").
+/// <c>engine: pulumi</c>. Deploy: checkout → (install) → stack select → config set KEY -- TAG → preview --json →
+/// up --refresh with the event log followed. Align records what runs without ever changing it: after config set,
+/// <c>refresh</c> reads the live (rolled-back) image into Pulumi state, <c>stack export</c> must show every pinned digest,
+/// then preview and an up without <c>--refresh</c>. Never throws for an outside failure; never runs <c>pulumi cancel</c>
+/// (see README.md, "Locks").
 /// </summary>
 internal sealed class PulumiApplyEngine(
     PulumiCli cli,
@@ -124,6 +125,8 @@ internal sealed class PulumiApplyEngine(
             return selectFailure;
         if (await RunStepAsync(request, program.WorkDirectory, PulumiCommands.SetConfig(pulumi.Stack, pulumi.ConfigKey, request.Tag), cancellationToken) is { } configFailure)
             return configFailure;
+        if (request.Mode == ApplyMode.Align && await RefreshForAlignAsync(request, pulumi, program, progress, cancellationToken) is { } notAligned)
+            return notAligned;
 
         Report(progress, stackName, "pulumi preview");
         var previewRun = await cli.RunAsync(program.WorkDirectory, PulumiCommands.Preview(pulumi.Stack), cancellationToken);
@@ -134,6 +137,34 @@ internal sealed class PulumiApplyEngine(
             Report(progress, stackName, $"preview: {UpObservation.ChangeCounts(preview.ChangeSummary)}");
 
         return await UpAsync(request, pulumi, program, preview, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// An align records what runs and must never change it: <c>pulumi refresh</c> reads what runs into the state, the
+    /// exported state must then name every pinned digest, and only then does an <c>up</c> without <c>--refresh</c>
+    /// record the tag (program and state agree: no step touches Swarm). A rollback by the on-call before or during the
+    /// refresh shows here as another image, and nothing more is run; one after it is never read by that up.
+    /// </summary>
+    private async Task<ApplyResult?> RefreshForAlignAsync(
+        ApplyRequest request, PulumiSpec pulumi, ProgramCheckoutResult.Ready program, IProgress<ApplyProgress>? progress, CancellationToken cancellationToken)
+    {
+        Report(progress, request.Stack.Name, "pulumi refresh (the align records what runs)");
+        if (await RunStepAsync(request, program.WorkDirectory, PulumiCommands.Refresh(pulumi.Stack), cancellationToken) is { } refreshFailure)
+            return refreshFailure;
+        var export = await cli.RunAsync(program.WorkDirectory, PulumiCommands.Export(pulumi.Stack), cancellationToken);
+        if (!export.Succeeded)
+            return Failure(request, "stack export", export, preview: null);
+        string? mismatch;
+        try
+        {
+            mismatch = PulumiStateImages.Mismatch(PulumiStateImages.Parse(export.StandardOutput), request.Images);
+        }
+        catch (System.Text.Json.JsonException problem)
+        {
+            return Result(request, ApplyOutcome.Failed, cli.Scrub($"pulumi stack export printed no readable state: {problem.Message}"));
+        }
+        return mismatch is null ? null
+            : Result(request, ApplyOutcome.Failed, cli.Scrub($"what runs is not {request.Tag} any more ({mismatch}); nothing aligned, nothing applied"));
     }
 
     private async Task<ApplyResult> UpAsync(
@@ -153,9 +184,10 @@ internal sealed class PulumiApplyEngine(
 
         var eventLog = Path.Combine(Path.GetDirectoryName(recordPath)!, $"{stackName}-{Guid.NewGuid():N}.events.jsonl");
         Directory.CreateDirectory(Path.GetDirectoryName(eventLog)!);
-        Report(progress, stackName, $"pulumi up --refresh with {pulumi.ConfigKey}={request.Tag}");
+        var refresh = request.Mode == ApplyMode.Deploy;
+        Report(progress, stackName, $"pulumi up{(refresh ? " --refresh" : "")} with {pulumi.ConfigKey}={request.Tag}");
 
-        using var run = cli.Start(program.WorkDirectory, PulumiCommands.Up(pulumi.Stack, eventLog));
+        using var run = cli.Start(program.WorkDirectory, PulumiCommands.Up(pulumi.Stack, eventLog, refresh));
         new UpRunRecord(run.ProcessId, timeProvider.GetUtcNow(), request.Tag, pulumi.Stack).Write(recordPath);
         var observed = new UpObservation();
         var (interruptedForShutdown, timedOut) = await FollowAsync(run, new EventLogTail(eventLog), observed, stackName, progress, cancellationToken);

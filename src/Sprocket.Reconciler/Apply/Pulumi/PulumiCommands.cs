@@ -25,8 +25,17 @@ internal static class PulumiCommands
 
     public static IReadOnlyList<string> Preview(string stack) => ["preview", "--json", "--stack", stack];
 
-    public static IReadOnlyList<string> Up(string stack, string eventLog) =>
-        ["up", "--yes", "--skip-preview", "--refresh", "--event-log", eventLog, "--exec-kind", ExecKind, "--stack", stack];
+    /// <param name="refresh">Deploy: <c>--refresh</c>, so the update starts from what runs. An align runs its refresh
+    /// apart (<see cref="Refresh"/>) and its up without one: that up then never reads Swarm, so it cannot undo a
+    /// rollback the on-call makes while it runs.</param>
+    public static IReadOnlyList<string> Up(string stack, string eventLog, bool refresh = true) =>
+        ["up", "--yes", "--skip-preview", .. refresh ? new[] { "--refresh" } : [], "--event-log", eventLog, "--exec-kind", ExecKind, "--stack", stack];
+
+    /// <summary><c>pulumi refresh --yes</c>: reads what runs into the state, changes nothing that runs.</summary>
+    public static IReadOnlyList<string> Refresh(string stack) => ["refresh", "--yes", "--exec-kind", ExecKind, "--stack", stack];
+
+    /// <summary><c>pulumi stack export</c>: the state's deployment (sdk/go/auto/local_workspace.go ExportStack).</summary>
+    public static IReadOnlyList<string> Export(string stack) => ["stack", "export", "--stack", stack];
 
     public static IReadOnlyList<string> History(string stack, int pageSize) =>
         ["stack", "history", "--json", "--page-size", pageSize.ToString(CultureInfo.InvariantCulture), "--page", "1", "--stack", stack];

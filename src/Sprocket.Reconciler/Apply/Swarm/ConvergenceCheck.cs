@@ -29,7 +29,7 @@ internal static class ConvergenceCheck
 
         ConvergencePhase phase;
         if (updatedByUs && state is SwarmUpdateState.RollbackStarted or SwarmUpdateState.RollbackCompleted or SwarmUpdateState.RollbackPaused)
-            phase = ConvergencePhase.RolledBack;
+            phase = RolledBackByOnCall(service, message, pinned) ? ConvergencePhase.RolledBackByOnCall : ConvergencePhase.RolledBack;
         else if (state is SwarmUpdateState.Paused or SwarmUpdateState.RollbackPaused)
             phase = ConvergencePhase.Paused;
         else if (state is null or SwarmUpdateState.Completed or SwarmUpdateState.RollbackCompleted
@@ -41,6 +41,20 @@ internal static class ConvergenceCheck
 
         return new ConvergenceState(phase, stateText, message, running, desired, taskError);
     }
+
+    /// <summary>
+    /// Who undid our update. Swarm's message says it while the rollback runs ("manually requested rollback" for the CLI's
+    /// <c>--rollback</c>, "update rolled back due to failure…" for the updater); once complete both read "rollback
+    /// completed", and the spec still tells: Swarm's own rollback clears PreviousSpec, the on-call's keeps our image
+    /// there. The events cannot tell: both show <c>updatestate.old: updating</c> when our update was still running.
+    /// </summary>
+    private static bool RolledBackByOnCall(SwarmService service, string? message, PinnedImage pinned) =>
+        LiveUpdateStatus.OriginFromMessage(message) switch
+        {
+            RollbackOrigin.Manual => true,
+            RollbackOrigin.AfterFailedUpdate => false,
+            _ => SpecImage.Runs(service.PreviousSpec?.TaskTemplate?.ContainerSpec?.Image, pinned),
+        };
 
     /// <summary>Replicated: the replica count. Global: one task per eligible node, which Swarm expresses as the tasks
     /// it wants running.</summary>

@@ -6,8 +6,10 @@ internal enum ConvergencePhase
     Pending,
     /// <summary>Update completed (or nothing to roll out) and every desired task runs the pinned image.</summary>
     Converged,
-    /// <summary>Swarm rolled our update back (failure action <c>rollback</c>, or an on-call rollback during it).</summary>
+    /// <summary>Swarm rolled our update back by itself (failure action <c>rollback</c>).</summary>
     RolledBack,
+    /// <summary>The on-call rolled our update back while it ran (<c>docker service update --rollback</c>).</summary>
+    RolledBackByOnCall,
     /// <summary>Swarm paused the update on a failed task (failure action <c>pause</c>).</summary>
     Paused,
     /// <summary>The service was removed while we waited.</summary>

@@ -70,4 +70,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 6016, Level = LogLevel.Warning,
         Message = "Stack {Stack}: could not look at {Service} while it converges ({Problem}); the update already sent is Swarm's to finish, looking again")]
     public static partial void ConvergenceLookFailed(ILogger logger, string stack, string service, string problem);
+
+    [LoggerMessage(EventId = 6017, Level = LogLevel.Warning,
+        Message = "Stack {Stack}: the on-call rolled the update of service {Service} back while it rolled out ({UpdateMessage}); an emergency rollback, not retried")]
+    public static partial void RolledBackByOnCall(ILogger logger, string stack, string service, string? updateMessage);
 }

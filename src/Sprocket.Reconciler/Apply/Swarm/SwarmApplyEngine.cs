@@ -204,6 +204,7 @@ public sealed class SwarmApplyEngine(
     {
         var stack = request.Stack.Name;
         var rolledBack = new List<string>();
+        var onCall = new List<string>();
         var failed = new List<string>();
         foreach (var target in targets)
         {
@@ -218,6 +219,11 @@ public sealed class SwarmApplyEngine(
                     Log.RolledBack(logger, stack, name, state.UpdateMessage, state.TaskError);
                     rolledBack.Add($"{name}: Swarm rolled the update to {target.Image.Tag} back ({state.UpdateMessage})"
                         + (state.TaskError is null ? "" : $"; task error: {state.TaskError}"));
+                    break;
+                case ConvergencePhase.RolledBackByOnCall:
+                    Log.RolledBackByOnCall(logger, stack, name, state.UpdateMessage);
+                    onCall.Add($"{name}: the on-call rolled the update to {target.Image.Tag} back while it rolled out ({state.UpdateMessage}); "
+                        + $"an emergency rollback, {target.Image.Tag} is not retried");
                     break;
                 case ConvergencePhase.Paused:
                     Log.Paused(logger, stack, name, state.UpdateMessage, state.TaskError);
@@ -236,7 +242,10 @@ public sealed class SwarmApplyEngine(
 
         // A rollback outranks other failures: it is the one outcome that must stop the loop retrying this tag.
         if (rolledBack.Count > 0)
-            return new ApplyResult(ApplyOutcome.RolledBack, string.Join("; ", rolledBack.Concat(failed)), changes);
+            return new ApplyResult(ApplyOutcome.RolledBack, string.Join("; ", rolledBack.Concat(onCall).Concat(failed)), changes);
+        // The on-call's rollback outranks the other failures too: it is their decision the next pass must answer.
+        if (onCall.Count > 0)
+            return new ApplyResult(ApplyOutcome.RolledBackByOnCall, string.Join("; ", onCall.Concat(failed)), changes);
         if (failed.Count > 0)
             return new ApplyResult(ApplyOutcome.Failed, string.Join("; ", failed), changes);
         var updated = changes.Count(change => change.ImageBefore != change.ImageAfter);

@@ -70,6 +70,35 @@ public sealed class ConvergenceCheckTests
         Assert.Equal("task: non-zero exit (1)", verdict.TaskError);
     }
 
+    [Theory]
+    [InlineData("rollback_started", "manually requested rollback", false)]
+    [InlineData("rollback_completed", "rollback completed", true)]
+    [InlineData("rollback_paused", "manually requested rollback", true)]
+    public void The_on_calls_rollback_of_our_running_update_is_RolledBackByOnCall(string state, string message, bool previousIsOurs)
+    {
+        // Swarm's message names the on-call while the rollback runs; once complete, PreviousSpec still holds our image
+        // (Swarm's own rollback after a failure clears it).
+        var service = Service(OldImage, state);
+        service.UpdateStatus!.Message = message;
+        service.PreviousSpec = previousIsOurs ? new ServiceSpec { TaskTemplate = new TaskSpec { ContainerSpec = new ContainerSpec { Image = NewImage } } } : null!;
+
+        var verdict = ConvergenceCheck.Evaluate(service, [Task(OldImage, TaskState.Running)], Pinned, updatedByUs: true);
+
+        Assert.Equal(ConvergencePhase.RolledBackByOnCall, verdict.Phase);
+    }
+
+    [Fact]
+    public void Swarms_own_rollback_after_a_failure_stays_RolledBack_even_with_a_previous_spec_left()
+    {
+        var service = Service(OldImage, "rollback_started");
+        service.UpdateStatus!.Message = "update rolled back due to failure or early termination of task abc";
+        service.PreviousSpec = new ServiceSpec { TaskTemplate = new TaskSpec { ContainerSpec = new ContainerSpec { Image = NewImage } } };
+
+        var verdict = ConvergenceCheck.Evaluate(service, [Task(OldImage, TaskState.Running)], Pinned, updatedByUs: true);
+
+        Assert.Equal(ConvergencePhase.RolledBack, verdict.Phase);
+    }
+
     [Fact]
     public void A_paused_update_is_Paused_with_a_rejected_pull_as_the_error()
     {

@@ -46,7 +46,7 @@ public sealed class PulumiCliProcessTests : IDisposable
     {
         var (engine, stack) = await ArrangeAsync(lockedUp: true);
 
-        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Align, "rev", Sprocket.Reconciler.Reconcile.ReconcileTrigger.Api), null, CancellationToken.None);
+        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Deploy, "rev", Sprocket.Reconciler.Reconcile.ReconcileTrigger.Api), null, CancellationToken.None);
 
         Assert.Equal(ApplyOutcome.Locked, result.Outcome);
         Assert.Contains("the stack is currently locked by", result.Message);
@@ -92,6 +92,10 @@ public sealed class PulumiCliProcessTests : IDisposable
           "version --non-interactive") echo "v3.140.0" ;;
           "preview --json") cat "$TESTDATA/preview-update-service.json" ;;
           "stack history") cat "$TESTDATA/stack-history.json" ;;
+          "stack export") echo '{"version": 3, "deployment": {"resources": []} }' ;;
+          "refresh --yes")
+            {{(lockedUp ? "echo \"error: the stack is currently locked by 1 lock(s). passphrase was $PULUMI_CONFIG_PASSPHRASE\" >&2; exit 255" : "")}}
+            ;;
           "up --yes")
             {{(lockedUp ? "echo \"error: the stack is currently locked by 1 lock(s). passphrase was $PULUMI_CONFIG_PASSPHRASE\" >&2; exit 255" : "")}}
             log=""; prev=""; for a in "$@"; do [ "$prev" = "--event-log" ] && log="$a"; prev="$a"; done

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Sprocket.Reconciler.Apply.Swarm;
+
+namespace Sprocket.Reconciler.Apply.Pulumi;
+
+/// <summary>
+/// The service images Pulumi's state records, from <c>pulumi stack export</c> (pulumi/pulumi
+/// pkg/cmd/pulumi/stack/stack_export.go: <c>{version, deployment: {resources: [{urn, type, inputs, outputs, …}]}}</c>;
+/// a <c>docker:index/service:Service</c> keeps its image at <c>taskSpec.containerSpec.image</c> and its Swarm name at
+/// <c>name</c>, pulumi/pulumi-docker provider/…/service schema). Read after a refresh, they are what runs.
+/// </summary>
+internal static class PulumiStateImages
+{
+    /// <summary>Each docker service resource's Swarm name (null when the state has none) and image.</summary>
+    public static IReadOnlyList<(string? Name, string Image)> Parse(string exportJson)
+    {
+        using var document = JsonDocument.Parse(exportJson);
+        var images = new List<(string?, string)>();
+        if (Json.Path(document.RootElement, "deployment", "resources") is not { ValueKind: JsonValueKind.Array } resources) return images;
+        foreach (var resource in resources.EnumerateArray())
+        {
+            if (Json.String(resource, "type") is not { } type || !IsDockerService(type)) continue;
+            var image = Json.String(resource, "inputs", "taskSpec", "containerSpec", "image") ?? Json.String(resource, "outputs", "taskSpec", "containerSpec", "image");
+            if (image is null) continue;
+            images.Add((Json.String(resource, "inputs", "name") ?? Json.String(resource, "outputs", "name"), image));
+        }
+        return images;
+    }
+
+    /// <summary>
+    /// Why the state does not record every pinned image running (null when it does): each pinned service's resource,
+    /// found by its Swarm name, else by its repository, must name the pinned digest.
+    /// </summary>
+    public static string? Mismatch(IReadOnlyList<(string? Name, string Image)> state, IReadOnlyList<PinnedImage> pinned)
+    {
+        var problems = new List<string>();
+        foreach (var image in pinned)
+        {
+            var byName = state.Where(s => s.Name == image.ServiceName).ToList();
+            var candidates = byName.Count > 0 ? byName : [.. state.Where(s => SameRepository(s.Image, image))];
+            if (candidates.Count == 0) problems.Add($"{image.ServiceName}: not in Pulumi's state");
+            else if (candidates.FirstOrDefault(c => !SpecImage.Runs(c.Image, image)) is { Image: { } other })
+                problems.Add($"{image.ServiceName}: runs {other}, not {image.Digest}");
+        }
+        return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
+
+    private static bool IsDockerService(string type) =>
+        type is "docker:index/service:Service" or "docker:index:Service" or "docker:Service";
+
+    private static bool SameRepository(string image, PinnedImage pinned) =>
+        Core.Images.ImageReferenceParser.TryParse(image, out var parsed)
+        && Core.Images.ImageReferenceParser.Normalize(parsed.Repository) == Core.Images.ImageReferenceParser.Normalize(pinned.Repository);
+}
