@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Sprocket.Reconciler.IntegrationTests.Charts;
 using Sprocket.Reconciler.IntegrationTests.Git;
+using Sprocket.Reconciler.IntegrationTests.Realign;
 using Sprocket.Reconciler.IntegrationTests.Reconcile;
 using Sprocket.Reconciler.Notify;
 using Xunit.Abstractions;
@@ -44,6 +45,8 @@ public sealed class NotifierFaultTests(ITestOutputHelper output) : IAsyncDisposa
             DesiredRepositoryUrl = Serve,
             // Long enough that the apply is seen running when the fault starts under it.
             SwarmUpdateArguments = ["--update-monitor", "3s"],
+            // An emergency rollback is realigned (git written back, the stack aligned) so its latency can be measured too.
+            Policy = RealignStory.Policy("commit", "3s"),
             ExtraArguments =
             [
                 $"--Reconciler:GitHub:Token={FakeGitHub.Token}",
@@ -64,12 +67,13 @@ public sealed class NotifierFaultTests(ITestOutputHelper output) : IAsyncDisposa
                 return NotifierNames.All(n => Count(scrape, NotifyMetricNames.Notifications, n) > 0);
             },
             TimeSpan.FromSeconds(30), "a notification delivered to each of GitHub, Grafana and Gatus");
+        var realignHealthy = await RealignAsync(scenario, "every notifier healthy");
         var baseline = await Scrape(scenario);
         Assert.All(NotifierNames, n => Assert.Equal(0, Count(baseline, NotifyMetricNames.NotificationFailures, n)));
 
         // Idle: every notifier stalls (accepts, never answers) before git names a new tag.
         Switch(HttpFaultMode.Stall);
-        var stalled = await ApplyAsync(scenario, GitAaa, "every notifier stalled");
+        var stalled = await ApplyAsync(scenario, GitBbb, "every notifier stalled");
         await AssertFailuresRiseAsync(scenario, baseline, "stalled notifiers time out");
         // One apply publishes three records GitHub takes (deploy started, deploy succeeded, synced) within seconds: the
         // first stalls the reader, the second waits in the queue of one, the third pushes the second out, counted.
@@ -79,6 +83,7 @@ public sealed class NotifierFaultTests(ITestOutputHelper output) : IAsyncDisposa
         var afterStall = await Scrape(scenario);
         var dropped = NotifierNames.Sum(n => Count(afterStall, NotifyMetricNames.NotificationsDropped, n) - Count(baseline, NotifyMetricNames.NotificationsDropped, n));
         Assert.True(_githubProxy.StalledConnections > 0 && _onCallProxy.StalledConnections > 0, "the notifiers were not reached while stalled");
+        var realignStalled = await RealignAsync(scenario, "every notifier stalled");
         var idleRecovery = await ClearAndApplyAsync(scenario, GitBbb, "after the stall");
 
         // Mid-apply: git names a new tag, and every notifier starts answering 503 while the apply runs.
@@ -94,10 +99,16 @@ public sealed class NotifierFaultTests(ITestOutputHelper output) : IAsyncDisposa
         var midApplyRecovery = await ClearAndApplyAsync(scenario, GitBbb, "after the 503s");
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[latency] commit to synced: healthy {healthy.TotalSeconds:0.0} s, all stalled {stalled.TotalSeconds:0.0} s, all 503 mid-apply {failing.TotalSeconds:0.0} s; dropped while stalled: {dropped}"));
+            $"[latency] commit to synced: healthy {healthy.TotalSeconds:0.0} s, all stalled {stalled.TotalSeconds:0.0} s, all 503 mid-apply {failing.TotalSeconds:0.0} s; "
+            + $"emergency rollback to realigned: healthy {realignHealthy.TotalSeconds:0.0} s, all stalled {realignStalled.TotalSeconds:0.0} s; dropped while stalled: {dropped}"));
+        // Five applies of what git named, and the two realignments' aligns, which change nothing that runs.
         var rows = scenario.History();
-        var wrong = rows.Count(r => r.Outcome != "Succeeded") + Math.Abs(rows.Count - 5);
-        Assert.True(wrong == 0, $"five succeeded applies expected: {string.Join("; ", rows)}");
+        var applies = rows.Where(r => r.Trigger != "apply").Select(r => r.Tag).ToList();
+        var aligns = rows.Where(r => r.Trigger == "apply").ToList();
+        string[] named = [GitBbb, GitBbb, GitBbb, GitAaa, GitBbb];
+        var wrong = rows.Count(r => r.Outcome != "Succeeded") + Math.Abs(applies.Count - named.Length) + applies.Zip(named).Count(p => p.First != p.Second)
+            + aligns.Count(r => r.Tag != GitAaa || r.Message?.Contains("nothing changed", StringComparison.Ordinal) != true) + Math.Abs(aligns.Count - 2);
+        Assert.True(wrong == 0, $"applies of {string.Join(", ", named)} and two aligns at {GitAaa} expected: {string.Join("; ", rows)}");
         RecoveryRecord.Write(output, "GitHub, Grafana and Gatus stall (accept, never answer)", "idle", wrong, idleRecovery);
         RecoveryRecord.Write(output, "GitHub, Grafana and Gatus answer 503", "mid-apply", wrong, midApplyRecovery);
     }
@@ -121,6 +132,20 @@ public sealed class NotifierFaultTests(ITestOutputHelper output) : IAsyncDisposa
         var since = Stopwatch.StartNew();
         var commit = await scenario.CommitTagAsync(tag);
         await scenario.WaitForRevisionAsync(commit, s => s.Status == "synced" && s.OnlyService.LiveTag == tag, $"synced at {tag} ({what})");
+        return since.Elapsed;
+    }
+
+    /// <summary>
+    /// The on-call rolls the stack (at <see cref="GitBbb"/>) back to <see cref="GitAaa"/>; returns the time from the rollback
+    /// until the daemon has written git back and the stack is synced at <see cref="GitAaa"/>, the incident over.
+    /// </summary>
+    private static async Task<TimeSpan> RealignAsync(ReconcileScenario scenario, string what)
+    {
+        var since = Stopwatch.StartNew();
+        await scenario.Docker.RollbackAsync(scenario.ServiceNames[0]);
+        await scenario.WaitAsync(s => s.Status == "held" && s.Hold?.Reason == "emergency-rollback", $"held after the rollback ({what})");
+        await scenario.WaitAsync(s => s.Status == "synced" && s.Incident is null && s.Hold is null && s.Desired.ImageTag == GitAaa,
+            $"realigned at {GitAaa} ({what})", TimeSpan.FromSeconds(60));
         return since.Elapsed;
     }
 
