@@ -19,6 +19,7 @@ internal sealed class GitDesiredStateSource(
     ILogger<GitDesiredStateSource> logger) : IDesiredStateSource
 {
     private string? _lastReportedHead;
+    private int _timeoutsRefused;
 
     public async Task<DesiredFetchResult> FetchAsync(CancellationToken cancellationToken)
     {
@@ -30,6 +31,8 @@ internal sealed class GitDesiredStateSource(
             credentialOptions.CurrentValue.Token);
 
         metrics.Fetching(request.Location.Url);
+        if (!GitTransportTimeouts.Apply(options.RemoteTimeout) && Interlocked.Exchange(ref _timeoutsRefused, 1) == 0)
+            Log.RemoteTimeoutNotApplied(logger, options.RemoteTimeout);
         var gate = CloneDirectoryGates.For(request.Location.CloneDirectory);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -13,7 +13,9 @@ namespace Sprocket.Reconciler.FaultTests;
 /// through a <see cref="FaultyHttpProxy"/>. A failed fetch applies nothing and fails no stack: the last good state stays
 /// in force, the stack message and <c>desired_state_fetch_failing</c> say the remote is failing, and the next poll after
 /// it clears recovers. A force-push is a new head judged like any other (applied when valid, refused when not), and the
-/// agent says the branch moved backwards or was rewritten, from which revision to which.
+/// agent says the branch moved backwards or was rewritten, from which revision to which. A remote that accepts and never
+/// answers fails the fetch after <c>DesiredState:RemoteTimeout</c> (it used to hold the fetch, and every poll after it,
+/// forever, with nothing saying so).
 /// </summary>
 [Collection(FaultSuite.Name)]
 public sealed class GitRemoteFaultTests(ITestOutputHelper output) : IAsyncDisposable
@@ -42,6 +44,8 @@ public sealed class GitRemoteFaultTests(ITestOutputHelper output) : IAsyncDispos
                 $"--Reconciler:GitHub:Token={Token}",
                 // The token is for git here; the notifier faults are GitHub's own test.
                 "--Reconciler:GitHub:Notify=false",
+                // A stalled remote fails the fetch after this long instead of holding it (and every later poll) forever.
+                "--Reconciler:DesiredState:RemoteTimeout=00:00:03",
             ],
         });
     }
@@ -64,6 +68,7 @@ public sealed class GitRemoteFaultTests(ITestOutputHelper output) : IAsyncDispos
                  {
                      (HttpFaultMode.Refuse, "git remote down (connection refused)"),
                      (HttpFaultMode.ServerError, "git remote answers 503"),
+                     (HttpFaultMode.Stall, "git remote stalls (accepts, never answers; RemoteTimeout 3 s)"),
                  })
         {
             var before = await scenario.SnapshotsAsync();
