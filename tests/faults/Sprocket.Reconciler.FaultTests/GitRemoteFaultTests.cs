@@ -102,7 +102,7 @@ public sealed class GitRemoteFaultTests(ITestOutputHelper output) : IAsyncDispos
     [Fact]
     public async Task A_force_pushed_branch_is_told_applied_only_when_valid_and_an_invalid_head_leaves_the_last_good_state()
     {
-        await using var scenario = await StartAsync(["--update-monitor", "4s"]);
+        await using var scenario = await StartAsync(["--update-monitor", "3s"]);
         var daemon = scenario.Daemon;
         var initial = daemon.InitialRevision;
 
@@ -149,6 +149,24 @@ public sealed class GitRemoteFaultTests(ITestOutputHelper output) : IAsyncDispos
             "the valid head in force again");
         RecoveryRecord.Write(output, "git branch rewritten to a revision with an invalid file", "idle",
             WrongApplies(scenario, expected), pushed.Elapsed);
+
+        // Mid-apply: the commit naming BBB is being applied when it is amended into an invalid file and force-pushed.
+        // The apply finishes; BBB's revision stays in force, the status says the rewritten head is invalid; nothing more.
+        var bbbThird = await scenario.CommitTagAsync(GitBbb);
+        await scenario.WaitForRevisionAsync(bbbThird, s => s.Status == "applying", $"the third apply of {GitBbb} running");
+        var invalidAgain = await RewriteAsync(daemon, bbbThird, "version: 1\nstacks: [ still not a stack\n");
+        await scenario.WaitForRevisionAsync(bbbThird, s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb
+                && s.Message.Contains("desired state invalid", StringComparison.Ordinal) && s.Message.Contains(bbbThird[..12], StringComparison.Ordinal),
+            $"the apply of {GitBbb} finished, the rewritten head refused, {GitBbb}'s revision in force");
+        await AssertForcePushToldAsync(scenario, "rewritten", bbbThird, invalidAgain, count: 2);
+        await scenario.AssertNothingAppliedAsync(await scenario.SnapshotsAsync(), s => s.Status == "synced" && s.Desired.Revision == bbbThird,
+            "the rewritten head is invalid after the apply", evaluations: 2);
+        pushed.Restart();
+        var validAgain = await daemon.CommitDesiredStateAsync(ReconcileYaml.Render(scenario.Stack.WithTag(GitBbb)), "valid again");
+        await scenario.WaitForRevisionAsync(validAgain, s => s.Status == "synced" && !s.Message.Contains("desired state", StringComparison.Ordinal),
+            "the valid head in force again after the mid-apply rewrite");
+        RecoveryRecord.Write(output, "git branch rewritten to a revision with an invalid file", "mid-apply",
+            WrongApplies(scenario, [.. expected, GitBbb]), pushed.Elapsed);
     }
 
     private static async Task WaitForFetchFailingAsync(ReconcileScenario scenario, string what)
