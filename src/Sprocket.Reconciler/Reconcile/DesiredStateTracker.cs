@@ -17,7 +17,8 @@ public sealed partial class DesiredStateTracker(
     TimeProvider time,
     ILogger<DesiredStateTracker> logger,
     // Optional: a tracker without a state database (the git tests') keeps no timeline.
-    StackTimeline? timeline = null)
+    StackTimeline? timeline = null,
+    ILeadership? leadership = null)
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ParsedBlobMemo _verdicts = new();
@@ -65,11 +66,13 @@ public sealed partial class DesiredStateTracker(
 
     /// <summary>
     /// A force-pushed branch goes on every timeline of the stacks in force before it: whatever the new head holds
-    /// (an older tag, a rejected file), the people reading a stack's history learn that git itself moved back.
+    /// (an older tag, a rejected file), the people reading a stack's history learn that git itself moved back. Only the
+    /// acting instance appends it: a standby adds nothing it merely observes (its log and counter still say it).
     /// </summary>
     private void TellForcePush(Git.BranchMove? move, string branch, DateTimeOffset now)
     {
-        if (move is not { IsForced: true } || timeline is null || store.Current.Desired is not { } inForce) return;
+        if (move is not { IsForced: true } || timeline is null || leadership is { IsLeader: false }
+            || store.Current.Desired is not { } inForce) return;
         var message = $"desired-state branch {branch} force-pushed ({move.KindLabel}) from revision {Short(move.From)} to {Short(move.To)}";
         foreach (var stack in inForce.State.Stacks)
             timeline.Record(stack.Name, now, move.To, () => new TimelineEntry(StackEventKind.DesiredBranchForcePushed, message, Revision: move.To));
