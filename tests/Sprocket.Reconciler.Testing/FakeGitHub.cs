@@ -15,7 +15,8 @@ namespace Sprocket.Reconciler.Testing;
 /// <see cref="PathPrefix"/> (<c>/api/v3</c> as GitHub Enterprise Server serves it, empty as api.github.com does), the
 /// token in <c>Authorization</c> (GitHub takes the <c>token</c> and <c>Bearer</c> schemes in any case), the v3 JSON
 /// media type in <c>Accept</c>, a <c>User-Agent</c> (GitHub refuses requests without one) and, for writes, the body
-/// fields the endpoint requires (else GitHub's 422). Anything else gets GitHub's 401 or 404. The rows are in
+/// fields the endpoint requires (else GitHub's 422). Anything else gets GitHub's 401 or 404. With
+/// <see cref="AcceptNotifications"/> it also answers the notifier's commit and deployment statuses. The rows are in
 /// tests/Sprocket.Reconciler.Host.Tests/Notify/README.md. Tests then read <see cref="Requests"/> to check every
 /// method, path, header and JSON body.
 /// </summary>
@@ -194,6 +195,51 @@ internal sealed class FakeGitHub : IDisposable
                 && json[k]?.GetValueKind() != JsonValueKind.String) is { } bad ? $"{bad} is not a string." : null,
             (200, Pull(number, branch, ""))));
 
+    /// <summary>
+    /// The three calls the notifier makes, as GitHub's REST reference documents them: "Create a commit status"
+    /// (POST /repos/{owner}/{repo}/statuses/{sha}: <c>state</c> required, one of error, failure, pending, success;
+    /// <c>description</c> at most 140 characters), "Create a deployment" (POST /repos/{owner}/{repo}/deployments:
+    /// <c>ref</c> required) and "Create a deployment status" (POST /repos/{owner}/{repo}/deployments/{id}/statuses:
+    /// <c>state</c> required, one of error, failure, inactive, in_progress, queued, pending, success). Each answers 201
+    /// with the object's fields Octokit reads, or GitHub's 422 for a body it would refuse.
+    /// </summary>
+    public void AcceptNotifications(long deploymentId = 4242)
+    {
+        string[] commitStates = ["error", "failure", "pending", "success"];
+        string[] deploymentStates = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
+        GivenPattern("POST", $"^{System.Text.RegularExpressions.Regex.Escape(RepoPath)}/statuses/[0-9a-f]{{40}}$").RespondWith(Validated(
+            body => State(body, commitStates) ?? Description(body),
+            (201, $$"""
+            {"id":1,"node_id":"MDY6U3RhdHVzMQ==","url":"https://api.github.com/repos/{{Owner}}/{{Repo}}/statuses/6dcb09b5b57875f334f61aebed695e2e4193db5e",
+             "state":"pending","description":"d","target_url":null,"context":"c","created_at":"2025-03-14T09:26:53Z","updated_at":"2025-03-14T09:26:53Z"}
+            """)));
+        GivenPattern("POST", $"^{System.Text.RegularExpressions.Regex.Escape(RepoPath)}/deployments$").RespondWith(Validated(
+            body => Strings(body, "ref"),
+            (201, $$"""
+            {"id":{{deploymentId}},"node_id":"MDEwOkRlcGxveW1lbnQx","url":"https://api.github.com/repos/{{Owner}}/{{Repo}}/deployments/{{deploymentId}}",
+             "sha":"6dcb09b5b57875f334f61aebed695e2e4193db5e","ref":"main","task":"deploy","payload":{},"environment":"production",
+             "description":"d","creator":null,"created_at":"2025-03-14T09:26:53Z","updated_at":"2025-03-14T09:26:53Z",
+             "statuses_url":"https://api.github.com/repos/{{Owner}}/{{Repo}}/deployments/{{deploymentId}}/statuses",
+             "repository_url":"https://api.github.com/repos/{{Owner}}/{{Repo}}","transient_environment":false,"production_environment":false}
+            """)));
+        GivenPattern("POST", $"^{System.Text.RegularExpressions.Regex.Escape(RepoPath)}/deployments/[0-9]+/statuses$").RespondWith(Validated(
+            body => State(body, deploymentStates) ?? Description(body),
+            (201, $$"""
+            {"id":1,"node_id":"MDE2OkRlcGxveW1lbnRTdGF0dXMx","url":"https://api.github.com/repos/{{Owner}}/{{Repo}}/deployments/{{deploymentId}}/statuses/1",
+             "state":"in_progress","creator":null,"description":"d","environment":"production","target_url":"","log_url":"",
+             "created_at":"2025-03-14T09:26:53Z","updated_at":"2025-03-14T09:26:53Z",
+             "deployment_url":"https://api.github.com/repos/{{Owner}}/{{Repo}}/deployments/{{deploymentId}}",
+             "repository_url":"https://api.github.com/repos/{{Owner}}/{{Repo}}"}
+            """)));
+    }
+
+    private static string? State(JsonObject body, string[] allowed) =>
+        body["state"]?.GetValueKind() == JsonValueKind.String && allowed.Contains((string)body["state"]!) ? null : "state is not included in the list.";
+
+    private static string? Description(JsonObject body) =>
+        body["description"] is JsonValue d && d.GetValueKind() == JsonValueKind.String && ((string)d!).Length > 140
+            ? "description is too long (maximum is 140 characters)." : null;
+
     /// <summary>A pull request object as GitHub's REST reference shows it (the fields a client reads, and then some).</summary>
     public static string Pull(int number, string branch, string body, string headRepository = $"{Owner}/{Repo}")
     {
@@ -256,6 +302,13 @@ internal sealed class FakeGitHub : IDisposable
             request = request.WithParam(name, new ExactMatcher(value));
         return Server.Given(request).AtPriority(1);
     }
+
+    private WireMock.Server.IRespondWithAProvider GivenPattern(string method, string pathPattern) =>
+        Server.Given(Request.Create().UsingMethod(method).WithPath(new RegexMatcher(pathPattern))
+                .WithHeader("Authorization", AuthorizationMatcher(ExpectedToken))
+                .WithHeader("Accept", new ExactMatcher(MediaType))
+                .WithHeader("User-Agent", new RegexMatcher(".+")))
+            .AtPriority(1);
 
     /// <summary>GitHub's 422 for a write whose JSON body lacks what the endpoint requires; <paramref name="problem"/>
     /// gives null when the body is acceptable.</summary>

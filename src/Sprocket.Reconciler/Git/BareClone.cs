@@ -61,10 +61,21 @@ internal static class BareClone
     private static DesiredFetchResult UpdateExisting(FetchRequest request, ObjectId tip, CancellationToken cancellationToken)
     {
         using var repository = new Repository(request.Location.CloneDirectory);
+        var previous = repository.Refs[request.TrackingRef]?.ResolveToDirectReference()?.TargetIdentifier;
         if (!repository.ObjectDatabase.Contains(tip))
             FetchBranch(repository, request, cancellationToken);
         PointTrackingRef(repository, request, tip);
-        return ReadFile(repository, request, tip);
+        return ReadFile(repository, request, tip) with { Move = MoveSince(repository, previous, tip) };
+    }
+
+    // The previous head is in the clone (the tracking ref kept it), so ancestry is answered locally, without the remote.
+    private static BranchMove? MoveSince(Repository repository, string? previous, ObjectId tip)
+    {
+        if (previous is null || previous == tip.Sha) return null;
+        var from = repository.Lookup<Commit>(previous);
+        var to = repository.Lookup<Commit>(tip);
+        if (from is null || to is null) return null;
+        return BranchMove.Classify(previous, tip.Sha, repository.ObjectDatabase.FindMergeBase(from, to)?.Sha);
     }
 
     private static DesiredFetchResult CloneAfresh(FetchRequest request, ObjectId tip, CancellationToken cancellationToken)

@@ -3,6 +3,10 @@ namespace Sprocket.Reconciler.Git;
 /// <summary>The outcome of one fetch. <see cref="Repository"/> is always safe to show (no credentials).</summary>
 public abstract record DesiredFetchResult(string Repository, string Branch)
 {
+    /// <summary>How the branch head moved since the clone last pointed at it (null: first clone, or unchanged). Set
+    /// on <see cref="Fetched"/> and <see cref="TooLarge"/>.</summary>
+    public BranchMove? Move { get; init; }
+
     /// <summary>
     /// The file as committed at <paramref name="Revision"/> (full 40-hex commit id) of the branch head.
     /// <paramref name="BlobId"/> is the file's git object id: equal ids mean equal content, so a verdict on the

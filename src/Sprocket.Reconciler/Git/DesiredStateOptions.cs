@@ -14,4 +14,8 @@ public sealed class DesiredStateOptions
     public string Path { get; set; } = "desired-state.yaml";
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a connect, read or write to the remote may take before the fetch fails as <c>unreachable</c>:
+    /// a remote that accepts and never answers must not hold the fetch (and every later poll) forever.</summary>
+    public TimeSpan RemoteTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -25,6 +25,9 @@ public sealed class DesiredStateOptionsValidator : IValidateOptions<DesiredState
         if (options.PollInterval <= TimeSpan.Zero)
             failures.Add($"{prefix}:PollInterval must be greater than zero (a TimeSpan such as 00:00:30).");
 
+        if (options.RemoteTimeout <= TimeSpan.Zero || options.RemoteTimeout > TimeSpan.FromHours(1))
+            failures.Add($"{prefix}:RemoteTimeout must be greater than zero and at most an hour (a TimeSpan such as 00:00:30).");
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -19,6 +19,7 @@ internal sealed class GitDesiredStateSource(
     ILogger<GitDesiredStateSource> logger) : IDesiredStateSource
 {
     private string? _lastReportedHead;
+    private int _timeoutsRefused;
 
     public async Task<DesiredFetchResult> FetchAsync(CancellationToken cancellationToken)
     {
@@ -30,6 +31,8 @@ internal sealed class GitDesiredStateSource(
             credentialOptions.CurrentValue.Token);
 
         metrics.Fetching(request.Location.Url);
+        if (!GitTransportTimeouts.Apply(options.RemoteTimeout) && Interlocked.Exchange(ref _timeoutsRefused, 1) == 0)
+            Log.RemoteTimeoutNotApplied(logger, options.RemoteTimeout);
         var gate = CloneDirectoryGates.For(request.Location.CloneDirectory);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -54,11 +57,11 @@ internal sealed class GitDesiredStateSource(
         switch (result)
         {
             case DesiredFetchResult.Fetched fetched:
-                ReportRevision(fetched.Repository, fetched.Branch, fetched.Revision);
+                ReportRevision(fetched);
                 break;
             case DesiredFetchResult.TooLarge tooLarge:
                 // Fetched all the same; the caller rejects the revision (and says why) like any invalid file.
-                ReportRevision(tooLarge.Repository, tooLarge.Branch, tooLarge.Revision);
+                ReportRevision(tooLarge);
                 break;
             case DesiredFetchResult.Failed failed:
                 metrics.RecordFailure(failed.Repository, failed.Reason);
@@ -67,8 +70,22 @@ internal sealed class GitDesiredStateSource(
         }
     }
 
-    private void ReportRevision(string repository, string branch, string revision)
+    private void ReportRevision(DesiredFetchResult result)
     {
+        var (repository, branch) = (result.Repository, result.Branch);
+        var revision = result switch
+        {
+            DesiredFetchResult.Fetched fetched => fetched.Revision,
+            DesiredFetchResult.TooLarge tooLarge => tooLarge.Revision,
+            _ => throw new ArgumentOutOfRangeException(nameof(result)),
+        };
+        metrics.RecordFetched(repository);
+        if (result.Move is { IsForced: true } move)
+        {
+            // Said once per move: the clone's tracking ref follows the head, so the next fetch sees no move.
+            Log.BranchForcePushed(logger, repository, branch, move.KindLabel, move.From, move.To);
+            metrics.RecordForcedPush(repository, move);
+        }
         var head = $"{repository}\n{branch}\n{revision}";
         // Fetches of different repositories (after a reconfiguration) hold different gates.
         if (Interlocked.Exchange(ref _lastReportedHead, head) == head)

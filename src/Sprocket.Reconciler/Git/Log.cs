@@ -22,4 +22,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning,
         Message = "The desired-state clone {CloneDirectory} is unusable ({Problem}); cloning it afresh")]
     public static partial void RepairingClone(ILogger logger, string cloneDirectory, string problem);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning,
+        Message = "Desired-state branch {Branch} of {Repository} was force-pushed ({Kind}) from revision {FromRevision} to {ToRevision}; the new head is judged like any other revision")]
+    public static partial void BranchForcePushed(ILogger logger, string repository, string branch, string kind, string fromRevision, string toRevision);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning,
+        Message = "The git library did not take Reconciler:DesiredState:RemoteTimeout ({Timeout}); a remote that never answers may hold a fetch until the system's TCP timeouts end it")]
+    public static partial void RemoteTimeoutNotApplied(ILogger logger, TimeSpan timeout);
 }

@@ -1,5 +1,6 @@
 using Sprocket.Reconciler.Core.Desired;
 using Sprocket.Reconciler.Git;
+using Sprocket.Reconciler.State;
 using Sprocket.Reconciler.Telemetry;
 
 namespace Sprocket.Reconciler.Reconcile;
@@ -14,7 +15,10 @@ public sealed partial class DesiredStateTracker(
     LoopInbox inbox,
     ReconcilerMetrics metrics,
     TimeProvider time,
-    ILogger<DesiredStateTracker> logger)
+    ILogger<DesiredStateTracker> logger,
+    // Optional: a tracker without a state database (the git tests') keeps no timeline.
+    StackTimeline? timeline = null,
+    ILeadership? leadership = null)
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ParsedBlobMemo _verdicts = new();
@@ -47,9 +51,11 @@ public sealed partial class DesiredStateTracker(
                 return false;
 
             case DesiredFetchResult.Fetched ok:
+                TellForcePush(ok.Move, ok.Branch, now);
                 return Judge(ok.Revision, ok.Path, _verdicts.GetOrParse(ok.BlobId, ok.Path, () => Parse(ok)), now);
 
             case DesiredFetchResult.TooLarge tooLarge:
+                TellForcePush(tooLarge.Move, tooLarge.Branch, now);
                 // Refused from the git object header, unread: there is nothing to parse or to remember.
                 return Judge(tooLarge.Revision, tooLarge.Path, DesiredStateParser.FileTooLarge(tooLarge.Path, tooLarge.Size), now);
 
@@ -57,6 +63,22 @@ public sealed partial class DesiredStateTracker(
                 return false;
         }
     }
+
+    /// <summary>
+    /// A force-pushed branch goes on every timeline of the stacks in force before it: whatever the new head holds
+    /// (an older tag, a rejected file), the people reading a stack's history learn that git itself moved back. Only the
+    /// acting instance appends it: a standby adds nothing it merely observes (its log and counter still say it).
+    /// </summary>
+    private void TellForcePush(Git.BranchMove? move, string branch, DateTimeOffset now)
+    {
+        if (move is not { IsForced: true } || timeline is null || leadership is { IsLeader: false }
+            || store.Current.Desired is not { } inForce) return;
+        var message = $"desired-state branch {branch} force-pushed ({move.KindLabel}) from revision {Short(move.From)} to {Short(move.To)}";
+        foreach (var stack in inForce.State.Stacks)
+            timeline.Record(stack.Name, now, move.To, () => new TimelineEntry(StackEventKind.DesiredBranchForcePushed, message, Revision: move.To));
+    }
+
+    private static string Short(string revision) => revision.Length > 12 ? revision[..12] : revision;
 
     private DesiredStateParseResult Parse(DesiredFetchResult.Fetched fetched)
     {

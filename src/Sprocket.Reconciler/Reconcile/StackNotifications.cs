@@ -10,8 +10,10 @@ namespace Sprocket.Reconciler.Reconcile;
 /// </summary>
 public sealed class StackNotifications(INotificationPublisher publisher, DesiredStateLocation location, TimeProvider time)
 {
-    /// <summary>The desired-state repository when it is on GitHub (links to its commits), else null.</summary>
-    public GitHubRepository? Repository { get; } = GitHubRepository.TryParse(location.DisplayRepository);
+    /// <summary>The desired-state repository when it is on GitHub (links to its commits), else null. Plain http names a
+    /// repository too: statuses go to the configured API address (GitHub:ApiUrl), never to the URL's scheme, as the
+    /// write-back's do (a GitHub Enterprise Server behind plain http, or a loopback test server).</summary>
+    public GitHubRepository? Repository { get; } = GitHubRepository.TryParse(location.DisplayRepository, allowPlainHttp: true);
 
     /// <summary>Publishes the transitions between two published statuses of a stack (not every pass).</summary>
     public void StatusChanged(DesiredSnapshot desired, StackEvaluation evaluation, StackControl? before, StackControl after)

@@ -39,6 +39,8 @@ public enum StackEventKind
     DesiredRejected,
     /// <summary>The stack is back in sync: live, engine state and desired agree.</summary>
     Synced,
+    /// <summary>The desired-state branch was force-pushed (moved backwards or rewritten); the message names both revisions.</summary>
+    DesiredBranchForcePushed,
 }
 
 public static class StackEventKinds
@@ -61,7 +63,8 @@ public static class StackEventKinds
         (StackEventKind.ApplyFailed, "apply-failed"),
         (StackEventKind.CircuitOpen, "circuit-open"),
         (StackEventKind.DesiredRejected, "desired-rejected"),
-        (StackEventKind.Synced, "synced"));
+        (StackEventKind.Synced, "synced"),
+        (StackEventKind.DesiredBranchForcePushed, "desired-branch-force-pushed"));
 
     public static string Spell(this StackEventKind kind) => Spellings.Spell(kind);
 }

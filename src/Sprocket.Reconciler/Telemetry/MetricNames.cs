@@ -31,6 +31,15 @@ public static class MetricNames
     /// credentials) and <c>reason</c> (unreachable, auth, branch-missing, file-missing, storage).</summary>
     public const string DesiredStateFetchFailures = "sprocket_reconciler_desired_state_fetch_failures_total";
 
+    /// <summary>1 while the latest fetch of the desired-state repository failed (remote down, 5xx, refused credentials):
+    /// the last good state stays in force meanwhile; 0 once a fetch reaches the branch head again. Label <c>repository</c>.</summary>
+    public const string DesiredStateFetchFailing = "sprocket_reconciler_desired_state_fetch_failing";
+
+    /// <summary>Times the desired-state branch head was seen to move other than forward: <c>kind</c> = <c>backwards</c>
+    /// (force-pushed to an older revision) or <c>rewritten</c> (force-pushed to a revision that does not descend from the
+    /// previous head). Label <c>repository</c> too.</summary>
+    public const string DesiredStateForcedPushes = "sprocket_reconciler_desired_state_forced_pushes_total";
+
     /// <summary>Desired-state files rejected by validation (the last good state stays in force).</summary>
     public const string DesiredStateRejected = "sprocket_reconciler_desired_state_rejected_total";
 

@@ -18,7 +18,8 @@ public sealed class DesiredStateOptionsTests
         var options = host.Services.GetRequiredService<IOptions<DesiredStateOptions>>().Value;
         await host.StopAsync();
 
-        Assert.Equal(("main", "desired-state.yaml", TimeSpan.FromSeconds(30)), (options.Branch, options.Path, options.PollInterval));
+        Assert.Equal(("main", "desired-state.yaml", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)),
+            (options.Branch, options.Path, options.PollInterval, options.RemoteTimeout));
         Assert.IsAssignableFrom<IDesiredStateSource>(host.Services.GetRequiredService<IDesiredStateSource>());
     }
 
@@ -33,6 +34,8 @@ public sealed class DesiredStateOptionsTests
     [InlineData("Path", "/absolute.yaml", "Reconciler:DesiredState:Path '/absolute.yaml'")]
     [InlineData("PollInterval", "00:00:00", "Reconciler:DesiredState:PollInterval must be greater than zero")]
     [InlineData("PollInterval", "-00:00:05", "Reconciler:DesiredState:PollInterval must be greater than zero")]
+    [InlineData("RemoteTimeout", "00:00:00", "Reconciler:DesiredState:RemoteTimeout must be greater than zero")]
+    [InlineData("RemoteTimeout", "02:00:00", "Reconciler:DesiredState:RemoteTimeout must be greater than zero and at most an hour")]
     public async Task Start_WithAnInvalidSetting_FailsNamingTheKey(string key, string value, string expected)
     {
         using var host = BuildHost(new()

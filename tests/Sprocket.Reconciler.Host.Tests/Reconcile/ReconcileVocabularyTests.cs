@@ -29,7 +29,7 @@ public sealed class ReconcileVocabularyTests
         [
             "drift-seen", "emergency-rollback", "hold", "resume", "stabilization-started", "stabilization-reset",
             "write-back-commit", "write-back-pull-request", "write-back-superseded", "write-back-failed", "write-back-nothing-to-do",
-            "aligned", "apply-started", "apply-succeeded", "apply-failed", "circuit-open", "desired-rejected", "synced",
+            "aligned", "apply-started", "apply-succeeded", "apply-failed", "circuit-open", "desired-rejected", "synced", "desired-branch-force-pushed",
         ]);
 
     [Theory]

@@ -10,7 +10,7 @@ namespace Sprocket.Reconciler.FaultTests;
 /// <summary>
 /// Issue 12, the registry down, slow or rate limiting: a pre-flight that could not ask the registry applied nothing, so it
 /// is retried on a short backoff, never counted toward the circuit and never <c>invalid</c>; once the registry answers,
-/// the tag git names is applied exactly once. The images name <see cref="FaultyRegistryProxy"/>, in front of the open
+/// the tag git names is applied exactly once. The images name <see cref="FaultyHttpProxy"/>, in front of the open
 /// test registry, so the daemon and Swarm's pulls both go through the fault.
 /// </summary>
 [Collection(FaultSuite.Name)]
@@ -18,7 +18,7 @@ public sealed class RegistryFaultTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
 
-    private static ScenarioOptions Options(FaultyRegistryProxy proxy) => new(Engines.Swarm, GitAaa)
+    private static ScenarioOptions Options(FaultyHttpProxy proxy) => new(Engines.Swarm, GitAaa)
     {
         RegistryHost = proxy.Host,
         ExtraArguments =
@@ -33,10 +33,10 @@ public sealed class RegistryFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_registry_down_while_git_names_a_new_tag_delays_the_apply_without_failing_it_then_applies_it_once()
     {
-        await using var proxy = FaultyRegistryProxy.Start(TestEnvironment.Current.Registry);
+        await using var proxy = FaultyHttpProxy.Start(TestEnvironment.Current.Registry);
         await using var scenario = await ReconcileScenario.StartAsync(Options(proxy));
 
-        await FaultWhileGitNamesANewTagAsync(proxy, scenario, RegistryFaultMode.Refuse, "registry unavailable", "the registry is down mid-apply");
+        await FaultWhileGitNamesANewTagAsync(proxy, scenario, HttpFaultMode.Refuse, "registry unavailable", "the registry is down mid-apply");
 
         var recovery = await ClearAndWaitForTheTagAsync(proxy, scenario, "the tag applied once the registry is back");
 
@@ -49,11 +49,11 @@ public sealed class RegistryFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_registry_that_accepts_and_never_answers_delays_the_apply_without_failing_it()
     {
-        await using var proxy = FaultyRegistryProxy.Start(TestEnvironment.Current.Registry);
+        await using var proxy = FaultyHttpProxy.Start(TestEnvironment.Current.Registry);
         await using var scenario = await ReconcileScenario.StartAsync(Options(proxy));
 
         // Each question waits out Registry:RequestTimeout (3 s here), then counts as unreachable.
-        await FaultWhileGitNamesANewTagAsync(proxy, scenario, RegistryFaultMode.Stall, "did not answer in time", "the registry stalls mid-apply");
+        await FaultWhileGitNamesANewTagAsync(proxy, scenario, HttpFaultMode.Stall, "did not answer in time", "the registry stalls mid-apply");
 
         var recovery = await ClearAndWaitForTheTagAsync(proxy, scenario, "the tag applied once the registry answers again");
 
@@ -64,15 +64,15 @@ public sealed class RegistryFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_registry_down_while_idle_leaves_the_stack_synced_and_applies_nothing()
     {
-        await using var proxy = FaultyRegistryProxy.Start(TestEnvironment.Current.Registry);
+        await using var proxy = FaultyHttpProxy.Start(TestEnvironment.Current.Registry);
         await using var scenario = await ReconcileScenario.StartAsync(Options(proxy));
         var before = await scenario.SnapshotsAsync();
 
-        proxy.Switch(RegistryFaultMode.Refuse);
+        proxy.Switch(HttpFaultMode.Refuse);
         await scenario.AssertNothingAppliedAsync(before, s => s.Status == "synced", "the registry is down while idle", evaluations: 4);
         await AssertCircuitClosedAsync(scenario);
 
-        proxy.Switch(RegistryFaultMode.Forward);
+        proxy.Switch(HttpFaultMode.Forward);
         var cleared = Stopwatch.StartNew();
         var clearedAt = DateTimeOffset.UtcNow;
         await scenario.WaitAsync(s => s.Status == "synced" && s.LastReconcile?.At > clearedAt, "the first evaluation after the registry is back");
@@ -85,10 +85,10 @@ public sealed class RegistryFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_rate_limiting_registry_is_backed_off_not_invalid_and_the_tag_applies_once_it_relents()
     {
-        await using var proxy = FaultyRegistryProxy.Start(TestEnvironment.Current.Registry);
+        await using var proxy = FaultyHttpProxy.Start(TestEnvironment.Current.Registry);
         await using var scenario = await ReconcileScenario.StartAsync(Options(proxy));
 
-        var waiting = await FaultWhileGitNamesANewTagAsync(proxy, scenario, RegistryFaultMode.RateLimit, "HTTP 429", "the registry answers 429",
+        var waiting = await FaultWhileGitNamesANewTagAsync(proxy, scenario, HttpFaultMode.RateLimit, "HTTP 429", "the registry answers 429",
             retryAfterSeconds: 3);
         Assert.Contains("retrying at", waiting.Message, StringComparison.Ordinal);
         // Backed off: a few questions per Retry-After, not a hot loop (which would be hundreds in these seconds).
@@ -104,8 +104,8 @@ public sealed class RegistryFaultTests(ITestOutputHelper output)
     /// Starts the fault, commits a new tag, and keeps the fault for <see cref="Outage"/>: the stack waits out-of-sync with
     /// a message naming the fault, is never invalid, failed or held, applies nothing, and its circuit stays closed.
     /// </summary>
-    private static async Task<StackView> FaultWhileGitNamesANewTagAsync(FaultyRegistryProxy proxy, ReconcileScenario scenario,
-        RegistryFaultMode mode, string messageFragment, string what, int retryAfterSeconds = 5)
+    private static async Task<StackView> FaultWhileGitNamesANewTagAsync(FaultyHttpProxy proxy, ReconcileScenario scenario,
+        HttpFaultMode mode, string messageFragment, string what, int retryAfterSeconds = 5)
     {
         proxy.Switch(mode, retryAfterSeconds);
         var since = Stopwatch.StartNew();
@@ -120,9 +120,9 @@ public sealed class RegistryFaultTests(ITestOutputHelper output)
     }
 
     /// <summary>Clears the fault and waits for the new tag to run and the stack to be synced; returns how long that took.</summary>
-    private static async Task<TimeSpan> ClearAndWaitForTheTagAsync(FaultyRegistryProxy proxy, ReconcileScenario scenario, string what)
+    private static async Task<TimeSpan> ClearAndWaitForTheTagAsync(FaultyHttpProxy proxy, ReconcileScenario scenario, string what)
     {
-        proxy.Switch(RegistryFaultMode.Forward);
+        proxy.Switch(HttpFaultMode.Forward);
         var cleared = Stopwatch.StartNew();
         await scenario.WaitForServicesAtAsync(GitBbb, what);
         await scenario.WaitAsync(s => s.Status == "synced" && s.OnlyService.LiveTag == GitBbb, $"{scenario.Name} synced at {GitBbb}");
