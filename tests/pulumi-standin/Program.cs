@@ -15,6 +15,7 @@ void Record(int exitCode)
     CallRecorder.Record(args, workDirectory, exitCode);
 }
 
+CallRecorder.RecordStart(args);
 int exitCode;
 try
 {

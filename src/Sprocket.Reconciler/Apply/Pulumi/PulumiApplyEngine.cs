@@ -160,23 +160,56 @@ internal sealed class PulumiApplyEngine(
         var observed = new UpObservation();
         var (interruptedForShutdown, timedOut) = await FollowAsync(run, new EventLogTail(eventLog), observed, stackName, progress, cancellationToken);
         var result = await run.Completion;
-        UpRunRecord.Remove(recordPath);
         TryDelete(eventLog);
 
         var stderr = cli.Scrub(result.StandardError);
         var (outcome, message) = UpVerdict.Decide(result, observed, interruptedForShutdown, timedOut, stderr);
-        message = cli.Scrub(message);
-        if (outcome == ApplyOutcome.Locked && previous is not null)
+        if (DeadUpdate.Detect(result, observed))
         {
-            // Our own run died holding the lock. Pulumi's state may have pending operations only a human can
-            // judge, so we do not cancel it ourselves, and retrying cannot help: stop and say what to do.
-            outcome = ApplyOutcome.Misconfigured;
-            message = $"The stack is locked, and this daemon's own pulumi up (pid {previous.ProcessId}, started {previous.StartedAt:O}, tag {previous.Tag}) "
-                + $"ended without finishing. Check the stack and the Swarm, then run `pulumi cancel --yes --stack {pulumi.Stack}` by hand. {message}";
+            // The record stays: it is how the next try tells this run's lock from anyone else's.
+            outcome = ApplyOutcome.Failed;
+            message = DeadUpdate.Died(stackName, pulumi.Stack, program.WorkDirectory, run.ProcessId, result, timedOut);
+            Log.DeadUpdate(logger, stackName, run.ProcessId, DeadUpdate.CancelCommand(pulumi.Stack, program.WorkDirectory));
         }
+        else if (!observed.Started && previous is not null)
+        {
+            // This run never got the lock (or never began): whatever the earlier run left is still there.
+            previous.Write(recordPath);
+        }
+        else
+        {
+            UpRunRecord.Remove(recordPath);
+        }
+
+        if (outcome == ApplyOutcome.Locked)
+            (outcome, message) = LockConflict(stackName, pulumi.Stack, program.WorkDirectory, previous, stderr, message);
+        message = cli.Scrub(message);
 
         Log.ApplyFinished(logger, stackName, request.Mode.ToString(), request.Tag, outcome.ToString(), message);
         return new ApplyResult(outcome, message, observed.Changes, preview);
+    }
+
+    /// <summary>
+    /// Someone holds the lock. Another process's lock is waited for (Locked: the loop retries); the lock of our own run
+    /// that died is not (a human must clear it: Misconfigured, with the command). A lock naming no one (Pulumi Cloud)
+    /// while a run of ours is unaccounted for is taken to be ours: waiting could last forever.
+    /// </summary>
+    private (ApplyOutcome Outcome, string Message) LockConflict(
+        string stackName, string pulumiStack, string workDirectory, UpRunRecord? previous, string stderr, string verdict)
+    {
+        var holders = StackLockHolders.Parse(stderr);
+        var described = StackLockHolders.Describe(holders);
+        var ours = previous is not null
+            && (holders.Count == 0 || StackLockHolders.AnyHeldBy(holders, previous.ProcessId, System.Environment.MachineName));
+        if (ours)
+        {
+            var human = DeadUpdate.StillLocked(stackName, pulumiStack, workDirectory, previous!, described);
+            Log.DeadUpdate(logger, stackName, previous!.ProcessId, DeadUpdate.CancelCommand(pulumiStack, workDirectory));
+            return (ApplyOutcome.Misconfigured, human);
+        }
+
+        Log.StackLocked(logger, stackName, described);
+        return (ApplyOutcome.Locked, $"The stack is locked {described}; waiting for it (this daemon never runs pulumi cancel). {verdict}");
     }
 
     /// <summary>
