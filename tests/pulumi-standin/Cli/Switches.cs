@@ -4,7 +4,7 @@ namespace Sprocket.PulumiStandin.Cli;
 /// Environment switches that make the stand-in misbehave the way the real CLI can, so failure paths of a
 /// driver can be tested. Documented in README.md.
 /// </summary>
-public sealed record Switches(bool Locked, int? FailAfter, TimeSpan SlowUp, bool Crash, TimeSpan ConvergeTimeout, TimeSpan HangStep)
+public sealed record Switches(bool Locked, int? FailAfter, TimeSpan SlowUp, bool Crash, TimeSpan ConvergeTimeout, string? HangWhile)
 {
     public static Switches FromEnvironment()
     {
@@ -20,6 +20,6 @@ public sealed record Switches(bool Locked, int? FailAfter, TimeSpan SlowUp, bool
             SlowUp: TimeSpan.FromSeconds(Number("SPROCKET_STANDIN_SLOW_UP") ?? 0),
             Crash: Read("SPROCKET_STANDIN_CRASH") == "1",
             ConvergeTimeout: TimeSpan.FromSeconds(Number("SPROCKET_STANDIN_CONVERGE_TIMEOUT") ?? 120),
-            HangStep: TimeSpan.FromSeconds(Number("SPROCKET_STANDIN_HANG_STEP") ?? 0));
+            HangWhile: Read("SPROCKET_STANDIN_HANG_WHILE"));
     }
 }

@@ -158,7 +158,7 @@ public sealed class UpdateRunner(
         var urn = state.ServiceUrn(plan.Desired.LogicalName);
         state.BeginOperation(plan.Proposed(state, _clock), plan.Op == "create" ? "creating" : "updating");
         context.Backend.WriteState(context.Project.Name, context.Stack, state);
-        HangIfAsked();
+        HangIfAsked(switches.HangWhile);
 
         var stateId = plan.Old?["id"]?.ToString();
         var live = (stateId is { Length: > 0 } ? await swarm.FindAsync(stateId, CancellationToken.None) : null)
@@ -339,12 +339,13 @@ public sealed class UpdateRunner(
         context.Backend.WriteState(context.Project.Name, context.Stack, state);
     }
 
-    /// <summary>SPROCKET_STANDIN_HANG_STEP: the provider call hangs. A graceful cancel waits for steps in flight, so only a
-    /// second signal (or a kill) ends it early.</summary>
-    private void HangIfAsked()
+    /// <summary>SPROCKET_STANDIN_HANG_WHILE=FILE: the provider call of a changing step hangs while FILE exists. A graceful
+    /// cancel waits for the steps in flight (pulumi/pulumi pkg/backend/cancellation_scope.go: the first signal cancels the
+    /// context, the engine lets running steps end), so only a second signal (terminate) or a kill ends it early.</summary>
+    private static void HangIfAsked(string? file)
     {
-        if (switches.HangStep <= TimeSpan.Zero) return;
-        Thread.Sleep(switches.HangStep);
+        if (file is null) return;
+        while (File.Exists(file)) Thread.Sleep(50);
     }
 
     private void CrashIfAsked()
