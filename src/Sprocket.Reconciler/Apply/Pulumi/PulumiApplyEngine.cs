@@ -66,6 +66,8 @@ internal sealed class PulumiApplyEngine(
     /// <summary>Pulumi's state, not the Swarm, records what was applied: only <c>pulumi stack history</c> knows.</summary>
     public AppliedTagAnswer AppliedTagFromListing(StackSpec stack, LiveIndex live) => AppliedTagAnswer.AskEngine;
 
+    /// <summary>Null only when the history names no succeeded update; a read that failed throws
+    /// <see cref="AppliedTagUnreadableException"/> (see there why).</summary>
     public async Task<string?> ReadAppliedTagAsync(StackSpec stack, CancellationToken cancellationToken)
     {
         if (stack.Pulumi is not { } pulumi)
@@ -73,28 +75,30 @@ internal sealed class PulumiApplyEngine(
         try
         {
             if (await CheckVersionAsync(cancellationToken) is { } versionProblem)
-            {
-                Log.HistoryFailed(logger, stack.Name, nameof(ApplyOutcome.Misconfigured), versionProblem);
-                return null;
-            }
+                throw Unreadable(stack.Name, nameof(ApplyOutcome.Misconfigured), versionProblem);
 
             var workDirectory = await WorkDirectoryForReadingAsync(stack, cancellationToken);
-            if (workDirectory is null)
-                return null;
             var result = await cli.RunAsync(workDirectory, PulumiCommands.History(pulumi.Stack, options.Value.HistoryPageSize), cancellationToken);
             if (!result.Succeeded)
             {
                 var stderr = cli.Scrub(result.StandardError);
-                Log.HistoryFailed(logger, stack.Name, PulumiErrorClassifier.Classify(result.ExitCode, stderr).ToString(), PulumiErrorClassifier.Summarize(stderr));
-                return null;
+                var problem = result.TimedOut
+                    ? $"pulumi stack history exceeded {PulumiOptions.SectionName}:CommandTimeout ({options.Value.CommandTimeout})"
+                    : $"exit {result.ExitCode}: {PulumiErrorClassifier.Summarize(stderr)}";
+                throw Unreadable(stack.Name, PulumiErrorClassifier.Classify(result.ExitCode, stderr).ToString(), problem);
             }
             return StackHistory.Parse(result.StandardOutput).AppliedValue(StackHistory.QualifiedKey(pulumi.Project, pulumi.ConfigKey));
         }
         catch (Exception problem) when (problem is PulumiCliUnavailableException or FormatException or System.Text.Json.JsonException or IOException)
         {
-            Log.HistoryFailed(logger, stack.Name, problem.GetType().Name, cli.Scrub(problem.Message));
-            return null;
+            throw Unreadable(stack.Name, problem.GetType().Name, cli.Scrub(problem.Message));
         }
+    }
+
+    private AppliedTagUnreadableException Unreadable(string stackName, string reason, string problem)
+    {
+        Log.HistoryFailed(logger, stackName, reason, problem);
+        return new AppliedTagUnreadableException($"reading the applied tag of {stackName} failed ({reason}): {problem}");
     }
 
     private async Task<ApplyResult> ApplyUnderGateAsync(ApplyRequest request, PulumiSpec pulumi, IProgress<ApplyProgress>? progress, CancellationToken cancellationToken)
@@ -345,7 +349,7 @@ internal sealed class PulumiApplyEngine(
         }
     }
 
-    private async Task<string?> WorkDirectoryForReadingAsync(StackSpec stack, CancellationToken cancellationToken)
+    private async Task<string> WorkDirectoryForReadingAsync(StackSpec stack, CancellationToken cancellationToken)
     {
         // History only needs the project file: reuse the tree as it is rather than fetch on every read.
         var existing = checkout.ExistingWorkDirectory(stack);
@@ -360,10 +364,9 @@ internal sealed class PulumiApplyEngine(
                 case ProgramCheckoutResult.Ready ready:
                     return ready.WorkDirectory;
                 case ProgramCheckoutResult.Failed failed:
-                    Log.HistoryFailed(logger, stack.Name, failed.Outcome.ToString(), failed.Message);
-                    return null;
+                    throw Unreadable(stack.Name, failed.Outcome.ToString(), failed.Message);
                 default:
-                    return null;
+                    throw Unreadable(stack.Name, "Checkout", "the program checkout gave no work directory");
             }
         }
         finally
