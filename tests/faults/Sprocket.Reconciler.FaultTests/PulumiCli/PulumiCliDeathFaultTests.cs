@@ -90,6 +90,54 @@ public sealed partial class PulumiCliDeathFaultTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_stack_history_read_sigkilled_while_idle_keeps_the_known_applied_tag_and_applies_nothing()
+    {
+        var killed = HangFile();
+        File.Delete(killed);
+        await using var scenario = await ReconcileScenario.StartAsync(new ScenarioOptions(Engines.Pulumi, GitAaa)
+        {
+            StandinSwitches = [("SPROCKET_STANDIN_HISTORY_KILLED_WHILE", killed)],
+            ExtraArguments = ["--Reconciler:ResyncInterval=00:00:02"],
+        });
+        var pulumi = scenario.Pulumi!;
+        try
+        {
+            var ups = StandinRecord.UpsStarted(pulumi);
+            File.WriteAllText(killed, "stack history is killed while this file exists");
+            var readsBefore = HistoryReads(pulumi).Count;
+            await Eventually.Until(() => Task.FromResult(HistoryReads(pulumi).Skip(readsBefore).Count(call => call.ExitCode == 137) >= 2),
+                TimeSpan.FromSeconds(30), "two stack history reads killed");
+            // Before the fix a failed read answered "nothing applied": the known tag became unknown.
+            var during = await scenario.GetAsync();
+            Assert.Equal(("synced", GitAaa), (during.Status, during.Applied.ImageTag));
+            Assert.True(scenario.Daemon.Output.Count(line => line.Contains("reading the applied tag failed", StringComparison.Ordinal)) >= 1,
+                "no log line for the failed read:\n" + scenario.Daemon.Output.Tail());
+
+            File.Delete(killed);
+            var clock = Stopwatch.StartNew();
+            var readsAtClear = HistoryReads(pulumi).Count;
+            await Eventually.Until(() => Task.FromResult(HistoryReads(pulumi).Skip(readsAtClear).Any(call => call.ExitCode == 0)),
+                TimeSpan.FromSeconds(30), "a stack history read answered after the fault cleared");
+            var recovery = clock.Elapsed;
+            var after = await scenario.GetAsync();
+            Assert.Equal(("synced", GitAaa), (after.Status, after.Applied.ImageTag));
+            Assert.Equal(ups, StandinRecord.UpsStarted(pulumi));
+            Assert.Empty(scenario.History());
+            Assert.Empty(pulumi.LockHolderPids());
+            StandinRecord.AssertDaemonNeverCancelled(pulumi, cancelsByTheHuman: 0);
+            // The next resync is the only way to know (ResyncInterval 2 s here, 5 min by default).
+            RecoveryRecord.Write(output, "pulumi CLI SIGKILLed (stack history)", "idle", 0, recovery);
+        }
+        finally
+        {
+            File.Delete(killed);
+            StandinRecord.KillLeftovers(pulumi);
+        }
+    }
+
+    private static List<StandinCall> HistoryReads(PulumiWorld pulumi) => pulumi.Calls().Where(call => call.Is("stack", "history")).ToList();
+
     private static string HangFile()
     {
         var path = Path.Combine(Path.GetTempPath(), "sprocket-pulumi-hang-" + Guid.NewGuid().ToString("N")[..10]);
