@@ -59,7 +59,7 @@ public sealed partial class PulumiCliDeathFaultTests(ITestOutputHelper output)
         await using var scenario = await ReconcileScenario.StartAsync(new ScenarioOptions(Engines.Pulumi, GitAaa)
         {
             StandinSwitches = [("SPROCKET_STANDIN_HANG_WHILE", hang)],
-            ExtraArguments = ["--Reconciler:Pulumi:UpTimeout=00:00:12", "--Reconciler:Pulumi:InterruptGrace=00:00:02"],
+            ExtraArguments = ["--Reconciler:Pulumi:UpTimeout=00:00:20", "--Reconciler:Pulumi:InterruptGrace=00:00:03"],
         });
         var pulumi = scenario.Pulumi!;
         try
@@ -68,14 +68,17 @@ public sealed partial class PulumiCliDeathFaultTests(ITestOutputHelper output)
             var pid = await WaitUntilUpHangsInItsStepAsync(pulumi);
 
             var died = await Eventually.UntilValue(() => Task.FromResult(scenario.History().FirstOrDefault(row => row.FinishedAt is not null)),
-                row => row is not null, TimeSpan.FromSeconds(45), "the timed-out apply's history row closed");
+                row => row is not null, TimeSpan.FromSeconds(60), "the timed-out apply's history row closed");
             Assert.Equal("Failed", died!.Outcome);
-            Assert.Contains($"pulumi up (pid {pid}) died before finishing its update (exit 1 after it exceeded its time limit", died.Message, StringComparison.Ordinal);
+            Assert.Contains($"pulumi up (pid {pid}) died before finishing its update (", died.Message, StringComparison.Ordinal);
+            Assert.Contains("after it exceeded its time limit and was signalled", died.Message, StringComparison.Ordinal);
             // Upstream's order: SIGINT lets the CLI finish in-flight steps and unlock; a step that never ends needs the
             // second signal (pkg/backend/cancellation_scope.go: SIGINT and SIGTERM alike, the second terminates).
             var signals = scenario.Daemon.Output.Matching(line => line.Contains("to pulumi up (pid " + pid, StringComparison.Ordinal));
-            Assert.True(signals.Count == 2 && signals[0].Contains("sending SIGINT", StringComparison.Ordinal) && signals[1].Contains("sending SIGTERM", StringComparison.Ordinal),
-                "expected SIGINT then SIGTERM:\n" + string.Join('\n', signals));
+            // A SIGKILL after another grace is allowed (a loaded machine may be slow to exit), never before SIGTERM.
+            Assert.True(signals.Count is 2 or 3 && signals[0].Contains("sending SIGINT", StringComparison.Ordinal) && signals[1].Contains("sending SIGTERM", StringComparison.Ordinal)
+                    && (signals.Count == 2 || signals[2].Contains("sending SIGKILL", StringComparison.Ordinal)),
+                "expected SIGINT, then SIGTERM (then perhaps SIGKILL):\n" + string.Join('\n', signals));
 
             var command = await AssertStoppedWithTheHumanCommandAsync(scenario, pid);
             await HumanClearsTheLockAsync(scenario, command, hang, revision);
