@@ -15,6 +15,7 @@ void Record(int exitCode)
     CallRecorder.Record(args, workDirectory, exitCode);
 }
 
+CallRecorder.RecordStart(args);
 int exitCode;
 try
 {
@@ -27,6 +28,14 @@ try
 
     // The crash and hard-terminate paths exit without returning here; they record the call first.
     void RecordKilled() => Record(ExitCodes.Killed);
+
+    // SPROCKET_STANDIN_HISTORY_KILLED_WHILE=FILE: `stack history` is SIGKILLed (the OOM killer) before it answers.
+    if (arguments.Words is ["stack", "history" or "hist", ..]
+        && Environment.GetEnvironmentVariable("SPROCKET_STANDIN_HISTORY_KILLED_WHILE") is { Length: > 0 } killedWhile && File.Exists(killedWhile))
+    {
+        RecordKilled();
+        System.Diagnostics.Process.GetCurrentProcess().Kill();
+    }
 
     exitCode = arguments.Words.FirstOrDefault() switch
     {

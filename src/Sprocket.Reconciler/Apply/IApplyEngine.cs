@@ -17,7 +17,8 @@ public interface IApplyEngine
     Task<ApplyResult> ApplyAsync(ApplyRequest request, IProgress<ApplyProgress>? progress, CancellationToken cancellationToken);
 
     /// <summary>The tag the engine last applied for the stack (pulumi: the config key of the last succeeded
-    /// update in <c>stack history</c>), or null when unknown.</summary>
+    /// update in <c>stack history</c>), or null when the engine has applied none. A read that fails throws, and
+    /// the caller keeps what it knew: one failed CLI run must not turn a known tag into "unknown".</summary>
     Task<string?> ReadAppliedTagAsync(StackSpec stack, CancellationToken cancellationToken);
 
     /// <summary>The applied tag read from a service listing the caller already holds, with no call of its own

@@ -27,6 +27,15 @@ public sealed class ProcessOutput(int capacity = 2000)
         }
     }
 
+    /// <summary>The kept lines that satisfy <paramref name="wanted"/>, oldest first.</summary>
+    public IReadOnlyList<string> Matching(Func<string, bool> wanted)
+    {
+        lock (_gate)
+        {
+            return _lines.Where(wanted).ToList();
+        }
+    }
+
     public string Tail(int lines = 150)
     {
         lock (_gate)

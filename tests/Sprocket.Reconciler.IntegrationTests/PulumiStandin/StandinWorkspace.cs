@@ -124,7 +124,9 @@ public sealed class StandinWorkspace : IAsyncDisposable
                     .Set("SPROCKET_STANDIN_LOCKED", null)
                     .Set("SPROCKET_STANDIN_FAIL_AFTER", null)
                     .Set("SPROCKET_STANDIN_SLOW_UP", null)
-                    .Set("SPROCKET_STANDIN_CRASH", null);
+                    .Set("SPROCKET_STANDIN_CRASH", null)
+                    .Set("SPROCKET_STANDIN_HANG_WHILE", null)
+                    .Set("SPROCKET_STANDIN_HISTORY_KILLED_WHILE", null);
                 foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) variables.Set(name, value);
             })
             .WithValidation(CommandResultValidation.None)

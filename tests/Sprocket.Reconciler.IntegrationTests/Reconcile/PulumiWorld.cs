@@ -11,6 +11,13 @@ namespace Sprocket.Reconciler.IntegrationTests.Reconcile;
 /// <summary>One call of the stand-in as its calls log records it (<c>SPROCKET_STANDIN_CALLS</c>).</summary>
 public sealed record StandinCall(IReadOnlyList<string> Argv, int ExitCode)
 {
+    /// <summary>The stand-in's process id, and when it started and ended (absent from older records).</summary>
+    public int Pid { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? EndedAt { get; init; }
+
     /// <summary>True when the call's arguments begin with <paramref name="words"/> (<c>"up"</c>, <c>"config", "set"</c>).</summary>
     public bool Is(params string[] words) => Argv.Count >= words.Length && Argv.Take(words.Length).SequenceEqual(words);
 
@@ -47,6 +54,12 @@ internal sealed class PulumiWorld : IDisposable
     public string StateDirectory => Path.Combine(_root, "state");
 
     public string CallsFile => Path.Combine(_root, "calls.jsonl");
+
+    /// <summary>One line per stand-in call when it starts (SPROCKET_STANDIN_STARTS): a call killed before its end is still seen.</summary>
+    public string StartsFile => Path.Combine(_root, "starts.jsonl");
+
+    /// <summary>A scratch path inside this world's folder (e.g. for SPROCKET_STANDIN_HANG_WHILE), removed with it.</summary>
+    public string PathFor(string name) => Path.Combine(_root, name);
 
     /// <summary>Where the DIY backend keeps the stack's lock files (a file here is "another process holds the lock").</summary>
     public string LockDirectory => Path.Combine(StateDirectory, ".pulumi", "locks", "organization", Project, Stack);
@@ -97,6 +110,7 @@ internal sealed class PulumiWorld : IDisposable
             ("PULUMI_HOME", Path.Combine(_root, "daemon-home")),
             ("DOCKER_HOST", TestEnvironment.Current.DockerHost),
             ("SPROCKET_STANDIN_CALLS", CallsFile),
+            ("SPROCKET_STANDIN_STARTS", StartsFile),
             ("SPROCKET_STANDIN_CONVERGE_TIMEOUT", "30"),
         };
         environment.AddRange(switches);
@@ -119,11 +133,52 @@ internal sealed class PulumiWorld : IDisposable
         {
             if (line.Length == 0) continue;
             var node = JsonNode.Parse(line)!;
-            calls.Add(new StandinCall(node["argv"]!.AsArray().Select(argument => argument!.ToString()).ToList(), (int)node["exitCode"]!));
+            calls.Add(new StandinCall(node["argv"]!.AsArray().Select(argument => argument!.ToString()).ToList(), (int)node["exitCode"]!)
+            {
+                Pid = node["pid"]?.GetValue<int>() ?? 0,
+                StartedAt = node["startedAt"] is { } started ? DateTimeOffset.Parse(started.ToString(), System.Globalization.CultureInfo.InvariantCulture) : null,
+                EndedAt = node["endedAt"] is { } ended ? DateTimeOffset.Parse(ended.ToString(), System.Globalization.CultureInfo.InvariantCulture) : null,
+            });
         }
 
         return calls;
     }
+
+    /// <summary>Every call as it started (argv, pid, start), oldest first; see <see cref="StartsFile"/>.</summary>
+    public IReadOnlyList<(IReadOnlyList<string> Argv, int Pid, DateTimeOffset StartedAt)> Starts()
+    {
+        if (!File.Exists(StartsFile)) return [];
+        using var stream = new FileStream(StartsFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var starts = new List<(IReadOnlyList<string>, int, DateTimeOffset)>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0) continue;
+            var node = JsonNode.Parse(line)!;
+            starts.Add((node["argv"]!.AsArray().Select(argument => argument!.ToString()).ToList(), node["pid"]!.GetValue<int>(),
+                DateTimeOffset.Parse(node["startedAt"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return starts;
+    }
+
+    /// <summary>The process ids the stack's lock files name (pkg/backend/diy/lock.go lockContent).</summary>
+    public IReadOnlyList<int> LockHolderPids() =>
+        Directory.Exists(LockDirectory)
+            ? Directory.GetFiles(LockDirectory, "*.json").Select(file => JsonNode.Parse(File.ReadAllText(file))?["pid"]?.GetValue<int>() ?? 0).ToList()
+            : [];
+
+    /// <summary>The checkpoint's pending operations as "type urn" (apitype DeploymentV3 pending_operations).</summary>
+    public IReadOnlyList<string> PendingOperations()
+    {
+        var checkpoint = Path.Combine(StateDirectory, ".pulumi", "stacks", Project, Stack + ".json");
+        if (!File.Exists(checkpoint)) return [];
+        var pending = JsonNode.Parse(File.ReadAllText(checkpoint))?["checkpoint"]?["latest"]?["pending_operations"] as JsonArray ?? [];
+        return pending.Select(operation => $"{operation?["type"]} {operation?["resource"]?["urn"]}").ToList();
+    }
+
+    /// <summary>What an operator runs by hand against the stack (e.g. <c>cancel --yes --stack prod</c>), as CI does; throws on failure.</summary>
+    public Task RunAsHumanAsync(params string[] arguments) => RunAsync(arguments);
 
     /// <summary>A lock file of another process (the DIY backend's layout), as a concurrent <c>pulumi up</c> leaves it.</summary>
     public string TakeForeignLock()
@@ -151,7 +206,8 @@ internal sealed class PulumiWorld : IDisposable
                 .Set("PULUMI_HOME", Path.Combine(_root, "ci-home"))
                 .Set("PULUMI_SKIP_UPDATE_CHECK", "true")
                 .Set("DOCKER_HOST", TestEnvironment.Current.DockerHost)
-                .Set("SPROCKET_STANDIN_CALLS", CallsFile))
+                .Set("SPROCKET_STANDIN_CALLS", CallsFile)
+                .Set("SPROCKET_STANDIN_STARTS", StartsFile))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync();
         if (result.ExitCode != 0)

@@ -14,12 +14,37 @@ public sealed class StackState
 
     private readonly List<JsonObject> _resources;
 
-    private StackState(string project, string stack, List<JsonObject> resources, string? salt)
+    private StackState(string project, string stack, List<JsonObject> resources, List<JsonObject> pending, string? salt)
     {
         Project = project;
         Stack = stack;
         _resources = resources;
+        PendingOperations = pending;
         Salt = salt;
+    }
+
+    /// <summary>
+    /// apitype DeploymentV3 <c>pending_operations</c> (OperationV2 {resource, type}; type <c>creating</c>,
+    /// <c>updating</c>…): a step the engine began and has not ended. The journal persists the begin before the provider
+    /// is called, so a CLI killed mid-step leaves it behind (pulumi/pulumi: pkg/backend/snapshot.go, sdk/go/common/apitype/core.go).
+    /// </summary>
+    public List<JsonObject> PendingOperations { get; private set; }
+
+    /// <summary>Records a step's begin (see <see cref="PendingOperations"/>).</summary>
+    public void BeginOperation(JsonObject resource, string type) =>
+        PendingOperations.Add(new JsonObject { ["resource"] = resource.DeepClone(), ["type"] = type });
+
+    /// <summary>A step ended (either way): its pending operation goes.</summary>
+    public void EndOperation(string urn) =>
+        PendingOperations.RemoveAll(operation => operation["resource"]?["urn"]?.ToString() == urn);
+
+    /// <summary>
+    /// What the next snapshot keeps of a previous deployment's pending operations: only the creates, which "must require
+    /// user intervention to be cleared or resolved" (pulumi/pulumi pkg/backend/snapshot.go, snap()); the rest are dropped.
+    /// </summary>
+    public void KeepOnlyPendingCreates(IReadOnlyList<JsonObject> previous)
+    {
+        PendingOperations = [.. previous.Where(operation => operation["type"]?.ToString() == "creating").Select(operation => operation.DeepClone().AsObject())];
     }
 
     public string Project { get; }
@@ -46,8 +71,9 @@ public sealed class StackState
     public static StackState FromDeployment(string project, string stack, JsonObject? deployment)
     {
         var list = (deployment?["resources"] as JsonArray ?? []).OfType<JsonObject>().Select(resource => resource.DeepClone().AsObject()).ToList();
+        var pending = (deployment?["pending_operations"] as JsonArray ?? []).OfType<JsonObject>().Select(operation => operation.DeepClone().AsObject()).ToList();
         var salt = deployment?["secrets_providers"]?["state"]?["salt"]?.ToString();
-        return new StackState(project, stack, list, salt);
+        return new StackState(project, stack, list, pending, salt);
     }
 
     /// <summary>Adds the root stack and the default provider if this is the first deployment.</summary>
@@ -84,7 +110,16 @@ public sealed class StackState
 
     public void Remove(string urn) => _resources.RemoveAll(resource => resource["urn"]?.ToString() == urn);
 
-    public JsonObject ToDeployment(TimeProvider clock) => new()
+    public JsonObject ToDeployment(TimeProvider clock)
+    {
+        var deployment = Deployment(clock);
+        // omitempty, as in DeploymentV3.
+        if (PendingOperations.Count > 0)
+            deployment["pending_operations"] = new JsonArray(PendingOperations.Select(operation => (JsonNode?)operation.DeepClone()).ToArray());
+        return deployment;
+    }
+
+    private JsonObject Deployment(TimeProvider clock) => new()
     {
         ["manifest"] = new JsonObject
         {

@@ -21,7 +21,7 @@ public static class ArgumentParser
         new FlagSpec("show-secrets", false), new FlagSpec("message", true), new FlagSpec("suppress-progress", false),
         new FlagSpec("suppress-outputs", false), new FlagSpec("logtostderr", false), new FlagSpec("verbose", true),
         new FlagSpec("parallel", true), new FlagSpec("all", false), new FlagSpec("secrets-provider", true),
-        new FlagSpec("expect-no-changes", false), new FlagSpec("full-dates", false),
+        new FlagSpec("expect-no-changes", false), new FlagSpec("full-dates", false), new FlagSpec("clear-pending-creates", false),
     }.ToDictionary(flag => flag.Name, StringComparer.Ordinal);
 
     private static readonly Dictionary<char, string> ShortFlags = new()

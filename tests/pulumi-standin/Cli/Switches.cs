@@ -4,7 +4,7 @@ namespace Sprocket.PulumiStandin.Cli;
 /// Environment switches that make the stand-in misbehave the way the real CLI can, so failure paths of a
 /// driver can be tested. Documented in README.md.
 /// </summary>
-public sealed record Switches(bool Locked, int? FailAfter, TimeSpan SlowUp, bool Crash, TimeSpan ConvergeTimeout)
+public sealed record Switches(bool Locked, int? FailAfter, TimeSpan SlowUp, bool Crash, TimeSpan ConvergeTimeout, string? HangWhile)
 {
     public static Switches FromEnvironment()
     {
@@ -19,6 +19,7 @@ public sealed record Switches(bool Locked, int? FailAfter, TimeSpan SlowUp, bool
             FailAfter: Number("SPROCKET_STANDIN_FAIL_AFTER") is { } failAfter ? (int)failAfter : null,
             SlowUp: TimeSpan.FromSeconds(Number("SPROCKET_STANDIN_SLOW_UP") ?? 0),
             Crash: Read("SPROCKET_STANDIN_CRASH") == "1",
-            ConvergeTimeout: TimeSpan.FromSeconds(Number("SPROCKET_STANDIN_CONVERGE_TIMEOUT") ?? 120));
+            ConvergeTimeout: TimeSpan.FromSeconds(Number("SPROCKET_STANDIN_CONVERGE_TIMEOUT") ?? 120),
+            HangWhile: Read("SPROCKET_STANDIN_HANG_WHILE"));
     }
 }

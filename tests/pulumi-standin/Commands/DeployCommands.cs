@@ -51,7 +51,7 @@ public static class DeployCommands
         }
 
         return RunAsync(arguments, workDirectory, clock, stdout, stderr, recordCrash,
-            runner => runner.RefreshAsync(ExecKind(arguments), arguments.Value("message") ?? ""));
+            runner => runner.RefreshAsync(ExecKind(arguments), arguments.Value("message") ?? "", arguments.IsSet("clear-pending-creates")));
     }
 
     private static async Task<int> RunAsync(

@@ -36,6 +36,7 @@ public sealed class UpdateRunner(
         state.Salt ??= context.Config.EncryptionSalt;
         stdout.WriteLine($"Updating ({context.Stack}):");
         log.Write("preludeEvent", new JsonObject { ["config"] = ConfigObject() });
+        CarryPendingOperations(state);
 
         string? failure = null;
         try
@@ -70,13 +71,22 @@ public sealed class UpdateRunner(
         return Finish(state, "update", started, execKind, message, failure);
     }
 
-    public async Task<int> RefreshAsync(string execKind, string message)
+    /// <summary><paramref name="clearPendingCreates"/>: <c>--clear-pending-creates</c> removes pending creates first
+    /// (pulumi/pulumi pkg/cmd/pulumi/operations/refresh.go, filterMapPendingCreates); other pending operations go as in any run.</summary>
+    public async Task<int> RefreshAsync(string execKind, string message, bool clearPendingCreates = false)
     {
         var started = _clock.GetUtcNow();
         using var stackLock = context.Backend.AcquireLock(context.Project.Name, context.Stack, switches.Locked);
         var state = context.Backend.ReadState(context.Project.Name, context.Stack);
         stdout.WriteLine($"Refreshing ({context.Stack}):");
         log.Write("preludeEvent", new JsonObject { ["config"] = ConfigObject() });
+        if (clearPendingCreates)
+        {
+            state.PendingOperations.RemoveAll(operation => operation["type"]?.ToString() == "creating");
+            context.Backend.WriteState(context.Project.Name, context.Stack, state);
+        }
+
+        CarryPendingOperations(state);
         string? failure = null;
         try
         {
@@ -144,6 +154,12 @@ public sealed class UpdateRunner(
     {
         if (plan.Op == "same") return new ApplyOutcome(plan.Old, null);
 
+        // The step's begin is journaled before the provider is called: a CLI killed from here on leaves it pending.
+        var urn = state.ServiceUrn(plan.Desired.LogicalName);
+        state.BeginOperation(plan.Proposed(state, _clock), plan.Op == "create" ? "creating" : "updating");
+        context.Backend.WriteState(context.Project.Name, context.Stack, state);
+        HangIfAsked(switches.HangWhile);
+
         var stateId = plan.Old?["id"]?.ToString();
         var live = (stateId is { Length: > 0 } ? await swarm.FindAsync(stateId, CancellationToken.None) : null)
                    ?? await swarm.FindAsync(plan.Desired.ServiceName, CancellationToken.None);
@@ -162,9 +178,11 @@ public sealed class UpdateRunner(
             convergence = await swarm.WaitAsync(id, plan.ResolvedImage, plan.Desired.Replicas, previousStart, created: false, switches.ConvergeTimeout);
         }
 
+        state.EndOperation(urn);
         if (!convergence.Succeeded)
         {
             // Like the provider, state keeps what was last applied successfully: the old resource.
+            context.Backend.WriteState(context.Project.Name, context.Stack, state);
             return new ApplyOutcome(null, convergence.Message);
         }
 
@@ -296,6 +314,38 @@ public sealed class UpdateRunner(
         {
             // Cancelled by SIGINT/SIGTERM: the update winds down gracefully.
         }
+    }
+
+    /// <summary>
+    /// A previous run's pending operations: the engine warns (pulumi/pulumi pkg/resource/deploy/deployment_executor.go,
+    /// printPendingOperationsWarning; its text) and goes on, and the new snapshot keeps only the pending creates
+    /// (pkg/backend/snapshot.go) — an interrupted update is resolved by the run itself, a create is not.
+    /// </summary>
+    private void CarryPendingOperations(StackState state)
+    {
+        var previous = state.PendingOperations.ToList();
+        if (previous.Count == 0) return;
+        var listed = string.Concat(previous.Select(operation => $"  * {operation["resource"]?["urn"]}, interrupted while {operation["type"]}\n"));
+        var warning = $"Attempting to deploy or update resources with {previous.Count} pending operations from previous deployment.\n" + listed +
+                      "These resources are in an unknown state because the Pulumi CLI was interrupted while waiting for changes to these resources to " +
+                      "complete. You should confirm whether or not the operations listed completed successfully by checking the state of the appropriate " +
+                      "provider. For example, if you are using AWS, you can confirm using the AWS Console.\n\n" +
+                      "Once you have confirmed the status of the interrupted operations, you can repair your stack using `pulumi refresh` which will " +
+                      "refresh the state from the provider you are using and clear the pending operations if there are any.\n\n" +
+                      "Note that `pulumi refresh` will need to be run interactively to clear pending CREATE operations.";
+        log.Write("diagnosticEvent", StepEvents.Diagnostic(null, warning, "warning"));
+        stdout.WriteLine("warning: " + warning);
+        state.KeepOnlyPendingCreates(previous);
+        context.Backend.WriteState(context.Project.Name, context.Stack, state);
+    }
+
+    /// <summary>SPROCKET_STANDIN_HANG_WHILE=FILE: the provider call of a changing step hangs while FILE exists. A graceful
+    /// cancel waits for the steps in flight (pulumi/pulumi pkg/backend/cancellation_scope.go: the first signal cancels the
+    /// context, the engine lets running steps end), so only a second signal (terminate) or a kill ends it early.</summary>
+    private static void HangIfAsked(string? file)
+    {
+        if (file is null) return;
+        while (File.Exists(file)) Thread.Sleep(50);
     }
 
     private void CrashIfAsked()

@@ -47,4 +47,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7013, Level = LogLevel.Warning, Message = "Stack {Stack}: pulumi {Verb} failed ({Reason}): {Summary}")]
     public static partial void CommandFailed(ILogger logger, string stack, string verb, string reason, string summary);
+
+    [LoggerMessage(EventId = 7014, Level = LogLevel.Error, Message = "Stack {Stack}: this daemon's pulumi up (pid {ProcessId}) died before finishing its update and may hold the stack's lock; a human clears it with: {Command}")]
+    public static partial void DeadUpdate(ILogger logger, string stack, int processId, string command);
+
+    [LoggerMessage(EventId = 7015, Level = LogLevel.Warning, Message = "Stack {Stack}: the stack is locked {Holders}; waiting for it")]
+    public static partial void StackLocked(ILogger logger, string stack, string holders);
 }

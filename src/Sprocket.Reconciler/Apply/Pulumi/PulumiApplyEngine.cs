@@ -67,6 +67,8 @@ internal sealed class PulumiApplyEngine(
     /// <summary>Pulumi's state, not the Swarm, records what was applied: only <c>pulumi stack history</c> knows.</summary>
     public AppliedTagAnswer AppliedTagFromListing(StackSpec stack, LiveIndex live) => AppliedTagAnswer.AskEngine;
 
+    /// <summary>Null only when the history names no succeeded update; a read that failed throws
+    /// <see cref="AppliedTagUnreadableException"/> (see there why).</summary>
     public async Task<string?> ReadAppliedTagAsync(StackSpec stack, CancellationToken cancellationToken)
     {
         if (stack.Pulumi is not { } pulumi)
@@ -74,28 +76,30 @@ internal sealed class PulumiApplyEngine(
         try
         {
             if (await CheckVersionAsync(cancellationToken) is { } versionProblem)
-            {
-                Log.HistoryFailed(logger, stack.Name, nameof(ApplyOutcome.Misconfigured), versionProblem);
-                return null;
-            }
+                throw Unreadable(stack.Name, nameof(ApplyOutcome.Misconfigured), versionProblem);
 
             var workDirectory = await WorkDirectoryForReadingAsync(stack, cancellationToken);
-            if (workDirectory is null)
-                return null;
             var result = await cli.RunAsync(workDirectory, PulumiCommands.History(pulumi.Stack, options.Value.HistoryPageSize), cancellationToken);
             if (!result.Succeeded)
             {
                 var stderr = cli.Scrub(result.StandardError);
-                Log.HistoryFailed(logger, stack.Name, PulumiErrorClassifier.Classify(result.ExitCode, stderr).ToString(), PulumiErrorClassifier.Summarize(stderr));
-                return null;
+                var problem = result.TimedOut
+                    ? $"pulumi stack history exceeded {PulumiOptions.SectionName}:CommandTimeout ({options.Value.CommandTimeout})"
+                    : $"exit {result.ExitCode}: {PulumiErrorClassifier.Summarize(stderr)}";
+                throw Unreadable(stack.Name, PulumiErrorClassifier.Classify(result.ExitCode, stderr).ToString(), problem);
             }
             return StackHistory.Parse(result.StandardOutput).AppliedValue(StackHistory.QualifiedKey(pulumi.Project, pulumi.ConfigKey));
         }
         catch (Exception problem) when (problem is PulumiCliUnavailableException or FormatException or System.Text.Json.JsonException or IOException)
         {
-            Log.HistoryFailed(logger, stack.Name, problem.GetType().Name, cli.Scrub(problem.Message));
-            return null;
+            throw Unreadable(stack.Name, problem.GetType().Name, cli.Scrub(problem.Message));
         }
+    }
+
+    private AppliedTagUnreadableException Unreadable(string stackName, string reason, string problem)
+    {
+        Log.HistoryFailed(logger, stackName, reason, problem);
+        return new AppliedTagUnreadableException($"reading the applied tag of {stackName} failed ({reason}): {problem}");
     }
 
     private async Task<ApplyResult> ApplyUnderGateAsync(ApplyRequest request, PulumiSpec pulumi, IProgress<ApplyProgress>? progress, CancellationToken cancellationToken)
@@ -192,23 +196,56 @@ internal sealed class PulumiApplyEngine(
         var observed = new UpObservation();
         var (interruptedForShutdown, timedOut) = await FollowAsync(run, new EventLogTail(eventLog), observed, stackName, progress, cancellationToken);
         var result = await run.Completion;
-        UpRunRecord.Remove(recordPath);
         TryDelete(eventLog);
 
         var stderr = cli.Scrub(result.StandardError);
         var (outcome, message) = UpVerdict.Decide(result, observed, interruptedForShutdown, timedOut, stderr);
-        message = cli.Scrub(message);
-        if (outcome == ApplyOutcome.Locked && previous is not null)
+        if (DeadUpdate.Detect(result, observed))
         {
-            // Our own run died holding the lock. Pulumi's state may have pending operations only a human can
-            // judge, so we do not cancel it ourselves, and retrying cannot help: stop and say what to do.
-            outcome = ApplyOutcome.Misconfigured;
-            message = $"The stack is locked, and this daemon's own pulumi up (pid {previous.ProcessId}, started {previous.StartedAt:O}, tag {previous.Tag}) "
-                + $"ended without finishing. Check the stack and the Swarm, then run `pulumi cancel --yes --stack {pulumi.Stack}` by hand. {message}";
+            // The record stays: it is how the next try tells this run's lock from anyone else's.
+            outcome = ApplyOutcome.Failed;
+            message = DeadUpdate.Died(stackName, pulumi.Stack, program.WorkDirectory, run.ProcessId, result, timedOut);
+            Log.DeadUpdate(logger, stackName, run.ProcessId, DeadUpdate.CancelCommand(pulumi.Stack, program.WorkDirectory));
         }
+        else if (!observed.Started && previous is not null)
+        {
+            // This run never got the lock (or never began): whatever the earlier run left is still there.
+            previous.Write(recordPath);
+        }
+        else
+        {
+            UpRunRecord.Remove(recordPath);
+        }
+
+        if (outcome == ApplyOutcome.Locked)
+            (outcome, message) = LockConflict(stackName, pulumi.Stack, program.WorkDirectory, previous, stderr, message);
+        message = cli.Scrub(message);
 
         Log.ApplyFinished(logger, stackName, request.Mode.ToString(), request.Tag, outcome.ToString(), message);
         return new ApplyResult(outcome, message, observed.Changes, preview);
+    }
+
+    /// <summary>
+    /// Someone holds the lock. Another process's lock is waited for (Locked: the loop retries); the lock of our own run
+    /// that died is not (a human must clear it: Misconfigured, with the command). A lock naming no one (Pulumi Cloud)
+    /// while a run of ours is unaccounted for is taken to be ours: waiting could last forever.
+    /// </summary>
+    private (ApplyOutcome Outcome, string Message) LockConflict(
+        string stackName, string pulumiStack, string workDirectory, UpRunRecord? previous, string stderr, string verdict)
+    {
+        var holders = StackLockHolders.Parse(stderr);
+        var described = StackLockHolders.Describe(holders);
+        var ours = previous is not null
+            && (holders.Count == 0 || StackLockHolders.AnyHeldBy(holders, previous.ProcessId, System.Environment.MachineName));
+        if (ours)
+        {
+            var human = DeadUpdate.StillLocked(stackName, pulumiStack, workDirectory, previous!, described);
+            Log.DeadUpdate(logger, stackName, previous!.ProcessId, DeadUpdate.CancelCommand(pulumiStack, workDirectory));
+            return (ApplyOutcome.Misconfigured, human);
+        }
+
+        Log.StackLocked(logger, stackName, described);
+        return (ApplyOutcome.Locked, $"The stack is locked {described}; waiting for it (this daemon never runs pulumi cancel). {verdict}");
     }
 
     /// <summary>
@@ -344,7 +381,7 @@ internal sealed class PulumiApplyEngine(
         }
     }
 
-    private async Task<string?> WorkDirectoryForReadingAsync(StackSpec stack, CancellationToken cancellationToken)
+    private async Task<string> WorkDirectoryForReadingAsync(StackSpec stack, CancellationToken cancellationToken)
     {
         // History only needs the project file: reuse the tree as it is rather than fetch on every read.
         var existing = checkout.ExistingWorkDirectory(stack);
@@ -359,10 +396,9 @@ internal sealed class PulumiApplyEngine(
                 case ProgramCheckoutResult.Ready ready:
                     return ready.WorkDirectory;
                 case ProgramCheckoutResult.Failed failed:
-                    Log.HistoryFailed(logger, stack.Name, failed.Outcome.ToString(), failed.Message);
-                    return null;
+                    throw Unreadable(stack.Name, failed.Outcome.ToString(), failed.Message);
                 default:
-                    return null;
+                    throw Unreadable(stack.Name, "Checkout", "the program checkout gave no work directory");
             }
         }
         finally

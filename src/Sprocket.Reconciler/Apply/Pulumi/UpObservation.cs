@@ -11,6 +11,9 @@ internal sealed class UpObservation
 
     public bool Cancelled { get; private set; }
 
+    /// <summary>The preludeEvent came: the CLI holds the stack's lock and the update has begun.</summary>
+    public bool Started { get; private set; }
+
     public List<string> FailedSteps { get; } = [];
 
     public List<string> Errors { get; } = [];
@@ -25,6 +28,9 @@ internal sealed class UpObservation
         EventCount++;
         switch (engineEvent)
         {
+            case PreludeEngineEvent:
+                Started = true;
+                return null;
             case ResourcePreEngineEvent { Planning: false, Metadata: var step } when IsChange(step.Op):
                 return $"{step.Op} {step.Type} {Urn.Name(step.Urn)}…";
             case ResourceOutputsEngineEvent { Planning: false, Metadata: var step } when IsChange(step.Op):

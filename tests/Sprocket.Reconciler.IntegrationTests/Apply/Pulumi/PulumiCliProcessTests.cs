@@ -55,7 +55,18 @@ public sealed class PulumiCliProcessTests : IDisposable
         Assert.False(File.Exists(UpRunRecord.PathFor(_scratch.Combine("data"), stack.Name)));
     }
 
-    private async Task<(IApplyEngine, Core.Desired.StackSpec)> ArrangeAsync(bool lockedUp)
+    [Fact]
+    public async Task A_failed_history_read_throws_rather_than_answering_nothing_applied()
+    {
+        var (engine, stack) = await ArrangeAsync(lockedUp: false, historyFails: true);
+
+        var failure = await Assert.ThrowsAsync<AppliedTagUnreadableException>(() => engine.ReadAppliedTagAsync(stack, CancellationToken.None));
+
+        Assert.Contains("exit 137", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("error: signal: killed", failure.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<(IApplyEngine, Core.Desired.StackSpec)> ArrangeAsync(bool lockedUp, bool historyFails = false)
     {
         var program = await WorkRepository.InitAsync(_scratch.Combine("program"));
         await program.CommitFileAsync("infra/platform/Pulumi.yaml", "name: platform\nruntime: yaml\n");
@@ -74,6 +85,7 @@ public sealed class PulumiCliProcessTests : IDisposable
             ["Reconciler:Pulumi:Environment:PULUMI_BACKEND_URL"] = "file:///nowhere",
             ["Reconciler:Pulumi:Environment:PULUMI_CONFIG_PASSPHRASE"] = Passphrase,
             ["Reconciler:Pulumi:Environment:CALLS"] = _scratch.Combine("calls.log"),
+            ["Reconciler:Pulumi:Environment:HISTORY_FAILS"] = historyFails ? "1" : "",
             ["Reconciler:Pulumi:Environment:FIXTURES"] = Path.GetDirectoryName(PulumiTestPaths.SharedFixture("x"))!,
             ["Reconciler:Pulumi:Environment:TESTDATA"] = Path.GetDirectoryName(PulumiTestPaths.TestData("x"))!,
         }).Build();
@@ -91,7 +103,9 @@ public sealed class PulumiCliProcessTests : IDisposable
         case "$1 $2" in
           "version --non-interactive") echo "v3.140.0" ;;
           "preview --json") cat "$TESTDATA/preview-update-service.json" ;;
-          "stack history") cat "$TESTDATA/stack-history.json" ;;
+          "stack history")
+            [ -n "$HISTORY_FAILS" ] && { echo "error: signal: killed" >&2; exit 137; }
+            cat "$TESTDATA/stack-history.json" ;;
           "stack export") echo '{"version": 3, "deployment": {"resources": []} }' ;;
           "refresh --yes")
             {{(lockedUp ? "echo \"error: the stack is currently locked by 1 lock(s). passphrase was $PULUMI_CONFIG_PASSPHRASE\" >&2; exit 255" : "")}}
