@@ -136,9 +136,13 @@ public static class ReconcilePolicy
                     ? new StackHold(HoldReason.FailedUpdateRollback, message, now)
                     : state.Hold,
             },
-            // The on-call's decision: no refusal, no failed-update hold, no failure towards the circuit. The rollback stays
-            // visible in Swarm, so the very next pass classifies it as an emergency rollback and holds (or realigns).
-            ApplyOutcome.RolledBackByOnCall => state with { LastFailure = message },
+            // The on-call's decision: no refusal, no failed-update hold. The rollback stays visible in Swarm, so the very
+            // next pass classifies it as an emergency rollback and holds (or realigns): no failure towards the circuit.
+            // Under revert that pass re-applies, so each rollback by the on-call counts as a failure: the agent backs off,
+            // then opens the circuit, instead of fighting the person on call.
+            ApplyOutcome.RolledBackByOnCall => stack.Policy.OnEmergencyRollback == EmergencyRollbackPolicy.Revert
+                ? Failed(state, message, now)
+                : state with { LastFailure = message },
             ApplyOutcome.Locked => state with { NotBefore = now + LockRetry, LastFailure = message },
             // Terminal until a human changes something: open the circuit at once instead of retrying.
             ApplyOutcome.Misconfigured => state with
