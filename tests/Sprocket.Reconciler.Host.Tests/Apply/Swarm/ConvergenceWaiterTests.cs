@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Sprocket.Reconciler.Apply;
 using Sprocket.Reconciler.Apply.Swarm;
+using Sprocket.Reconciler.Host.Tests.Support;
 
 namespace Sprocket.Reconciler.Host.Tests.Apply.Swarm;
 
@@ -83,20 +83,5 @@ public sealed class ConvergenceWaiterTests
             ? inspect((CancellationToken)args![^1]!)
             : throw new NotSupportedException(method.Name));
         return Stand.In<IDockerClient>((method, _) => method.Name == "get_" + nameof(IDockerClient.Swarm) ? swarm : throw new NotSupportedException(method.Name));
-    }
-
-    /// <summary>An interface answered by one function: the waiter touches two calls of Docker.DotNet's wide client.</summary>
-    public class Stand : DispatchProxy
-    {
-        private Func<MethodInfo, object?[]?, object?> _answer = (_, _) => null;
-
-        public static T In<T>(Func<MethodInfo, object?[]?, object?> answer) where T : class
-        {
-            var proxy = Create<T, Stand>();
-            ((Stand)(object)proxy)._answer = answer;
-            return proxy;
-        }
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => _answer(targetMethod!, args);
     }
 }
