@@ -136,9 +136,13 @@ public static class ReconcilePolicy
                     ? new StackHold(HoldReason.FailedUpdateRollback, message, now)
                     : state.Hold,
             },
-            // The on-call's decision: no refusal, no failed-update hold, no failure towards the circuit. The rollback stays
-            // visible in Swarm, so the very next pass classifies it as an emergency rollback and holds (or realigns).
-            ApplyOutcome.RolledBackByOnCall => state with { LastFailure = message },
+            // The on-call's decision: no refusal, no failed-update hold. The rollback stays visible in Swarm, so the very
+            // next pass classifies it as an emergency rollback and holds (or realigns): no failure towards the circuit.
+            // Under revert that pass re-applies, so each rollback by the on-call counts as a failure: the agent backs off,
+            // then opens the circuit, instead of fighting the person on call.
+            ApplyOutcome.RolledBackByOnCall => stack.Policy.OnEmergencyRollback == EmergencyRollbackPolicy.Revert
+                ? Failed(state, message, now)
+                : state with { LastFailure = message },
             ApplyOutcome.Locked => state with { NotBefore = now + LockRetry, LastFailure = message },
             // Terminal until a human changes something: open the circuit at once instead of retrying.
             ApplyOutcome.Misconfigured => state with
@@ -266,14 +270,22 @@ public static class ReconcilePolicy
 
         if (seen is null) return (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag, reported) }, false);
         if (seen.AnsweredIdentity is { } identity)
-            return identity == reported ? (state, true) : (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag, reported) }, false);
+            return reported is not null && !IsNewRollback(identity, reported) ? (state, true) : (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag, reported) }, false);
         // Another rollback than the one seen while git named ForTag: the on-call rolled back again (say during the
         // realignment, whose own commit moved git on). A commit that came before it cannot be its answer.
-        if (!seen.AnsweredByHuman && seen.Identity is { } seenIdentity && reported is not null && seenIdentity != reported)
+        if (!seen.AnsweredByHuman && seen.Identity is { } seenIdentity && IsNewRollback(seenIdentity, reported))
             return (state with { RollbackSeen = RollbackSeen.WhileGitNames(desiredTag, reported) }, false);
         // Answered through resume (no tag), or seen while git named another tag: either way, answered.
         return (state, seen.AnsweredByHuman || seen.ForTag != desiredTag);
     }
+
+    /// <summary>
+    /// A rollback is new when Swarm reports a service rolled back at a start not seen before. A service merely gone from
+    /// the reported set (removed from the stack with the forward fix, or <c>docker service rm</c>'d) changes nothing:
+    /// the rest is still the rollback already seen, and holding on it would hold the humans' fix.
+    /// </summary>
+    private static bool IsNewRollback(string seen, string? reported) =>
+        reported is not null && !reported.Split(';').ToHashSet(StringComparer.Ordinal).IsSubsetOf(seen.Split(';'));
 
     /// <summary>Which rollback Swarm reports: each service in a rollback state with the rollback's start; null for none.</summary>
     private static string? ReportedRollback(IReadOnlyList<ServiceEvaluation> managed)

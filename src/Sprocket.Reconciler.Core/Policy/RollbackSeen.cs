@@ -11,7 +11,7 @@ namespace Sprocket.Reconciler.Core.Policy;
 /// start), so any next commit is applied while a new rollback by the on-call is held again.</param>
 /// <param name="AnsweredByHuman">Answered through the API's resume: the person on call let the desired tag go out again.</param>
 /// <param name="Identity">Unanswered: which rollback was seen (each rolled-back service with the rollback's start), when
-/// Swarm said. A rollback with another identity is a new one — the on-call rolled back again — and is not answered by
+/// Swarm said. A rollback reporting a service@start not in this identity is a new one — the on-call rolled back again — and is not answered by
 /// a commit that answered the one before (the realignment's own write-back, above all).</param>
 public sealed record RollbackSeen(string? ForTag, string? AnsweredIdentity, bool AnsweredByHuman, string? Identity = null)
 {

@@ -65,8 +65,10 @@ public sealed partial class SwarmEventWatcher(
 
             if (following)
             {
+                // A plain evaluation finds the engine gone and says so; the full resync (which re-reads each Pulumi
+                // stack's history) waits for the reconnect, when there is something to read again.
                 following = false;
-                inbox.Post(new EvaluationRequest(ReconcileTrigger.Resync));
+                inbox.Post(new EvaluationRequest(ReconcileTrigger.Event));
             }
 
             await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -47,8 +47,8 @@ public sealed class ReconcilerMetrics
             description: "Unix time the stack was last seen synced.");
         meter.CreateObservableGauge(MetricNames.Leader, () => leadership.IsLeader ? 1 : 0,
             description: "1 on the instance that acts (beside the Swarm's Raft leader), 0 on a standby.");
-        meter.CreateObservableGauge(MetricNames.DockerEngineReachable, () => status.Current.DockerProblem is null ? 1 : 0,
-            description: "1 while the Docker engine answered the last evaluation; 0 while it cannot be read (the agent neither sees nor acts).");
+        meter.CreateObservableGauge(MetricNames.DockerEngineReachable, () => EngineReachable(status.Current),
+            description: "1 while the Docker engine answered the last evaluation; 0 before the first one and while it cannot be read (the agent neither sees nor acts).");
         meter.CreateObservableGauge(MetricNames.StackStatus, () => StackStatuses(status.Current),
             description: "1 for the stack's current status, 0 for the others.");
         meter.CreateObservableGauge(MetricNames.ServiceDrift, () => ServiceDrifts(status.Current),
@@ -123,6 +123,10 @@ public sealed class ReconcilerMetrics
 
     public void ApplyFinished(string stack, string engine, ReconcileOutcome outcome, TimeSpan duration) =>
         _applyDuration.Record(duration.TotalSeconds, new("stack", stack), new("engine", engine), new("outcome", outcome.Spell()));
+
+    /// <summary>1 only once an evaluation has read the engine: before the first, nothing says it answers, and an
+    /// alert on 0 must not stay silent through a start-up that never reaches it.</summary>
+    internal static int EngineReachable(ReconcilerStatus current) => current.Last is not null && current.DockerProblem is null ? 1 : 0;
 
     private static IEnumerable<Measurement<double>> LastSynced(ReconcilerStatus current)
     {

@@ -212,6 +212,21 @@ public class RealignmentTests
     }
 
     [Fact]
+    public void A_forward_fix_is_applied_when_a_rolled_back_service_also_left_the_managed_set()
+    {
+        // web and worker rolled back while git names bbb; the forward fix names ccc and removes worker (or worker was
+        // `docker service rm`'d): only web is still reported. That is the same rollback, not a new one.
+        var worker = RolledBack() with { Name = "worker-1", ServiceId = "id2" };
+        var held = Decide(Stack(), Evaluation(RolledBack(), worker), Fresh(), T0);
+        Assert.Equal(StackStatus.Held, held.Status);
+
+        var forwardFix = Decide(Stack(Ccc), Evaluation(RolledBack(desired: Ccc)), held.State, T0 + TimeSpan.FromMinutes(1));
+
+        Assert.Equal(ReconcileAction.Apply, forwardFix.Action);
+        Assert.Null(forwardFix.State.Hold);
+    }
+
+    [Fact]
     public void Rolling_the_rollback_back_and_forth_without_a_commit_is_a_new_rollback_each_time()
     {
         var held = Decide(Stack(), Evaluation(RolledBack()), Fresh(), T0);

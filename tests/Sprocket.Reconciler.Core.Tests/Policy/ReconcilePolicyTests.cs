@@ -257,6 +257,26 @@ public class ReconcilePolicyTests
         Assert.Equal((ReconcileAction.None, StackStatus.Held, HoldReason.EmergencyRollback), (next.Action, next.Status, next.State.Hold!.Reason));
     }
 
+    [Fact]
+    public void Under_revert_each_rollback_by_the_on_call_counts_as_a_failure_so_the_agent_backs_off_then_opens_the_circuit()
+    {
+        // revert re-applies over an emergency rollback; without backoff it would re-apply the moment the on-call rolls
+        // back, each time: a fight with the person on call.
+        var stack = Stack(With(p => p with { OnEmergencyRollback = EmergencyRollbackPolicy.Revert }));
+        var state = StackRuntimeState.Initial with { DesiredTagSeen = Bbb };
+        for (var i = 1; i <= stack.Policy.MaxConsecutiveFailures; i++)
+        {
+            state = ReconcilePolicy.AfterApply(state, stack, ApplyOutcome.RolledBackByOnCall, "the on-call rolled the update back", Now);
+            Assert.Equal(i, state.ConsecutiveFailures);
+            Assert.NotNull(state.NotBefore);
+        }
+
+        var soon = Decide(Evaluation(StackStatus.Drifted, DriftReason.EmergencyRollback), stack.Policy, state);
+        Assert.Equal((ReconcileAction.None, StackStatus.Failed), (soon.Action, soon.Status));
+        Assert.Contains("circuit open", soon.Message);
+        Assert.Null(state.RefusedTag);
+    }
+
     [Theory]
     [InlineData(EmergencyRollbackPolicy.Hold)]
     [InlineData(EmergencyRollbackPolicy.Realign)]

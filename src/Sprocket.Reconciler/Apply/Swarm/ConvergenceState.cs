@@ -14,6 +14,8 @@ internal enum ConvergencePhase
     Paused,
     /// <summary>The service was removed while we waited.</summary>
     Removed,
+    /// <summary>The engine answered a look with an error that is not an outage (a 4xx, say): waiting cannot help.</summary>
+    LookFailed,
 }
 
 /// <summary>One look at a service while it converges.</summary>
@@ -27,6 +29,9 @@ internal sealed record ConvergenceState(
     int DesiredTasks,
     string? TaskError)
 {
+    /// <summary>Why the newest look got no answer (transport failure, timeout, 5xx), while it stays unanswered.</summary>
+    public string? LastLookError { get; init; }
+
     public bool IsFinal => Phase != ConvergencePhase.Pending;
 
     public static ConvergenceState Gone { get; } = new(ConvergencePhase.Removed, null, null, 0, 0, null);
@@ -34,7 +39,11 @@ internal sealed record ConvergenceState(
     /// <summary>Not seen yet: the engine did not answer the first look.</summary>
     public static ConvergenceState Unanswered { get; } = new(ConvergencePhase.Pending, "unknown (engine not answering)", null, 0, 0, null);
 
+    /// <summary>The engine answered a look with an error that waiting cannot cure.</summary>
+    public static ConvergenceState LookFailedWith(string error) => new(ConvergencePhase.LookFailed, null, error, 0, 0, null);
+
     public string Describe() =>
         $"update state {UpdateState ?? "none"}, {RunningTasks}/{DesiredTasks} tasks running"
-        + (TaskError is null ? "" : $", task error: {TaskError}");
+        + (TaskError is null ? "" : $", task error: {TaskError}")
+        + (LastLookError is null ? "" : $", last look unanswered: {LastLookError}");
 }

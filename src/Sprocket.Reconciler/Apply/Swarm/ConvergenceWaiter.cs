@@ -9,9 +9,11 @@ internal sealed record ConvergenceTarget(PinnedImage Image, string ServiceId, bo
 /// <summary>
 /// Polls the services of one apply together (inspect + task list each round) until every one reached a final
 /// phase or the deadline passed; a service still <see cref="ConvergencePhase.Pending"/> in the answer timed out.
-/// A look the engine cannot answer (restarting, no Raft leader for a moment) is no verdict: the update already sent is
-/// Swarm's to finish, so the waiter keeps looking until the deadline. Failing the apply there would record a failure
-/// for an update that then completes, and count it toward the stack's circuit.
+/// A look the engine cannot answer (restarting, no Raft leader for a moment: a transport failure, a timeout or a 5xx) is
+/// no verdict: the update already sent is Swarm's to finish, so the waiter keeps looking until the deadline. Failing the
+/// apply there would record a failure for an update that then completes, and count it toward the stack's circuit. Any
+/// other error (a 4xx, a bug) is an answer: it ends that service's wait as <see cref="ConvergencePhase.LookFailed"/>.
+/// Each look is bounded by the time left, so one hung call cannot outlast the timeout.
 /// </summary>
 internal sealed class ConvergenceWaiter(IDockerClient docker, TimeProvider time)
 {
@@ -32,16 +34,24 @@ internal sealed class ConvergenceWaiter(IDockerClient docker, TimeProvider time)
             foreach (var target in targets)
             {
                 if (states.TryGetValue(target, out var known) && known.IsFinal) continue;
+                var left = timeout - time.GetElapsedTime(started);
+                using var lookDeadline = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, time);
+                using var look = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lookDeadline.Token);
                 ConvergenceState state;
                 try
                 {
-                    state = await LookAsync(target, cancellationToken);
+                    state = await LookAsync(target, look.Token);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested && ConvergenceLookErrors.IsNoAnswer(exception))
                 {
                     if (notAnswering.Add(target)) unanswered(target, exception);
-                    states.TryAdd(target, ConvergenceState.Unanswered);
+                    var error = exception is OperationCanceledException ? $"no answer within {left}" : DockerErrors.Describe(exception);
+                    states[target] = (known ?? ConvergenceState.Unanswered) with { LastLookError = error };
                     continue;
+                }
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    state = ConvergenceState.LookFailedWith(DockerErrors.Describe(exception));
                 }
                 notAnswering.Remove(target);
                 if (known != state) changed(target, state);

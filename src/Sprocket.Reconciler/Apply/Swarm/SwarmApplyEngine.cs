@@ -233,6 +233,9 @@ public sealed class SwarmApplyEngine(
                 case ConvergencePhase.Removed:
                     failed.Add($"{name}: the service was removed while the update rolled out");
                     break;
+                case ConvergencePhase.LookFailed:
+                    failed.Add($"{name}: the engine answered the convergence check with an error: {state.UpdateMessage}");
+                    break;
                 default:
                     Log.ConvergenceTimedOut(logger, stack, name, timeout, state.Describe());
                     failed.Add($"{name}: not converged within {timeout} ({state.Describe()})");

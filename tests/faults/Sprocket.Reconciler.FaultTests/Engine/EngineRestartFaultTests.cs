@@ -64,8 +64,15 @@ public sealed class EngineRestartFaultTests(ITestOutputHelper output)
         }
         finally
         {
-            await standbys.DisposeAsync();
-            await SwarmNodes.LeadNode1Async();
+            // Node 1 must run and lead again whatever the standbys' dispose does: the next test needs the Swarm as it was.
+            try
+            {
+                await standbys.DisposeAsync();
+            }
+            finally
+            {
+                await SwarmNodes.LeadNode1Async();
+            }
         }
 
         // Node 1 leads again: its agent acts again and still holds; nothing was ever applied over the rollback.
@@ -129,8 +136,15 @@ public sealed class EngineRestartFaultTests(ITestOutputHelper output)
         }
         finally
         {
-            await standbys.DisposeAsync();
-            await SwarmNodes.LeadNode1Async();
+            // Node 1 must run and lead again whatever the standbys' dispose does: the next test needs the Swarm as it was.
+            try
+            {
+                await standbys.DisposeAsync();
+            }
+            finally
+            {
+                await SwarmNodes.LeadNode1Async();
+            }
         }
 
         // Node 1 leads again: its agent, whose own record says it applied git-bbb2222, holds the rollback instead of
@@ -142,7 +156,7 @@ public sealed class EngineRestartFaultTests(ITestOutputHelper output)
         await AssertRollbackKeptAsync(scenario.Docker, atFault, (await EngineStatus.UpdateStartedAsync(scenario, service))!, "node 1 leads again");
         var row = Assert.Single(scenario.History());
         output.WriteLine($"node 1's apply: {row}; stack {held}");
-        Assert.Equal(GitBbb, row.Tag);
+        Assert.Equal((GitBbb, "RolledBackByOnCall"), (row.Tag, row.Outcome));
     }
 
     /// <summary>The service runs what the on-call rolled back to: the spec before our update, ours as the previous spec,

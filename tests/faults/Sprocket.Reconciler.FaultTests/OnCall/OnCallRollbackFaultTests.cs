@@ -156,8 +156,14 @@ public sealed class OnCallRollbackFaultTests(ITestOutputHelper output)
             await QuickPoll.UntilAsync(async () => await scenario.GetAsync() is { Status: "applying", Desired.ImageTag: GitAaa }, TimeSpan.FromSeconds(40),
                 $"{story.Name}'s align of {GitAaa} under way");
         var follow = new StatusFollower(scenario);
+        // The swarm align takes milliseconds, so the rollback may land before, during or after it: say which path ran,
+        // from the align's history row for aaa as the rollback was sent.
+        var align = scenario.History().LastOrDefault(row => row.Tag == GitAaa);
         await scenario.Docker.RollbackAsync(story.Service);
         await using var watch = WrongApplyWatch.Start(scenario, story.Service, aaaDigest);
+        var path = align is null ? "after the write-back, before the align"
+            : align.FinishedAt is null ? "after the write-back, during the align" : "after the write-back and the align";
+        output.WriteLine($"rollback sent {path}");
 
         var (held, heldAt) = await follow.UntilAsync(
             s => s is { Status: "held", Hold.Reason: "emergency-rollback", Incident: { BadTag: GitAaa, GoodTag: GitBbb } },
@@ -184,7 +190,7 @@ public sealed class OnCallRollbackFaultTests(ITestOutputHelper output)
 
         output.WriteLine($"rollback at the realignment: held {heldAt.TotalSeconds:0.0} s after it; synced {syncedAt.TotalSeconds:0.0} s after it "
                          + $"({(syncedAt - Stabilization).TotalSeconds:0.0} s without the stabilization window)");
-        var moment = engine == Engines.Pulumi ? "mid-realignment (the align's pulumi up)" : "mid-realignment (write-back, align)";
+        var moment = engine == Engines.Pulumi ? "mid-realignment (the align's pulumi up)" : $"mid-realignment ({path})";
         RecoveryRecord.Write(output, $"on-call rollback during the realignment ({engine})", moment, returns.Count, heldAt);
         RecoveryRecord.Write(output, $"on-call rollback during the realignment ({engine})", moment + ", to realigned minus stabilization", returns.Count,
             syncedAt - Stabilization);
