@@ -145,11 +145,20 @@ internal sealed class PulumiApplyEngine(
 
         Report(progress, stackName, "pulumi preview");
         var previewRun = await cli.RunAsync(program.WorkDirectory, PulumiCommands.Preview(pulumi.Stack), cancellationToken);
-        var preview = TryParsePreview(previewRun);
+        var document = TryParsePreviewDocument(previewRun);
+        var preview = document is null ? null : Summarize(document);
         if (!previewRun.Succeeded)
             return Failure(request, "preview", previewRun, preview);
         if (preview is not null)
             Report(progress, stackName, $"preview: {UpObservation.ChangeCounts(preview.ChangeSummary)}");
+        if (request.Mode == ApplyMode.Align)
+        {
+            // Not left to the provider's diff rules: an align's up must not change what runs.
+            var problem = document is null ? "pulumi preview printed no readable plan" : AlignPreviewGuard.Problem(document, request.Images);
+            if (problem is not null)
+                return Result(request, ApplyOutcome.Failed,
+                    cli.Scrub($"the align's preview would change docker services ({problem}); pulumi up not run, nothing aligned"), preview);
+        }
 
         return await UpAsync(request, pulumi, program, previous, preview, progress, cancellationToken);
     }
@@ -350,12 +359,17 @@ internal sealed class PulumiApplyEngine(
         return Result(request, result.TimedOut ? ApplyOutcome.Failed : PulumiErrorClassifier.ToOutcome(reason), summary, preview);
     }
 
-    private PreviewSummary? TryParsePreview(PulumiCliResult previewRun)
+    private PreviewSummary Summarize(PreviewDocument document)
+    {
+        var summary = document.ToSummary();
+        return summary with { Diagnostics = summary.Diagnostics.Select(cli.Scrub).ToList() };
+    }
+
+    private static PreviewDocument? TryParsePreviewDocument(PulumiCliResult previewRun)
     {
         try
         {
-            var summary = PreviewDocument.Parse(previewRun.StandardOutput).ToSummary();
-            return summary with { Diagnostics = summary.Diagnostics.Select(cli.Scrub).ToList() };
+            return PreviewDocument.Parse(previewRun.StandardOutput);
         }
         catch (Exception problem) when (problem is FormatException or System.Text.Json.JsonException)
         {

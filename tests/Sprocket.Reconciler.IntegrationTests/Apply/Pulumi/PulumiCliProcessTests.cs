@@ -74,6 +74,19 @@ public sealed class PulumiCliProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task An_align_whose_preview_would_update_a_service_to_an_unverified_image_never_runs_up()
+    {
+        var (engine, stack) = await ArrangeAsync(lockedUp: false);
+
+        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Align, "rev", Sprocket.Reconciler.Reconcile.ReconcileTrigger.Api), null, CancellationToken.None);
+
+        Assert.Equal(ApplyOutcome.Failed, result.Outcome);
+        Assert.Contains("prod-sprocket-web-service-1a2b3c4: update to ghcr.io/sprocketbot/sprocket-web:sha-bbbbbbb", result.Message, StringComparison.Ordinal);
+        Assert.Equal(["version", "install", "stack select", "config set image-tag", "refresh", "stack export", "preview"],
+            File.ReadAllLines(_scratch.Combine("calls.log")).Select(Verb));
+    }
+
+    [Fact]
     public async Task An_align_whose_refresh_meets_someone_elses_lock_waits()
     {
         var (engine, stack) = await ArrangeAsync(lockedUp: true);
