@@ -4,7 +4,7 @@ namespace Sprocket.Reconciler.Git;
 public abstract record DesiredFetchResult(string Repository, string Branch)
 {
     /// <summary>How the branch head moved since the clone last pointed at it (null: first clone, or unchanged). Set
-    /// on <see cref="Fetched"/> and <see cref="TooLarge"/>.</summary>
+    /// by every fetch that reached the clone's commit, whatever its file (a <see cref="Failed"/> file-missing too).</summary>
     public BranchMove? Move { get; init; }
 
     /// <summary>

@@ -54,6 +54,13 @@ internal sealed class GitDesiredStateSource(
 
     private void Report(DesiredFetchResult result)
     {
+        if (result.Move is { IsForced: true } move)
+        {
+            // Said once per move, whatever the new head holds (a missing or unreadable file too): the clone's tracking
+            // ref already follows the head, so the next fetch sees no move.
+            Log.BranchForcePushed(logger, result.Repository, result.Branch, move.KindLabel, move.From, move.To);
+            metrics.RecordForcedPush(result.Repository, move);
+        }
         switch (result)
         {
             case DesiredFetchResult.Fetched fetched:
@@ -80,12 +87,6 @@ internal sealed class GitDesiredStateSource(
             _ => throw new ArgumentOutOfRangeException(nameof(result)),
         };
         metrics.RecordFetched(repository);
-        if (result.Move is { IsForced: true } move)
-        {
-            // Said once per move: the clone's tracking ref follows the head, so the next fetch sees no move.
-            Log.BranchForcePushed(logger, repository, branch, move.KindLabel, move.From, move.To);
-            metrics.RecordForcedPush(repository, move);
-        }
         var head = $"{repository}\n{branch}\n{revision}";
         // Fetches of different repositories (after a reconfiguration) hold different gates.
         if (Interlocked.Exchange(ref _lastReportedHead, head) == head)

@@ -9,7 +9,12 @@ namespace Sprocket.Reconciler.Git;
 /// cancellation). Set through <c>git_libgit2_opts</c> of the native library LibGit2Sharp loaded, with the option
 /// numbers of libgit2/libgit2: include/git2/common.h (<c>GIT_OPT_SET_SERVER_CONNECT_TIMEOUT</c> and
 /// <c>GIT_OPT_SET_SERVER_TIMEOUT</c>, milliseconds, libgit2 1.7 and later; LibGit2Sharp 0.32 ships 1.8).
-/// Process-wide, like every libgit2 option.
+/// Process-wide, like every libgit2 option: they bound every libgit2 transfer of the process (desired-state fetches,
+/// Pulumi program checkouts, write-back pushes).
+/// <c>git_libgit2_opts</c> is variadic and is called here through non-variadic delegates. That matches the variadic
+/// convention on x64 (System V and Windows) and on Linux and Windows arm64 (AAPCS64 passes the variadic int in a
+/// register, as a fixed one), but not on Apple arm64, where variadic arguments go on the stack: there the options are
+/// not set at all (see <see cref="CanCallVariadicAsFixed"/>).
 /// </summary>
 internal static class GitTransportTimeouts
 {
@@ -35,6 +40,7 @@ internal static class GitTransportTimeouts
     {
         var milliseconds = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
         if (Volatile.Read(ref _appliedMilliseconds) == milliseconds) return true;
+        if (!CanCallVariadicAsFixed(OperatingSystem.IsMacOS() || OperatingSystem.IsIOS(), RuntimeInformation.ProcessArchitecture)) return false;
         if (Options.Value is not { } options) return false;
         if (options.Set(SetServerConnectTimeout, milliseconds) != 0 || options.Set(SetServerTimeout, milliseconds) != 0) return false;
         // Read back: an option number the library does not know would otherwise pass unnoticed.
@@ -44,6 +50,14 @@ internal static class GitTransportTimeouts
         Volatile.Write(ref _appliedMilliseconds, milliseconds);
         return true;
     }
+
+    /// <summary>
+    /// False where a variadic C function's arguments after the fixed ones are not passed as a non-variadic call
+    /// passes them: Apple's arm64 ABI puts them on the stack ("Writing ARM64 code for Apple platforms"), so libgit2
+    /// would read garbage for the value.
+    /// </summary>
+    internal static bool CanCallVariadicAsFixed(bool isApple, Architecture architecture) =>
+        !(isApple && architecture == Architecture.Arm64);
 
     private static (SetOption, GetOption)? Bind()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sprocket.Reconciler.Git;
 
 namespace Sprocket.Reconciler.Host.Tests.Git;
@@ -15,4 +16,12 @@ public sealed class GitTransportTimeoutsTests
         Assert.True(GitTransportTimeouts.Apply(TimeSpan.FromSeconds(7)));
         Assert.True(GitTransportTimeouts.Apply(TimeSpan.FromSeconds(30)));
     }
+
+    [Theory]
+    [InlineData(false, Architecture.X64, true)]
+    [InlineData(false, Architecture.Arm64, true)]
+    [InlineData(true, Architecture.X64, true)]
+    [InlineData(true, Architecture.Arm64, false)]
+    public void The_variadic_option_call_is_made_only_where_the_abi_passes_it_like_a_fixed_one(bool isApple, Architecture architecture, bool callable) =>
+        Assert.Equal(callable, GitTransportTimeouts.CanCallVariadicAsFixed(isApple, architecture));
 }

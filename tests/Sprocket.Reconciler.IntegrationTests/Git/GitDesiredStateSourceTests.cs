@@ -125,6 +125,27 @@ public sealed class GitDesiredStateSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Fetch_AfterAForcePushToAHeadWithoutTheFile_ReportsTheForcePushOnce()
+    {
+        var work = await WorkRepository.InitAsync(_scratch.Combine("work"));
+        var first = await work.CommitFileAsync("desired-state.yaml", FirstState);
+        var second = await work.CommitFileAsync("desired-state.yaml", SecondState);
+        using var sut = SourceUnderTest.Create(work.Directory, DataDirectory);
+        FetchAssert.Fetched(await sut.FetchAsync());
+        await work.RunAsync("reset", "--quiet", "--hard", first);
+        File.Delete(Path.Combine(work.Directory, "desired-state.yaml"));
+        var rewritten = await work.CommitFileAsync("other.yaml", FirstState, "drop the desired state");
+
+        FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.FileMissing);
+        FetchAssert.Failed(await sut.FetchAsync(), DesiredFetchFailureReason.FileMissing);
+
+        var reported = Assert.Single(sut.Logs.GetSnapshot(), log => log.Id.Id == 2105);
+        Assert.Contains(second, reported.Message);
+        Assert.Contains(rewritten, reported.Message);
+        Assert.Contains("rewritten", reported.Message);
+    }
+
+    [Fact]
     public async Task Fetch_WhenThePathIsAFolder_FailsAsFileMissing()
     {
         var work = await WorkRepository.InitAsync(_scratch.Combine("work"));

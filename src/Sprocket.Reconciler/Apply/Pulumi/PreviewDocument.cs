@@ -34,7 +34,9 @@ internal sealed record PreviewDocument(
             {
                 var urn = Json.String(step, "urn") ?? "";
                 var type = Json.String(step, "newState", "type") ?? Json.String(step, "oldState", "type") ?? Urn.Type(urn);
-                steps.Add(new PreviewStep(Json.String(step, "op") ?? "", urn, type));
+                steps.Add(new PreviewStep(Json.String(step, "op") ?? "", urn, type,
+                    Json.String(step, "newState", "inputs", "name") ?? Json.String(step, "oldState", "inputs", "name"),
+                    Json.String(step, "newState", "inputs", "taskSpec", "containerSpec", "image")));
             }
 
         var diagnostics = new List<PreviewDiagnostic>();
@@ -53,6 +55,8 @@ internal sealed record PreviewDocument(
         Diagnostics.Select(diagnostic => $"{diagnostic.Severity}: {diagnostic.Message}").ToList());
 }
 
-internal sealed record PreviewStep(string Op, string Urn, string Type);
+/// <summary>One planned step; <paramref name="ServiceName"/> and <paramref name="NewImage"/> are a docker service's
+/// Swarm name and proposed image (null for other resources, or when the CLI did not say).</summary>
+internal sealed record PreviewStep(string Op, string Urn, string Type, string? ServiceName = null, string? NewImage = null);
 
 internal sealed record PreviewDiagnostic(string Severity, string Message, string? Urn);

@@ -108,6 +108,17 @@ internal sealed class PulumiApplyEngine(
         if (await CheckVersionAsync(cancellationToken) is { } versionProblem)
             return Result(request, ApplyOutcome.Misconfigured, versionProblem);
 
+        // Read before the first command that takes the stack's lock (refresh for an align, up for a deploy): a lock
+        // left by our own dead run must be told from anyone else's whichever command meets it.
+        var previous = UpRunRecord.Read(UpRunRecord.PathFor(paths.Value.DataDirectory, stackName));
+        if (previous is not null)
+        {
+            Log.OrphanedRun(logger, stackName, previous.ProcessId, previous.StartedAt);
+            if (previous.IsStillRunning())
+                return Result(request, ApplyOutcome.Locked,
+                    $"A pulumi up started by an earlier run of this daemon (pid {previous.ProcessId}, {previous.StartedAt:O}) is still running; waiting for it.");
+        }
+
         Report(progress, stackName, $"checking out {pulumi.Program.Repository} at {pulumi.Program.Ref}");
         var prepared = await checkout.PrepareAsync(request.Stack, cancellationToken);
         if (prepared is not ProgramCheckoutResult.Ready program)
@@ -129,18 +140,27 @@ internal sealed class PulumiApplyEngine(
             return selectFailure;
         if (await RunStepAsync(request, program.WorkDirectory, PulumiCommands.SetConfig(pulumi.Stack, pulumi.ConfigKey, request.Tag), cancellationToken) is { } configFailure)
             return configFailure;
-        if (request.Mode == ApplyMode.Align && await RefreshForAlignAsync(request, pulumi, program, progress, cancellationToken) is { } notAligned)
+        if (request.Mode == ApplyMode.Align && await RefreshForAlignAsync(request, pulumi, program, previous, progress, cancellationToken) is { } notAligned)
             return notAligned;
 
         Report(progress, stackName, "pulumi preview");
         var previewRun = await cli.RunAsync(program.WorkDirectory, PulumiCommands.Preview(pulumi.Stack), cancellationToken);
-        var preview = TryParsePreview(previewRun);
+        var document = TryParsePreviewDocument(previewRun);
+        var preview = document is null ? null : Summarize(document);
         if (!previewRun.Succeeded)
             return Failure(request, "preview", previewRun, preview);
         if (preview is not null)
             Report(progress, stackName, $"preview: {UpObservation.ChangeCounts(preview.ChangeSummary)}");
+        if (request.Mode == ApplyMode.Align)
+        {
+            // Not left to the provider's diff rules: an align's up must not change what runs.
+            var problem = document is null ? "pulumi preview printed no readable plan" : AlignPreviewGuard.Problem(document, request.Images);
+            if (problem is not null)
+                return Result(request, ApplyOutcome.Failed,
+                    cli.Scrub($"the align's preview would change docker services ({problem}); pulumi up not run, nothing aligned"), preview);
+        }
 
-        return await UpAsync(request, pulumi, program, preview, progress, cancellationToken);
+        return await UpAsync(request, pulumi, program, previous, preview, progress, cancellationToken);
     }
 
     /// <summary>
@@ -150,11 +170,21 @@ internal sealed class PulumiApplyEngine(
     /// refresh shows here as another image, and nothing more is run; one after it is never read by that up.
     /// </summary>
     private async Task<ApplyResult?> RefreshForAlignAsync(
-        ApplyRequest request, PulumiSpec pulumi, ProgramCheckoutResult.Ready program, IProgress<ApplyProgress>? progress, CancellationToken cancellationToken)
+        ApplyRequest request, PulumiSpec pulumi, ProgramCheckoutResult.Ready program, UpRunRecord? previous,
+        IProgress<ApplyProgress>? progress, CancellationToken cancellationToken)
     {
         Report(progress, request.Stack.Name, "pulumi refresh (the align records what runs)");
-        if (await RunStepAsync(request, program.WorkDirectory, PulumiCommands.Refresh(pulumi.Stack), cancellationToken) is { } refreshFailure)
-            return refreshFailure;
+        var refresh = await cli.RunAsync(program.WorkDirectory, PulumiCommands.Refresh(pulumi.Stack), cancellationToken);
+        if (!refresh.Succeeded)
+        {
+            var stderr = cli.Scrub(refresh.StandardError);
+            if (refresh.TimedOut || PulumiErrorClassifier.ToOutcome(PulumiErrorClassifier.Classify(refresh.ExitCode, stderr)) != ApplyOutcome.Locked)
+                return Failure(request, "refresh", refresh, preview: null);
+            // Refresh is the align's first command to take the lock: the same rule as for up decides whose it is.
+            var (outcome, message) = LockConflict(request.Stack.Name, pulumi.Stack, program.WorkDirectory, previous, stderr,
+                $"pulumi refresh: {PulumiErrorClassifier.Summarize(stderr)}");
+            return Result(request, outcome, cli.Scrub(message));
+        }
         var export = await cli.RunAsync(program.WorkDirectory, PulumiCommands.Export(pulumi.Stack), cancellationToken);
         if (!export.Succeeded)
             return Failure(request, "stack export", export, preview: null);
@@ -172,19 +202,11 @@ internal sealed class PulumiApplyEngine(
     }
 
     private async Task<ApplyResult> UpAsync(
-        ApplyRequest request, PulumiSpec pulumi, ProgramCheckoutResult.Ready program, PreviewSummary? preview,
+        ApplyRequest request, PulumiSpec pulumi, ProgramCheckoutResult.Ready program, UpRunRecord? previous, PreviewSummary? preview,
         IProgress<ApplyProgress>? progress, CancellationToken cancellationToken)
     {
         var stackName = request.Stack.Name;
         var recordPath = UpRunRecord.PathFor(paths.Value.DataDirectory, stackName);
-        var previous = UpRunRecord.Read(recordPath);
-        if (previous is not null)
-        {
-            Log.OrphanedRun(logger, stackName, previous.ProcessId, previous.StartedAt);
-            if (previous.IsStillRunning())
-                return Result(request, ApplyOutcome.Locked,
-                    $"A pulumi up started by an earlier run of this daemon (pid {previous.ProcessId}, {previous.StartedAt:O}) is still running; waiting for it.", preview);
-        }
 
         var eventLog = Path.Combine(Path.GetDirectoryName(recordPath)!, $"{stackName}-{Guid.NewGuid():N}.events.jsonl");
         Directory.CreateDirectory(Path.GetDirectoryName(eventLog)!);
@@ -337,12 +359,17 @@ internal sealed class PulumiApplyEngine(
         return Result(request, result.TimedOut ? ApplyOutcome.Failed : PulumiErrorClassifier.ToOutcome(reason), summary, preview);
     }
 
-    private PreviewSummary? TryParsePreview(PulumiCliResult previewRun)
+    private PreviewSummary Summarize(PreviewDocument document)
+    {
+        var summary = document.ToSummary();
+        return summary with { Diagnostics = summary.Diagnostics.Select(cli.Scrub).ToList() };
+    }
+
+    private static PreviewDocument? TryParsePreviewDocument(PulumiCliResult previewRun)
     {
         try
         {
-            var summary = PreviewDocument.Parse(previewRun.StandardOutput).ToSummary();
-            return summary with { Diagnostics = summary.Diagnostics.Select(cli.Scrub).ToList() };
+            return PreviewDocument.Parse(previewRun.StandardOutput);
         }
         catch (Exception problem) when (problem is FormatException or System.Text.Json.JsonException)
         {

@@ -5,13 +5,20 @@ namespace Sprocket.Reconciler.Apply.Pulumi;
 
 /// <summary>
 /// The service images Pulumi's state records, from <c>pulumi stack export</c> (pulumi/pulumi
-/// pkg/cmd/pulumi/stack/stack_export.go: <c>{version, deployment: {resources: [{urn, type, inputs, outputs, …}]}}</c>;
-/// a <c>docker:index/service:Service</c> keeps its image at <c>taskSpec.containerSpec.image</c> and its Swarm name at
-/// <c>name</c>, pulumi/pulumi-docker provider/…/service schema). Read after a refresh, they are what runs.
+/// pkg/cmd/pulumi/stack/stack_export.go: <c>{version, deployment: {resources: [{urn, type, delete, inputs, outputs, …}]}}</c>,
+/// each resource a ResourceV3 of pulumi/pulumi sdk/go/common/apitype/core.go). A <c>docker:index/service:Service</c> keeps
+/// its image at <c>taskSpec.containerSpec.image</c> and its Swarm name at <c>name</c> (pulumi/pulumi-docker
+/// provider/cmd/pulumi-resource-docker/schema.json: resources["docker:index/service:Service"], types
+/// ServiceTaskSpec and ServiceTaskSpecContainerSpec). Read after a refresh, they are what runs.
 /// </summary>
 internal static class PulumiStateImages
 {
-    /// <summary>Each docker service resource's Swarm name (null when the state has none) and image.</summary>
+    /// <summary>
+    /// Each docker service resource's Swarm name (null when the state has none) and image. Outputs first: a refresh
+    /// always rewrites a resource's outputs from what the provider read, its inputs only when the provider returns
+    /// them. A resource marked <c>delete</c> (an old one awaiting deletion after a replace, or one a refresh found
+    /// gone) runs nothing the align records: it is left out, or a stale leftover would fail every align.
+    /// </summary>
     public static IReadOnlyList<(string? Name, string Image)> Parse(string exportJson)
     {
         using var document = JsonDocument.Parse(exportJson);
@@ -19,10 +26,10 @@ internal static class PulumiStateImages
         if (Json.Path(document.RootElement, "deployment", "resources") is not { ValueKind: JsonValueKind.Array } resources) return images;
         foreach (var resource in resources.EnumerateArray())
         {
-            if (Json.String(resource, "type") is not { } type || !IsDockerService(type)) continue;
-            var image = Json.String(resource, "inputs", "taskSpec", "containerSpec", "image") ?? Json.String(resource, "outputs", "taskSpec", "containerSpec", "image");
+            if (Json.String(resource, "type") is not { } type || !IsDockerService(type) || Json.Bool(resource, "delete")) continue;
+            var image = Json.String(resource, "outputs", "taskSpec", "containerSpec", "image") ?? Json.String(resource, "inputs", "taskSpec", "containerSpec", "image");
             if (image is null) continue;
-            images.Add((Json.String(resource, "inputs", "name") ?? Json.String(resource, "outputs", "name"), image));
+            images.Add((Json.String(resource, "outputs", "name") ?? Json.String(resource, "inputs", "name"), image));
         }
         return images;
     }

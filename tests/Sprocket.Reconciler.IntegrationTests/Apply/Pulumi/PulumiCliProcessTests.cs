@@ -56,6 +56,50 @@ public sealed class PulumiCliProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task An_align_whose_refresh_meets_the_lock_of_our_own_dead_up_asks_for_pulumi_cancel()
+    {
+        var (engine, stack) = await ArrangeAsync(lockedUp: true);
+        // Above Linux's largest pid_max (2^22): no process has it, so the recorded run is dead.
+        var dead = new UpRunRecord(4_194_305, DateTimeOffset.UtcNow.AddMinutes(-5), "sha-aaaaaaa", "prod");
+        dead.Write(UpRunRecord.PathFor(_scratch.Combine("data"), stack.Name));
+
+        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Align, "rev", Sprocket.Reconciler.Reconcile.ReconcileTrigger.Api), null, CancellationToken.None);
+
+        Assert.Equal(ApplyOutcome.Misconfigured, result.Outcome);
+        Assert.Contains("pulumi cancel --yes --stack prod", result.Message, StringComparison.Ordinal);
+        Assert.Contains("pid 4194305", result.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Passphrase, result.Message);
+        Assert.Contains(_logs.GetSnapshot(), record => record.Id.Id == 7014);
+        Assert.Equal("refresh", Verb(File.ReadAllLines(_scratch.Combine("calls.log")).Last()));
+    }
+
+    [Fact]
+    public async Task An_align_whose_preview_would_update_a_service_to_an_unverified_image_never_runs_up()
+    {
+        var (engine, stack) = await ArrangeAsync(lockedUp: false);
+
+        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Align, "rev", Sprocket.Reconciler.Reconcile.ReconcileTrigger.Api), null, CancellationToken.None);
+
+        Assert.Equal(ApplyOutcome.Failed, result.Outcome);
+        Assert.Contains("prod-sprocket-web-service-1a2b3c4: update to ghcr.io/sprocketbot/sprocket-web:sha-bbbbbbb", result.Message, StringComparison.Ordinal);
+        Assert.Equal(["version", "install", "stack select", "config set image-tag", "refresh", "stack export", "preview"],
+            File.ReadAllLines(_scratch.Combine("calls.log")).Select(Verb));
+    }
+
+    [Fact]
+    public async Task An_align_whose_refresh_meets_someone_elses_lock_waits()
+    {
+        var (engine, stack) = await ArrangeAsync(lockedUp: true);
+
+        var result = await engine.ApplyAsync(new ApplyRequest(stack, "sha-bbbbbbb", [], ApplyMode.Align, "rev", Sprocket.Reconciler.Reconcile.ReconcileTrigger.Api), null, CancellationToken.None);
+
+        Assert.Equal(ApplyOutcome.Locked, result.Outcome);
+        Assert.Contains("the stack is currently locked by", result.Message);
+        Assert.DoesNotContain(Passphrase, result.Message);
+        Assert.DoesNotContain(_logs.GetSnapshot(), record => record.Id.Id == 7014);
+    }
+
+    [Fact]
     public async Task A_failed_history_read_throws_rather_than_answering_nothing_applied()
     {
         var (engine, stack) = await ArrangeAsync(lockedUp: false, historyFails: true);
