@@ -41,6 +41,8 @@ eval "$("$swarm" env)"
 
 args=("$suite" -c Debug --logger "console;verbosity=normal")
 [[ -n $filter ]] && args+=(--filter "$filter")
+# One fault at a time on the machine: the suite's collections run side by side in CI, one after another here.
+args+=(-- xUnit.ParallelizeTestCollections=false)
 set +e
 SPROCKET_FAULT_RECORDS="$records" dotnet test "${args[@]}" >&2
 tests=$?

@@ -17,7 +17,7 @@ namespace Sprocket.Reconciler.FaultTests;
 /// answers fails the fetch after <c>DesiredState:RemoteTimeout</c> (it used to hold the fetch, and every poll after it,
 /// forever, with nothing saying so).
 /// </summary>
-[Collection(FaultSuite.Name)]
+[Collection(RemoteFaultSuite.Name)]
 public sealed class GitRemoteFaultTests(ITestOutputHelper output) : IAsyncDisposable
 {
     private const string Owner = "SprocketBot";

@@ -17,7 +17,7 @@ namespace Sprocket.Reconciler.FaultTests;
 /// notifier's bounded queue, so an apply takes as long with every notifier stalled as with all of them healthy (both
 /// measured, recorded), every failed send is counted, and a full queue drops its oldest record, counted.
 /// </summary>
-[Collection(FaultSuite.Name)]
+[Collection(RemoteFaultSuite.Name)]
 public sealed class NotifierFaultTests(ITestOutputHelper output) : IAsyncDisposable
 {
     private static readonly string[] NotifierNames = ["github", "grafana", "gatus"];

@@ -13,7 +13,7 @@ namespace Sprocket.Reconciler.FaultTests.Engine;
 /// the shared engine, so it runs beside the other test projects; <see cref="EngineRestartFaultTests"/> restarts the real
 /// dockerd.
 /// </summary>
-[Collection(FaultSuite.Name)]
+[Collection(RemoteFaultSuite.Name)]
 public sealed class EngineConnectionFaultTests(ITestOutputHelper output)
 {
     [Fact]

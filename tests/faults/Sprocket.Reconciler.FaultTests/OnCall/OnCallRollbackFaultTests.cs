@@ -14,7 +14,7 @@ namespace Sprocket.Reconciler.FaultTests.OnCall;
 /// rolled-away tag back, holds as an emergency rollback (one incident), ends its own apply with a clear outcome, and
 /// realigns git and the engine with what runs exactly once after the stabilization window.
 /// </summary>
-[Collection(FaultSuite.Name)]
+[Collection(PulumiAndOnCallFaultSuite.Name)]
 public sealed class OnCallRollbackFaultTests(ITestOutputHelper output)
 {
     private const int StabilizationSeconds = 4;

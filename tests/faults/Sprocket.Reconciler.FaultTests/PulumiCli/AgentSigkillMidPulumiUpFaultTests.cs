@@ -14,7 +14,7 @@ namespace Sprocket.Reconciler.FaultTests.PulumiCli;
 /// and end synced on what the orphan applied, without applying it again. The orphan's provider call hangs while a
 /// file exists (SPROCKET_STANDIN_HANG_WHILE), so the kill lands mid-update for certain.
 /// </summary>
-[Collection(FaultSuite.Name)]
+[Collection(PulumiAndOnCallFaultSuite.Name)]
 public sealed class AgentSigkillMidPulumiUpFaultTests(ITestOutputHelper output)
 {
     [Fact]

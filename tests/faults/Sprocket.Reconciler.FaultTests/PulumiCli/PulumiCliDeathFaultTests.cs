@@ -15,7 +15,7 @@ namespace Sprocket.Reconciler.FaultTests.PulumiCli;
 /// and apply exactly once after the human ran the command it gave. The stand-in's provider call hangs while a file exists
 /// (SPROCKET_STANDIN_HANG_WHILE), after the pending operation is written and before Swarm is touched.
 /// </summary>
-[Collection(FaultSuite.Name)]
+[Collection(PulumiAndOnCallFaultSuite.Name)]
 public sealed partial class PulumiCliDeathFaultTests(ITestOutputHelper output)
 {
     [Fact]

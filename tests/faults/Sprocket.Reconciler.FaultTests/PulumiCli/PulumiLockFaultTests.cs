@@ -12,7 +12,7 @@ namespace Sprocket.Reconciler.FaultTests.PulumiCli;
 /// conflict; the daemon records <c>locked</c> naming the holder, never runs <c>pulumi cancel</c>, retries, and once the
 /// lock is gone applies exactly once.
 /// </summary>
-[Collection(FaultSuite.Name)]
+[Collection(PulumiAndOnCallFaultSuite.Name)]
 public sealed class PulumiLockFaultTests(ITestOutputHelper output)
 {
     private const string Holder = "ci@other-host (pid 4242)";
