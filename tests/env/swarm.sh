@@ -236,6 +236,21 @@ ensure_standby() {
 # restart of node 1 while standbys run hands it to a standby for good (FACTS.md §9). Demoting every
 # other manager at once leaves node 1 the only manager, so it leads at once (demoting only the
 # leader starts an election node 1 may lose again); promoting them again does not move leadership.
+# `docker node demote|promote` reads the node object and writes it back changed; if the object changed in between
+# (a node that just rejoined still reports its status) swarmkit refuses the write with "update out of sequence".
+# That refusal is transient: read and write again, a few times, one node at a time; the last refusal is shown.
+change_role() {
+  local verb="$1" id attempt
+  shift
+  for id in "$@"; do
+    for attempt in 1 2 3 4 5 6 7 8 9 10; do
+      dock node "$verb" "$id" >/dev/null 2>&1 && continue 2
+      sleep 1
+    done
+    dock node "$verb" "$id" >/dev/null || return 1
+  done
+}
+
 ensure_node1_leads() {
   local self leader others=() id
   self="$(node_id 1)"
@@ -244,13 +259,13 @@ ensure_node1_leads() {
   if [[ $leader != "$self" ]]; then
     mapfile -t others < <(dock node ls --filter role=manager --format '{{.ID}}' | grep -vx "$self")
     log "the Raft leader is ${leader:-unknown}, not node 1: demoting every other manager (${others[*]}) so node 1 leads"
-    dock node demote "${others[@]}" >/dev/null
+    change_role demote "${others[@]}" || die "could not demote ${others[*]}"
     for id in "${others[@]}"; do
       wait_until "node $id demoted" 60 is_worker "$id" || die "could not demote $id"
     done
     wait_until "node 1 leading" 60 sh -c "docker -H unix://$SOCK node ls --filter role=manager --format '{{.Self}} {{.ManagerStatus}}' | grep -qx 'true Leader'" ||
       die "node 1 did not become the Raft leader"
-    dock node promote "${others[@]}" >/dev/null
+    change_role promote "${others[@]}" || die "could not promote ${others[*]} again"
     for id in "${others[@]}"; do
       wait_until "node $id promoted again" 120 is_reachable "$id" || die "could not promote $id again"
     done
@@ -574,7 +589,7 @@ lead_node1() {
   for n in $(standby_nodes); do
     id="$(node_id "$n")"
     # A standby an interrupted run left demoted.
-    if is_worker "$id"; then log "node $n is a worker: promoting it again"; dock node promote "$id" >/dev/null; fi
+    if is_worker "$id"; then log "node $n is a worker: promoting it again"; change_role promote "$id" || die "could not promote node $n"; fi
     wait_until "node $n reachable" 120 is_reachable "$id" || die "node $n is not a reachable manager"
   done
 }
