@@ -156,7 +156,11 @@ public sealed class EngineRestartFaultTests(ITestOutputHelper output)
         await AssertRollbackKeptAsync(scenario.Docker, atFault, (await EngineStatus.UpdateStartedAsync(scenario, service))!, "node 1 leads again");
         var row = Assert.Single(scenario.History());
         output.WriteLine($"node 1's apply: {row}; stack {held}");
-        Assert.Equal((GitBbb, "RolledBackByOnCall"), (row.Tag, row.Outcome));
+        // Which verdict the cut apply gets depends on how long node 1's engine stays away: the on-call's rollback
+        // (RolledBackByOnCall) when it is back within the convergence timeout, else not converged (Failed). Never
+        // Succeeded, never left open: the hold above is what keeps git's tag off the service either way.
+        Assert.Equal(GitBbb, row.Tag);
+        Assert.Contains(row.Outcome, new[] { "RolledBackByOnCall", "Failed" });
     }
 
     /// <summary>The service runs what the on-call rolled back to: the spec before our update, ours as the previous spec,
